@@ -1,0 +1,139 @@
+"""The firm profile contract: field names, types, Chinese labels, normalization.
+
+A profile is a plain dict. A missing key (or None) means *unknown*, never false.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .gazetteer import load_gazetteer
+
+SERVICE_TYPES = {"ITO": "信息技术外包（ITO）", "BPO": "业务流程外包（BPO）", "KPO": "知识流程外包（KPO）"}
+
+FIELD_VALUES = {
+    "software_it": "软件与信息技术服务",
+    "digital_tech": "人工智能、大数据等数字技术",
+    "pharma_rd": "医药研发",
+    "design": "设计服务",
+    "accounting_legal": "会计、法律服务",
+    "business_operations": "业务运营服务（呼叫中心、供应链、金融后台等）",
+    "producer_services": "面向制造业的生产性服务（研发、设计、营销）",
+    "training": "人才培训",
+}
+
+
+class ProfileError(ValueError):
+    """A profile value of the wrong type or outside the contract."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # "city" | "bool" | "list" | "int"
+    label: str  # what the field asks, as a noun phrase
+    yes: str = ""  # describes a true bool value for reasons (贵公司：…)
+    no: str = ""
+    choices: dict[str, str] = field(default_factory=dict)  # list fields: value → Chinese label
+    empty: str = ""  # describes a known empty list
+
+    def describe(self, value: Any) -> str:
+        """The firm's value in plain Chinese, for 「（贵公司：…）」."""
+        if value is None:
+            return "尚未提供"
+        if self.kind == "bool":
+            return self.yes if value else self.no
+        if self.kind == "list":
+            return "从事" + "、".join(self.choices.get(v, v) for v in value) if value else self.empty
+        if self.kind == "int":
+            return f"员工{value}人"
+        return f"位于{value}"
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in [
+        Field("city", "city", "所在地"),
+        Field("foreign_invested", "bool", "是否外资企业", "外商投资企业", "非外商投资企业"),
+        Field("service_types", "list", "服务外包业务类型", choices=SERVICE_TYPES, empty="未从事服务外包业务"),
+        Field("offshore", "bool", "是否承接离岸业务", "已承接离岸业务", "暂无离岸业务"),
+        Field("onshore", "bool", "是否承接在岸业务", "已承接在岸业务", "暂无在岸业务"),
+        Field("fields", "list", "业务领域", choices=FIELD_VALUES, empty="不涉及所列业务领域"),
+        Field("tech_advanced_certified", "bool", "是否技术先进型服务企业", "已认定为技术先进型服务企业", "尚未认定为技术先进型服务企业"),
+        Field("hires_foreign_talent", "bool", "是否聘用外籍人才", "聘用或计划聘用外籍人才", "暂无外籍人才"),
+        Field("recruits_senior_talent", "bool", "是否引进高级人才", "计划引进高级人才", "暂无引进高级人才的计划"),
+        Field("provides_training", "bool", "是否开展人才培训", "开展服务外包人才培训", "未开展服务外包人才培训"),
+        Field("financial_institution", "bool", "是否金融机构", "银行或金融机构", "非金融机构"),
+        Field("in_bonded_zone", "bool", "是否位于综合保税区", "位于综合保税区内", "不在综合保税区内"),
+        Field("plans_listing", "bool", "是否计划上市", "有上市计划", "暂无上市计划"),
+        Field("overseas_expansion", "bool", "是否计划海外设点", "计划设立海外机构", "暂无海外设点计划"),
+        Field("employees", "int", "员工人数"),
+    ]
+}
+
+FIELD_ORDER = list(FIELDS)  # also the tie-break order of next_question
+
+_TRUE = {"true", "yes", "y", "1", "是", "有", "对"}
+_FALSE = {"false", "no", "n", "0", "否", "无", "没有", "不是"}
+
+
+def _to_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ProfileError(f"字段 {name} 应为 true/false，收到：{value!r}")
+
+
+def _to_list(name: str, value: Any, choices: dict[str, str]) -> list[str]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise ProfileError(f"字段 {name} 应为列表，收到：{value!r}")
+    out = []
+    for item in items:
+        key = str(item).strip()
+        key = key.upper() if name == "service_types" else key
+        if key not in choices:
+            raise ProfileError(f"字段 {name} 的取值 {item!r} 无效，可选：{', '.join(choices)}")
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def _to_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ProfileError(f"字段 {name} 应为整数，收到：{value!r}")
+    try:
+        number = int(float(value))
+    except ValueError:
+        raise ProfileError(f"字段 {name} 应为整数，收到：{value!r}") from None
+    if number < 0:
+        raise ProfileError(f"字段 {name} 不能为负数：{value!r}")
+    return number
+
+
+def normalize_profile(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """Validate and normalize a profile. Unknown keys are rejected so typos don't pass as 'unknown'."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ProfileError(f"企业画像应为 JSON 对象，收到：{type(raw).__name__}")
+    unknown = sorted(set(raw) - set(FIELDS))
+    if unknown:
+        raise ProfileError(f"未知字段：{', '.join(unknown)}；可用字段：{', '.join(FIELD_ORDER)}")
+    profile: dict[str, Any] = {}
+    for name, value in raw.items():
+        if value is None:
+            continue
+        spec = FIELDS[name]
+        if spec.kind == "city":
+            if not isinstance(value, str) or not value.strip():
+                raise ProfileError(f"字段 city 应为城市名称，收到：{value!r}")
+            profile[name] = load_gazetteer().resolve(value)
+        elif spec.kind == "bool":
+            profile[name] = _to_bool(name, value)
+        elif spec.kind == "list":
+            profile[name] = _to_list(name, value, spec.choices)
+        else:
+            profile[name] = _to_int(name, value)
+    return profile
