@@ -1,0 +1,277 @@
+"""The engine: three-valued logic, reasons, what-if, next_question, as-of, and the
+vectorized evaluator agreeing with the reference evaluator."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from policies_db import FIELD_ORDER, CompiledCatalogue, ProfileError
+from policies_db.engine import evaluate_compiled
+from policies_db.explain import reasons, what_if
+from policies_db.logic import FALSE, TRUE, UNKNOWN, missing_fields, tri
+from policies_db.schema import Catalogue, Contact, Document, Measure, Node, Source
+from policies_db.synthetic import random_profile, synthetic_catalogue
+
+D = dt.date(2024, 6, 30)
+
+
+def leaf(field, value=True, op="eq", text=None):
+    return Node("leaf", field=field, op=op, value=value, text=text or f"{field} 条件")
+
+
+OFFSHORE = leaf("offshore", text="承接离岸服务外包业务")
+SENIOR = leaf("recruits_senior_talent", text="引进紧缺急需的高级人才")
+FOREIGN = leaf("hires_foreign_talent", text="聘用外籍专业人才")
+CERTIFIED = leaf("tech_advanced_certified", text="已认定为技术先进型服务企业")
+
+
+# ---- three-valued logic ------------------------------------------------------------------
+
+@pytest.mark.parametrize("profile, expected", [
+    ({}, UNKNOWN),
+    ({"offshore": True}, TRUE),
+    ({"offshore": False}, FALSE),
+])
+def test_leaf_on_unknown_field_is_unknown_never_false(profile, expected):
+    assert tri(OFFSHORE, profile) == expected
+
+
+@pytest.mark.parametrize("kind, a, b, expected", [
+    ("all", True, None, UNKNOWN), ("all", False, None, FALSE), ("all", True, True, TRUE),
+    ("any", True, None, TRUE), ("any", False, None, UNKNOWN), ("any", False, False, FALSE),
+])
+def test_all_any_kleene_tables(kind, a, b, expected):
+    node = Node(kind, (SENIOR, FOREIGN))
+    profile = {k: v for k, v in (("recruits_senior_talent", a), ("hires_foreign_talent", b)) if v is not None}
+    assert tri(node, profile) == expected
+
+
+def test_not_inverts_and_keeps_unknown():
+    node = Node("not", (CERTIFIED,), text="尚未获得认定")
+    assert tri(node, {}) == UNKNOWN
+    assert tri(node, {"tech_advanced_certified": True}) == FALSE
+    assert tri(node, {"tech_advanced_certified": False}) == TRUE
+
+
+def test_missing_fields_only_those_that_still_decide():
+    node = Node("all", (OFFSHORE, Node("any", (SENIOR, FOREIGN))))
+    assert missing_fields(node, {}) == {"offshore", "recruits_senior_talent", "hires_foreign_talent"}
+    assert missing_fields(node, {"recruits_senior_talent": True}) == {"offshore"}
+    assert missing_fields(node, {"offshore": False}) == set()  # already decided: ineligible
+
+
+# ---- reasons -----------------------------------------------------------------------------
+
+def test_reason_names_requirement_and_firm_value():
+    assert reasons(Node("all", (OFFSHORE,)), {"offshore": False}) == ["需承接离岸服务外包业务（贵公司：暂无离岸业务）"]
+
+
+def test_reasons_under_any_list_every_alternative():
+    node = Node("any", (SENIOR, FOREIGN))
+    [reason] = reasons(node, {"recruits_senior_talent": False, "hires_foreign_talent": False})
+    assert reason.startswith("需满足以下任一条件：")
+    assert "引进紧缺急需的高级人才（贵公司：暂无引进高级人才的计划）" in reason
+    assert "聘用外籍专业人才（贵公司：暂无外籍人才）" in reason
+
+
+def test_reasons_under_all_one_per_failing_requirement_only():
+    node = Node("all", (OFFSHORE, SENIOR, FOREIGN))
+    out = reasons(node, {"offshore": False, "recruits_senior_talent": True, "hires_foreign_talent": False})
+    assert out == ["需承接离岸服务外包业务（贵公司：暂无离岸业务）", "需聘用外籍专业人才（贵公司：暂无外籍人才）"]
+
+
+def test_reason_under_not_shows_the_fact_that_excludes():
+    node = Node("not", (CERTIFIED,), text="尚未获得技术先进型服务企业认定")
+    assert reasons(node, {"tech_advanced_certified": True}) == [
+        "需尚未获得技术先进型服务企业认定（贵公司：已认定为技术先进型服务企业）"]
+
+
+def test_no_reasons_when_not_failing():
+    assert reasons(OFFSHORE, {}) == []
+    assert reasons(OFFSHORE, {"offshore": True}) == []
+
+
+# ---- what-if -------------------------------------------------------------------------------
+
+def test_what_if_smallest_change_under_any():
+    node = Node("all", (OFFSHORE, Node("any", (SENIOR, Node("all", (FOREIGN, CERTIFIED))))))
+    profile = {"offshore": True, "recruits_senior_talent": False, "hires_foreign_talent": False, "tech_advanced_certified": False}
+    result = what_if(node, profile)
+    assert [c["field"] for c in result["changes"]] == ["recruits_senior_talent"]
+    assert result["changes"][0]["to"] is True
+    assert result["summary"] == "若贵公司引进紧缺急需的高级人才，即可符合条件。"
+
+
+def test_what_if_for_undetermined_asks_to_confirm():
+    result = what_if(Node("all", (OFFSHORE,)), {})
+    assert result["changes"][0]["confirm_only"] is True
+    assert "确认" in result["summary"]
+
+
+def test_what_if_through_not():
+    node = Node("not", (CERTIFIED,), text="尚未获得认定")
+    result = what_if(node, {"tech_advanced_certified": True})
+    assert result["changes"] == [{"field": "tech_advanced_certified", "from": True, "to": False,
+                                  "text": "尚未获得认定", "confirm_only": False}]
+
+
+def test_what_if_impossible_contradiction_is_none():
+    node = Node("all", (OFFSHORE, Node("not", (OFFSHORE,), text="不承接离岸业务")))
+    assert what_if(node, {}) is None
+
+
+def test_what_if_list_field_adds_value(compiled):
+    r = evaluate_compiled(compiled, {"city": "武汉", "fields": ["software_it"]}, D).result("wh-design")
+    assert r.status == "ineligible"
+    assert r.what_if["changes"][0]["to"] == ["software_it", "design"]
+
+
+def test_region_what_if_is_flagged_not_suggested(compiled):
+    r = evaluate_compiled(compiled, {"city": "杭州", "offshore": True}, D).result("wh-export-credit")
+    assert r.what_if["region_only"] is True
+    assert r.what_if["summary"] == "本措施仅适用于在武汉市注册经营的企业。"
+
+
+# ---- evaluate on the real catalogue ---------------------------------------------------------
+
+def test_groups_partition_the_catalogue(compiled):
+    ev = evaluate_compiled(compiled, {"city": "杭州", "offshore": True}, D)
+    ids = [r.id for r in ev.eligible + ev.undetermined + ev.ineligible]
+    assert sorted(ids) == sorted(m.id for m in compiled.measures)
+    assert "zj-offshore-zero-rate" in {r.id for r in ev.eligible}
+
+
+def test_undetermined_entries_carry_missing_fields(compiled):
+    ev = evaluate_compiled(compiled, {"city": "杭州"}, D)
+    entry = ev.result("zj-global-talent").to_dict()
+    assert entry["status"] == "undetermined"
+    assert entry["missing"] == ["hires_foreign_talent", "recruits_senior_talent"]
+
+
+def test_ineligible_entries_carry_reasons(compiled):
+    ev = evaluate_compiled(compiled, {"city": "宁波", "offshore": False}, D)
+    entry = ev.result("zj-offshore-zero-rate").to_dict()
+    assert entry["reasons"] == ["需承接离岸服务外包业务（贵公司：暂无离岸业务）"]
+    assert entry["what_if"]["changes"][0]["field"] == "offshore"
+
+
+def test_zhejiang_contacts_resolve_to_the_firms_city_bureau(compiled):
+    ev = evaluate_compiled(compiled, {"city": "宁波市", "offshore": True}, D)
+    names = [c["name"] for c in ev.result("zj-offshore-zero-rate").contacts]
+    assert names == ["浙江省商务厅", "宁波市商务局"]
+    unknown_city = evaluate_compiled(compiled, {"offshore": True}, D).result("zj-offshore-zero-rate")
+    assert [c["name"] for c in unknown_city.contacts] == ["浙江省商务厅", "所在设区市商务局"]
+
+
+def test_extra_benefit_follows_its_own_condition(compiled):
+    base = {"city": "武汉", "fields": ["pharma_rd"]}
+    unknown = evaluate_compiled(compiled, base, D).result("wh-pharma-rd").extra_benefits[0]
+    assert unknown["applies"] == "undetermined" and unknown["missing"] == ["in_bonded_zone"]
+    inside = evaluate_compiled(compiled, {**base, "in_bonded_zone": True}, D).result("wh-pharma-rd")
+    assert inside.status == "eligible" and inside.extra_benefits[0]["applies"] == "eligible"
+    outside = evaluate_compiled(compiled, {**base, "in_bonded_zone": False}, D).result("wh-pharma-rd")
+    assert outside.status == "eligible" and outside.extra_benefits[0]["applies"] == "ineligible"
+
+
+@pytest.mark.parametrize("as_of, in_force", [
+    (dt.date(2022, 12, 31), False), (dt.date(2023, 1, 1), True), (dt.date(2025, 12, 31), True), (dt.date(2026, 1, 1), False),
+])
+def test_in_force_follows_the_as_of_date(compiled, as_of, in_force):
+    r = evaluate_compiled(compiled, {"city": "杭州", "offshore": True}, as_of).result("zj-offshore-zero-rate")
+    assert r.in_force is in_force
+    assert r.status == "eligible"  # validity is reported, it does not change eligibility
+
+
+def test_expired_document_says_so_and_advises_confirming(compiled):
+    entry = evaluate_compiled(compiled, {"city": "杭州", "offshore": True}, dt.date(2026, 11, 22)).result("zj-offshore-zero-rate").to_dict()
+    assert entry["in_force"] is False
+    assert "已到期" in entry["validity"]["note"] and "确认" in entry["validity"]["note"]
+
+
+def test_document_without_end_date_in_force_with_caveat(compiled):
+    entry = evaluate_compiled(compiled, {"city": "武汉", "offshore": True}, dt.date(2026, 11, 22)).result("wh-export-credit").to_dict()
+    assert entry["in_force"] is True
+    assert entry["validity"]["stated_end"] is False
+    assert "未规定" in entry["validity"]["note"] and "确认" in entry["validity"]["note"]
+
+
+def test_profile_errors_are_clear(compiled):
+    with pytest.raises(ProfileError, match="offshroe"):
+        evaluate_compiled(compiled, {"offshroe": True}, D)
+    with pytest.raises(ProfileError, match="fields"):
+        evaluate_compiled(compiled, {"fields": ["cooking"]}, D)
+
+
+# ---- next_question -------------------------------------------------------------------------
+
+def test_next_question_starts_with_city(compiled):
+    assert evaluate_compiled(compiled, {}, D).next_question() == "city"
+
+
+def test_next_question_picks_field_deciding_most_measures(compiled):
+    ev = evaluate_compiled(compiled, {"city": "杭州"}, D)
+    counts = dict(zip(FIELD_ORDER, ev.missing_matrix[ev.statuses != FALSE].sum(axis=0)))
+    assert ev.next_question() == "service_types"
+    assert counts["service_types"] == max(counts.values()) > counts["offshore"]
+
+
+def test_next_question_none_outside_coverage(compiled):
+    assert evaluate_compiled(compiled, {"city": "上海"}, D).next_question() is None
+
+
+def test_next_question_none_when_everything_decided(compiled):
+    ev = evaluate_compiled(compiled, {"city": "武汉", "fields": ["pharma_rd"], "service_types": ["KPO"], "offshore": True,
+                                      "onshore": False, "in_bonded_zone": False, "recruits_senior_talent": False,
+                                      "hires_foreign_talent": False, "provides_training": False, "plans_listing": False,
+                                      "tech_advanced_certified": False, "financial_institution": False,
+                                      "overseas_expansion": False}, D)
+    assert ev.counts()["undetermined"] == 0
+    assert ev.next_question() is None
+
+
+def test_next_question_asks_extra_benefit_fact_for_eligible_measure(compiled):
+    decided = {"city": "武汉", "fields": ["pharma_rd"], "service_types": [], "offshore": False, "onshore": False,
+               "recruits_senior_talent": False, "hires_foreign_talent": False, "provides_training": False,
+               "plans_listing": False, "tech_advanced_certified": True, "financial_institution": False,
+               "overseas_expansion": False}
+    ev = evaluate_compiled(compiled, decided, D)
+    assert ev.counts()["undetermined"] == 0
+    assert ev.next_question() == "in_bonded_zone"
+
+
+def test_next_question_tie_break_is_stable_field_order():
+    region = Node("leaf", field="city", op="in_region", value="wuhan", text="在武汉")
+    doc = Document("d", "i", "t", "wuhan", dt.date(2021, 1, 1), None, validity_note="无")
+    measures = [Measure(f"wh-m{i}", "d", "t", "s", "b", "tax", Node("all", (region, leaf(f))), (Contact("x"),), Source("s", "e"))
+                for i, f in enumerate(["overseas_expansion", "offshore", "plans_listing"])]
+    compiled = CompiledCatalogue(Catalogue({"d": doc}, measures))
+    assert evaluate_compiled(compiled, {"city": "武汉"}, D).next_question() == "offshore"
+
+
+# ---- vectorized evaluator == reference evaluator ------------------------------------------
+
+def test_vectorized_matches_reference_on_real_catalogue(compiled):
+    rng = random.Random(1)
+    for _ in range(300):
+        profile = random_profile(rng, known=rng.random())
+        ev = evaluate_compiled(compiled, profile, D)
+        for m in compiled.measures:
+            assert ev.status_of(m.id) == {TRUE: "eligible", UNKNOWN: "undetermined", FALSE: "ineligible"}[tri(m.criteria, ev.profile)]
+
+
+def test_vectorized_matches_reference_on_synthetic_trees():
+    compiled = CompiledCatalogue(synthetic_catalogue(400, seed=3))
+    rng = random.Random(5)
+    for _ in range(60):
+        ev = evaluate_compiled(compiled, random_profile(rng, known=rng.random()), D)
+        matrix = ev.missing_matrix
+        for i, m in enumerate(compiled.measures):
+            value = tri(m.criteria, ev.profile)
+            assert ev.statuses[i] == value
+            expected = missing_fields(m.criteria, ev.profile)
+            if value != FALSE:
+                for extra in m.extra_benefits:
+                    expected |= missing_fields(extra.when, ev.profile)
+            assert {f for j, f in enumerate(FIELD_ORDER) if matrix[i, j]} == expected
