@@ -8,7 +8,7 @@ computed per measure only when asked for, by the reference evaluator in explain.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Optional
 
 import numpy as np
@@ -22,6 +22,17 @@ from .schema import CATEGORIES, CITY_COMMERCE_BUREAU, Catalogue, Document, Measu
 STATUS = {TRUE: "eligible", UNKNOWN: "undetermined", FALSE: "ineligible"}
 _KIND = {"leaf": 0, "all": 1, "any": 2, "not": 3}
 _FIELD_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}
+_FIELD_BITS = 1 << np.arange(len(FIELD_ORDER), dtype=np.int64)
+
+
+@lru_cache(maxsize=4096)
+def _fields_of_mask(mask: int) -> tuple[str, ...]:
+    return tuple(name for j, name in enumerate(FIELD_ORDER) if mask >> j & 1)
+
+
+def _fields_of_masks(masks: np.ndarray) -> list[tuple[str, ...]]:
+    """Rows of a measures × fields matrix, encoded as bit masks, → field-name tuples in profile order."""
+    return [_fields_of_mask(m) for m in masks.tolist()]
 
 
 class CompiledCatalogue:
@@ -116,34 +127,43 @@ class CompiledCatalogue:
                     vals[parents] = TRUE - child_vals
         return vals
 
-    def missing_matrix(self, vals: np.ndarray, statuses: np.ndarray) -> np.ndarray:
-        """measures × fields: which unknown fields still decide each measure (or a part of its benefit)."""
+    def missing_matrices(self, vals: np.ndarray, statuses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """measures × fields: unknown fields that still decide each measure's criteria; and its extra benefits."""
         relevant = vals == UNKNOWN
         for nodes in self.by_depth:
             relevant[nodes] &= relevant[self.parents[nodes]]
         leaf_relevant = relevant[self.leaf_nodes]
-        measure_alive = statuses[self.owners[self.leaf_nodes]] != FALSE
-        leaf_relevant &= ~self.leaf_in_extra | measure_alive
-        matrix = np.zeros((len(self.measures), len(FIELD_ORDER)), dtype=bool)
-        matrix[self.owners[self.leaf_nodes][leaf_relevant], self.leaf_field[leaf_relevant]] = True
-        return matrix
+        owners = self.owners[self.leaf_nodes]
+        shape = (len(self.measures), len(FIELD_ORDER))
+        main, extra = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+        in_main = leaf_relevant & ~self.leaf_in_extra
+        main[owners[in_main], self.leaf_field[in_main]] = True
+        # Extra-benefit facts matter only while the measure itself can still apply.
+        in_extra = leaf_relevant & self.leaf_in_extra & (statuses[owners] != FALSE)
+        extra[owners[in_extra], self.leaf_field[in_extra]] = True
+        return main, extra
 
 
 class MeasureResult:
     """One measure's outcome for one profile. Reasons and what-if are computed on first use."""
 
-    def __init__(self, measure: Measure, status: str, document: Document, as_of: dt.date, profile: dict):
+    def __init__(self, measure: Measure, status: str, document: Document, as_of: dt.date, profile: dict,
+                 missing: Optional[tuple[str, ...]] = None):
         self.measure, self.status, self.document, self.as_of, self.profile = measure, status, document, as_of, profile
+        self._missing = missing
 
     @property
     def id(self) -> str:
         return self.measure.id
 
-    @cached_property
+    @property
     def missing(self) -> list[str]:
+        """The unknown fields that still decide this measure (empty unless undetermined)."""
         if self.status != "undetermined":
             return []
-        return sorted(missing_fields(self.measure.criteria, self.profile), key=_FIELD_INDEX.get)
+        if self._missing is None:
+            self._missing = tuple(sorted(missing_fields(self.measure.criteria, self.profile), key=_FIELD_INDEX.get))
+        return list(self._missing)
 
     @cached_property
     def reasons(self) -> list[str]:
@@ -214,8 +234,10 @@ class Evaluation:
 
     def _results(self, code: int) -> list[MeasureResult]:
         measures, docs = self.compiled.measures, self.compiled.documents
-        return [MeasureResult(measures[i], STATUS[code], docs[measures[i].document_id], self.as_of, self.profile)
-                for i in self._groups[code]]
+        idx = self._groups[code].tolist()
+        missing = _fields_of_masks(self.missing_matrix[idx] @ _FIELD_BITS) if code == UNKNOWN else [None] * len(idx)
+        return [MeasureResult(measures[i], STATUS[code], docs[measures[i].document_id], self.as_of, self.profile, miss)
+                for i, miss in zip(idx, missing)]
 
     @cached_property
     def eligible(self) -> list[MeasureResult]:
@@ -238,17 +260,26 @@ class Evaluation:
     def result(self, measure_id: str) -> MeasureResult:
         i = self.compiled.index[measure_id]
         m = self.compiled.measures[i]
-        return MeasureResult(m, STATUS[int(self.statuses[i])], self.compiled.documents[m.document_id], self.as_of, self.profile)
+        missing = _fields_of_masks(self.missing_matrix[[i]] @ _FIELD_BITS)[0]
+        return MeasureResult(m, STATUS[int(self.statuses[i])], self.compiled.documents[m.document_id], self.as_of,
+                             self.profile, missing)
 
     @cached_property
+    def _matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.compiled.missing_matrices(self._vals, self.statuses)
+
+    @property
     def missing_matrix(self) -> np.ndarray:
-        return self.compiled.missing_matrix(self._vals, self.statuses)
+        """measures × fields: the unknown fields that still decide each measure's criteria."""
+        return self._matrices[0]
 
     def next_question(self) -> Optional[str]:
-        """The unknown field that decides the most measures still open; ties go to the profile's field order."""
-        open_measures = self.statuses != FALSE
-        counts = self.missing_matrix[open_measures].sum(axis=0)
-        # An undetermined measure always has a missing field; an eligible one may still miss an extra-benefit fact.
+        """The unknown field that decides the most measures still open; ties go to the profile's field order.
+
+        An undetermined measure counts for its missing fields; a measure that applies (or may) also
+        counts for a fact its extra benefit still needs (e.g. in_bonded_zone for wh-pharma-rd)."""
+        main, extra = self._matrices
+        counts = (main | extra).sum(axis=0)
         if not counts.any():
             return None
         return FIELD_ORDER[int(np.argmax(counts))]

@@ -212,7 +212,7 @@ def test_next_question_starts_with_city(compiled):
 
 def test_next_question_picks_field_deciding_most_measures(compiled):
     ev = evaluate_compiled(compiled, {"city": "杭州"}, D)
-    counts = dict(zip(FIELD_ORDER, ev.missing_matrix[ev.statuses != FALSE].sum(axis=0)))
+    counts = dict(zip(FIELD_ORDER, ev.missing_matrix.sum(axis=0)))
     assert ev.next_question() == "service_types"
     assert counts["service_types"] == max(counts.values()) > counts["offshore"]
 
@@ -266,12 +266,13 @@ def test_vectorized_matches_reference_on_synthetic_trees():
     rng = random.Random(5)
     for _ in range(60):
         ev = evaluate_compiled(compiled, random_profile(rng, known=rng.random()), D)
-        matrix = ev.missing_matrix
+        main, extra = ev._matrices
         for i, m in enumerate(compiled.measures):
             value = tri(m.criteria, ev.profile)
             assert ev.statuses[i] == value
-            expected = missing_fields(m.criteria, ev.profile)
+            assert {f for j, f in enumerate(FIELD_ORDER) if main[i, j]} == missing_fields(m.criteria, ev.profile)
+            extra_expected = set()
             if value != FALSE:
-                for extra in m.extra_benefits:
-                    expected |= missing_fields(extra.when, ev.profile)
-            assert {f for j, f in enumerate(FIELD_ORDER) if matrix[i, j]} == expected
+                for benefit in m.extra_benefits:
+                    extra_expected |= missing_fields(benefit.when, ev.profile)
+            assert {f for j, f in enumerate(FIELD_ORDER) if extra[i, j]} == extra_expected
