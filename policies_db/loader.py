@@ -36,7 +36,7 @@ DOCUMENT_KEYS = {
 }
 MEASURE_KEYS = {
     "id", "title", "summary", "benefit", "category", "criteria", "contacts", "source",
-    "conditions_to_confirm", "extra_benefits",
+    "conditions_to_confirm", "extra_benefits", "keywords",
 }
 REQUIRED_MEASURE_KEYS = {"id", "title", "summary", "benefit", "category", "criteria", "source"}
 
@@ -237,6 +237,11 @@ def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict
         problems.add(where, "conditions_to_confirm", "应为文本列表")
         confirm = []
 
+    keywords = raw.get("keywords") or []
+    if not isinstance(keywords, list) or not all(_text(k) for k in keywords):
+        problems.add(where, "keywords", "应为文本列表")
+        keywords = []
+
     extras = []
     for i, item in enumerate(raw.get("extra_benefits") or []):
         if not isinstance(item, dict) or not _text(item.get("text")) or "when" not in item:
@@ -252,7 +257,7 @@ def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict
     return Measure(
         id=mid, document_id=doc.id, title=raw["title"], summary=raw["summary"], benefit=raw["benefit"],
         category=raw["category"], criteria=full, contacts=contacts, source=source,
-        conditions_to_confirm=tuple(confirm), extra_benefits=tuple(extras),
+        conditions_to_confirm=tuple(confirm), extra_benefits=tuple(extras), keywords=tuple(str(k) for k in keywords),
     )
 
 

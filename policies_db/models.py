@@ -45,6 +45,7 @@ class MeasureRow(Base):
     source_excerpt = Column(Text, nullable=False)
     source_also = Column(Text)
     source_task = Column(Integer)
+    keywords = Column(JSON, nullable=False, default=list)
     contacts = relationship("MeasureContactRow", order_by="MeasureContactRow.position", lazy="selectin")
     criteria = relationship("CriterionRow", order_by="CriterionRow.id", lazy="selectin")
     confirmations = relationship("ConfirmationRow", order_by="ConfirmationRow.position", lazy="selectin")

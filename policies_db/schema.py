@@ -92,6 +92,7 @@ class Measure:
     source: Source
     conditions_to_confirm: tuple[str, ...] = ()
     extra_benefits: tuple[ExtraBenefit, ...] = ()
+    keywords: tuple[str, ...] = ()  # what firms call it (出口信保, 零税率…): the assistant's vocabulary
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def write_catalogue(catalogue: Catalogue, engine: Engine, digest: str) -> None:
         measures.append(dict(
             id=m.id, document_id=m.document_id, position=pos, title=m.title, summary=m.summary, benefit=m.benefit,
             category=m.category, source_section=m.source.section, source_excerpt=m.source.excerpt,
-            source_also=m.source.also, source_task=m.source.task,
+            source_also=m.source.also, source_task=m.source.task, keywords=list(m.keywords),
         ))
         for i, c in enumerate(m.contacts):
             dep_id = None
@@ -163,6 +163,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
             category=row.category, criteria=measure_root[row.id], contacts=tuple(contacts[row.id]),
             source=Source(row.source_section, row.source_excerpt, row.source_also, row.source_task),
             conditions_to_confirm=tuple(confirms[row.id]), extra_benefits=tuple(extras[row.id]),
+            keywords=tuple(row.keywords or ()),
         ))
     return catalogue
 
