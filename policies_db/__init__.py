@@ -41,6 +41,6 @@ def evaluate(profile: dict | None, as_of: dt.date | None = None, catalogue: Comp
     return evaluate_compiled(catalogue or load(), profile, as_of)
 
 
-def next_question(profile: dict | None, catalogue: CompiledCatalogue | None = None) -> str | None:
+def next_question(profile: dict | None, catalogue: CompiledCatalogue | None = None, exclude=()) -> str | None:
     """The unknown profile field that decides the most open measures, or None when nothing is left to ask."""
-    return evaluate(profile, catalogue=catalogue).next_question()
+    return evaluate(profile, catalogue=catalogue).next_question(exclude)

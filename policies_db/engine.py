@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property, lru_cache
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import numpy as np
 
@@ -273,13 +273,15 @@ class Evaluation:
         """measures × fields: the unknown fields that still decide each measure's criteria."""
         return self._matrices[0]
 
-    def next_question(self) -> Optional[str]:
+    def next_question(self, exclude: Iterable[str] = ()) -> Optional[str]:
         """The unknown field that decides the most measures still open; ties go to the profile's field order.
 
         An undetermined measure counts for its missing fields; a measure that applies (or may) also
         counts for a fact its extra benefit still needs (e.g. in_bonded_zone for wh-pharma-rd)."""
         main, extra = self._matrices
         counts = (main | extra).sum(axis=0)
+        for name in exclude:  # fields the firm could not answer: don't ask again
+            counts[_FIELD_INDEX[name]] = 0
         if not counts.any():
             return None
         return FIELD_ORDER[int(np.argmax(counts))]

@@ -276,3 +276,9 @@ def test_vectorized_matches_reference_on_synthetic_trees():
                 for benefit in m.extra_benefits:
                     extra_expected |= missing_fields(benefit.when, ev.profile)
             assert {f for j, f in enumerate(FIELD_ORDER) if extra[i, j]} == extra_expected
+
+
+def test_next_question_skips_fields_the_firm_could_not_answer(compiled):
+    ev = evaluate_compiled(compiled, {"city": "杭州"}, D)
+    assert ev.next_question() == "service_types"
+    assert ev.next_question(exclude=["service_types"]) == "offshore"

@@ -1,0 +1,93 @@
+"""The adaptive profile form: ask only the field that decides the most open measures."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from policies_db import FIELDS, ProfileError, normalize_profile
+from policies_db.engine import evaluate_compiled
+
+from .context import as_of, catalogue, profile_from_slots
+
+# Intents the form leaves to the rules (questions, handoff, results…): the form steps aside.
+INTERRUPTIONS = {
+    "show_results", "ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "ask_capabilities",
+    "restart", "human_handoff", "out_of_scope", "goodbye", "thanks", "greet",
+}
+
+
+def _normalized(name: str, value: Any) -> Any:
+    """The profile's own normalization, one field at a time; None when the value is unusable."""
+    try:
+        return normalize_profile({name: value}).get(name)
+    except ProfileError:
+        return None
+
+
+class ValidateProfileForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_profile_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        profile = profile_from_slots(tracker.slots)
+        skipped = tracker.slots.get("skipped_fields") or []
+        question = evaluate_compiled(catalogue(), profile, as_of()).next_question(exclude=skipped)
+        return [question] if question else []
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        filled = any(isinstance(e, dict) and e.get("event") == "slot" and e.get("name") in FIELDS for e in events)
+        if not requested or filled or tracker.active_loop.get("name") != "profile_form":
+            return events
+        if intent == "dont_know":
+            # Unknown stays unknown; remember not to ask it again and move on.
+            skipped = list(tracker.get_slot("skipped_fields") or []) + [requested]
+            dispatcher.utter_message(response="utter_skip_ok")
+            tracker.slots["skipped_fields"] = skipped
+            extra: List[EventType] = [SlotSet("skipped_fields", skipped)]
+            extra.append(await self.next_requested_slot(dispatcher, tracker, domain))
+            return [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")] + extra
+        if intent not in INTERRUPTIONS:
+            # Nothing usable in the answer: say so and ask again instead of leaving the form.
+            dispatcher.utter_message(response="utter_did_not_understand")
+            count = (tracker.get_slot("misunderstood_turns") or 0) + 1
+            return events + [SlotSet("misunderstood_turns", count)]
+        return events
+
+    # -- per-slot normalization (the engine's contract) -----------------------------------------
+
+    def _validate(self, name: str, value: Any) -> Dict[Text, Any]:
+        return {name: _normalized(name, value)}
+
+    async def validate_city(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate("city", value)
+
+    async def validate_service_types(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate("service_types", value)
+
+    async def validate_fields(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate("fields", value)
+
+    async def validate_employees(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate("employees", value)
+
+
+def _bool_validator(name: str):
+    async def validate(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate(name, value)
+
+    validate.__name__ = f"validate_{name}"
+    return validate
+
+
+for _name, _spec in FIELDS.items():
+    if _spec.kind == "bool":
+        setattr(ValidateProfileForm, f"validate_{_name}", _bool_validator(_name))

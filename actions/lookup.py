@@ -1,0 +1,39 @@
+"""Which measures a firm means by a phrase (「零税率」「出口信保」「人才政策」), for its region."""
+from __future__ import annotations
+
+from policies_db import CompiledCatalogue
+from policies_db.gazetteer import load_gazetteer
+from policies_db.schema import Measure
+
+from bot.vocabulary import load_vocabulary
+
+
+def measures_named(compiled: CompiledCatalogue, phrase: str) -> list[Measure]:
+    """Measures whose title or keywords match the phrase: exact keyword/title first, then containment."""
+    phrase = phrase.strip()
+    exact = [m for m in compiled.measures if phrase == m.title or phrase in m.keywords]
+    if exact:
+        return exact
+    return [m for m in compiled.measures
+            if phrase in m.title or any(k in phrase or phrase in k for k in m.keywords if len(k) > 1)]
+
+
+def measures_on_topic(compiled: CompiledCatalogue, phrase: str) -> list[Measure]:
+    """A topic word (人才, 税收…) → its category's measures; otherwise the measures it names."""
+    category = load_vocabulary().topics.get(phrase.strip())
+    named = measures_named(compiled, phrase)
+    if category:
+        in_category = [m for m in compiled.measures if m.category == category]
+        return in_category + [m for m in named if m not in in_category]
+    return named
+
+
+def for_region(compiled: CompiledCatalogue, measures: list[Measure], city: str | None) -> tuple[list[Measure], bool]:
+    """(measures that apply where the firm is, whether the region still needs asking)."""
+    regions = {compiled.documents[m.document_id].jurisdiction for m in measures}
+    region = load_gazetteer().region_of(city) if city else None
+    if region:
+        return [m for m in measures if compiled.documents[m.document_id].jurisdiction == region], False
+    if city:  # outside coverage
+        return [], False
+    return measures, len(regions) > 1

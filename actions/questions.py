@@ -1,0 +1,93 @@
+"""Questions about measures at any point: why not X, X's conditions, whom to call, measures on a topic."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from .context import catalogue, evaluate_tracker
+from .lookup import for_region, measures_named, measures_on_topic
+from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
+
+ANSWERS = {"ask_why_not": why_text, "ask_conditions": conditions_text, "ask_contact": contact_text}
+REGION_LABEL = {"zhejiang": "浙江", "wuhan": "武汉"}
+
+
+def _policy_phrases(tracker: Tracker) -> List[str]:
+    return [str(v) for v in tracker.get_latest_entity_values("policy")]
+
+
+class ActionAnswerMeasure(Action):
+    def name(self) -> Text:
+        return "action_answer_measure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        answer = ANSWERS.get(intent, why_text)
+        phrases = _policy_phrases(tracker)
+        if not phrases:
+            dispatcher.utter_message(text="请问您想了解哪项政策？例如“零税率”“出口信用保险”“工作许可”“人才培训”。")
+            return []
+        compiled = catalogue()
+        # The first phrase that names a measure: 「培训示范机构怎么认定」 is about 培训示范机构.
+        phrase, named = phrases[0], []
+        for candidate in phrases:
+            named = measures_named(compiled, candidate)
+            if named:
+                phrase = candidate
+                break
+        if not named:
+            dispatcher.utter_message(text=f"抱歉，没有找到与“{phrase}”对应的政策。{coverage_text()}，您可以换个说法，或说“有哪些人才政策”按主题查找。")
+            return []
+        evaluation = evaluate_tracker(tracker)
+        city = evaluation.profile.get("city")
+        measures, _ = for_region(compiled, named, city)
+        if not measures:
+            dispatcher.utter_message(text=outside_coverage_text(city))
+            return []
+        several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
+        parts = []
+        for m in measures:
+            prefix = f"【{REGION_LABEL.get(compiled.documents[m.document_id].jurisdiction, '')}】" if several_regions else ""
+            parts.append(prefix + answer(evaluation.result(m.id)))
+        if several_regions:
+            parts.append("告诉我贵公司所在城市，我可以只回答适用的那一项。")
+        dispatcher.utter_message(text="\n\n".join(parts))
+        return []
+
+
+class ActionTopicLookup(Action):
+    def name(self) -> Text:
+        return "action_topic_lookup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        phrases = _policy_phrases(tracker)
+        phrase = phrases[0] if phrases else tracker.get_slot("pending_topic")
+        if not phrase:
+            dispatcher.utter_message(text="请问您想查哪一类政策？例如税收优惠、出口信用保险、人才引进、人才培训、市场开拓。")
+            return [SlotSet("awaiting_region", None)]
+        compiled = catalogue()
+        found = measures_on_topic(compiled, phrase)
+        evaluation = evaluate_tracker(tracker)
+        city = evaluation.profile.get("city")
+        measures, need_region = for_region(compiled, found, city)
+        if need_region:
+            dispatcher.utter_message(text=f"浙江和武汉都有{phrase}相关的政策。请问贵公司在哪个城市？我只列出适用于贵公司的。")
+            return [SlotSet("pending_topic", phrase), SlotSet("awaiting_region", True)]
+        done = [SlotSet("pending_topic", None), SlotSet("awaiting_region", None)]
+        if city and not measures and not found:
+            dispatcher.utter_message(text=f"抱歉，没有找到“{phrase}”相关的政策。{coverage_text()}。")
+            return done
+        if not measures:
+            dispatcher.utter_message(text=outside_coverage_text(city) if city else f"抱歉，没有找到“{phrase}”相关的政策。")
+            return done
+        lines = [f"与“{phrase}”相关的政策共{len(measures)}项："]
+        for i, m in enumerate(measures, 1):
+            r = evaluation.result(m.id)
+            status = {"eligible": "贵公司符合", "undetermined": "还需确认", "ineligible": "暂不符合"}[r.status]
+            lines.append(f"{i}. {m.title}（{status}）：{m.summary}")
+        lines.append("想了解某一项的条件或联系部门，直接问我，比如“" + measures[0].title + "找哪个部门”。")
+        dispatcher.utter_message(text="\n".join(lines))
+        return done

@@ -1,0 +1,147 @@
+"""Rasa NLU component: firm-profile entities from a blank spaCy zh pipeline.
+
+The pipeline (built by bot/nlu_assets.py, loaded by path at training and shipped inside the
+trained model) segments with jieba and matches the vocabulary with an EntityRuler. On top:
+  - yes/no facts read a negation just before them: 「没有外籍员工」 → hires_foreign_talent=False;
+  - employee counts with Chinese numerals via cn2an: 三百五十人, 两百多名员工, 1.2万人;
+  - measure names (entity `policy`) only for questions about a measure, facts only otherwise,
+    since 「为什么不能享受技术先进型…」 names a measure, not a fact about the firm.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from spacy.util import filter_spans
+
+from .nlu_assets import POLICY_SPANS
+from .numbers import find_employee_counts
+from .vocabulary import FLAG_FIELDS, load_vocabulary
+
+logger = logging.getLogger(__name__)
+
+POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic"]
+SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing about the firm
+_CLAUSE_END = re.compile(r"[，。；！？,.;!?\n]")
+NEGATION_WINDOW = 4  # characters before a flag phrase
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"model_path": "build/nlu/spacy_zh", "policy_intents": POLICY_INTENTS, "silent_intents": SILENT_INTENTS}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy", "jieba", "cn2an"]
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model_dir: Optional[Path] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        vocabulary = load_vocabulary()
+        self._negations = vocabulary.negations
+        self._not_negations = vocabulary.negation_exceptions
+        self._nlp = self._load_nlp(model_dir) if model_dir else None
+
+    @staticmethod
+    def _load_nlp(model_dir: Path):
+        import jieba
+        import spacy
+
+        userdict = model_dir / "userdict.txt"
+        if userdict.exists():
+            jieba.load_userdict(str(userdict))
+        return spacy.load(model_dir)
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ProfileEntityExtractor":
+        merged = {**cls.get_default_config(), **config}
+        path = Path(merged["model_path"])
+        if not (path / "config.cfg").exists():
+            raise FileNotFoundError(f"spaCy pipeline not found at {path}: run `python -m bot.nlu_assets` first")
+        return cls(config, model_storage, resource, path)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "ProfileEntityExtractor":
+        with model_storage.read_from(resource) as directory:
+            # The model storage directory is temporary: keep the pipeline in memory.
+            return cls(config, model_storage, resource, Path(directory))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Nothing to learn: ship the spaCy pipeline inside the trained model."""
+        with self._model_storage.write_to(self._resource) as directory:
+            shutil.copytree(Path(self._config["model_path"]), directory, dirs_exist_ok=True)
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = (message.get(INTENT) or {}).get("name")
+            entities = self.add_extractor_name(self.extract(text, intent))
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    # -- extraction ---------------------------------------------------------------------------
+
+    def extract(self, text: str, intent: Optional[str] = None) -> List[Dict[Text, Any]]:
+        if not text.strip() or self._nlp is None:
+            return []
+        if intent in self._config["silent_intents"]:
+            return []
+        doc = self._nlp(text)
+        entities: List[Dict[Text, Any]] = []
+        if intent in self._config["policy_intents"]:
+            # A question about a measure: its name, and the city when given (「武汉有哪些信保政策」).
+            labels = {"policy", "topic"} if intent == "ask_topic" else {"policy"}
+            for span in filter_spans([s for s in doc.spans.get(POLICY_SPANS, []) if s.label_ in labels]):
+                entities.append({"entity": "policy", "start": span.start_char, "end": span.end_char, "value": span.text})
+            for ent in doc.ents:
+                if ent.label_ == "city":
+                    entities.append({"entity": "city", "start": ent.start_char, "end": ent.end_char, "value": ent.ent_id_})
+        else:
+            for ent in doc.ents:
+                value: Any = ent.ent_id_
+                if ent.label_ in FLAG_FIELDS:
+                    value = not self._negated(text, ent.start_char)
+                entities.append({"entity": ent.label_, "start": ent.start_char, "end": ent.end_char, "value": value})
+            entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
+        return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
+
+    def _negated(self, text: str, start: int) -> bool:
+        window = text[max(0, start - NEGATION_WINDOW):start]
+        window = _CLAUSE_END.split(window)[-1]
+        for word in self._not_negations:
+            window = window.replace(word, "")
+        return any(neg in window for neg in self._negations)
+
+
+def _merge_adjacent(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """杭州 + 滨江区 (both 杭州) → one city entity spanning 杭州滨江区."""
+    merged: List[Dict[Text, Any]] = []
+    for ent in entities:
+        last = merged[-1] if merged else None
+        if last and last["entity"] == ent["entity"] == "city" and last["value"] == ent["value"] and last["end"] == ent["start"]:
+            last["end"] = ent["end"]
+            continue
+        merged.append(dict(ent))
+    return merged

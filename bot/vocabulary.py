@@ -1,0 +1,73 @@
+"""The assistant's vocabulary: every phrase a firm may use, mapped to an entity and a value.
+
+Gathered from bot/vocabulary.yml, the gazetteer and the catalogue (measure titles and
+keywords), so a new policy document brings its own words. Pure Python, no Rasa import.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from policies_db.gazetteer import load_gazetteer
+from policies_db.loader import load_catalogue
+from policies_db.profile import FIELDS
+
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yml")
+FLAG_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool"]
+
+
+@dataclass(frozen=True)
+class Term:
+    phrase: str
+    entity: str  # city / fields / service_types / policy / topic / one of FLAG_FIELDS
+    value: str  # canonical value: 杭州, pharma_rd, ITO, the flag's field name, or the policy phrase
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    terms: tuple[Term, ...]
+    negations: tuple[str, ...]
+    negation_exceptions: tuple[str, ...]
+    topics: dict[str, str]  # topic phrase → category
+    other_cities: tuple[str, ...]
+
+    def phrases(self) -> list[str]:
+        return sorted({t.phrase for t in self.terms})
+
+    def atomic_phrases(self) -> list[str]:
+        """Phrases that contain no other phrase: the ones jieba must keep whole. Longer ones are
+        matched as token sequences, so 「离岸业务」 still splits into 离岸 + 业务 and 离岸 stays findable."""
+        phrases = self.phrases()
+        return [p for p in phrases if not any(q != p and q in p for q in phrases)]
+
+
+@functools.lru_cache(maxsize=None)
+def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    terms: list[Term] = []
+    gazetteer = load_gazetteer()
+    for alias, city in gazetteer.aliases.items():
+        terms.append(Term(alias, "city", city))
+    for city in raw["other_cities"]:
+        terms.append(Term(city, "city", city))
+    for value, phrases in raw["fields"].items():
+        terms += [Term(p, "fields", value) for p in phrases]
+    for value, phrases in raw["service_types"].items():
+        terms += [Term(p, "service_types", value) for p in phrases]
+    for field, phrases in raw["flags"].items():
+        if field not in FLAG_FIELDS:
+            raise ValueError(f"{path.name}: flags.{field} is not a yes/no profile field")
+        terms += [Term(p, field, field) for p in phrases]
+    topics = {p: category for category, phrases in raw["topics"].items() for p in phrases}
+    measure_phrases = set()
+    for measure in load_catalogue().measures:
+        measure_phrases.update(measure.keywords)
+        measure_phrases.add(measure.title)
+    # "policy": names a measure; "topic": only a theme (人才, 认定), used for 「有哪些…政策」.
+    terms += [Term(p, "policy", p) for p in sorted(measure_phrases)]
+    terms += [Term(p, "topic", p) for p in sorted(set(topics) - measure_phrases)]
+    return Vocabulary(tuple(terms), tuple(raw["negations"]), tuple(raw["negation_exceptions"]), topics,
+                      tuple(raw["other_cities"]))
