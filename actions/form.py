@@ -35,10 +35,13 @@ class ValidateProfileForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
+        # The fields already known (so their new values are validated) and then the one question
+        # that decides the most open measures; the form asks the first unfilled slot.
         profile = profile_from_slots(tracker.slots)
         skipped = tracker.slots.get("skipped_fields") or []
         question = evaluate_compiled(catalogue(), profile, as_of()).next_question(exclude=skipped)
-        return [question] if question else []
+        known = [name for name in domain_slots if tracker.slots.get(name) is not None]
+        return known + ([question] if question else [])
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events = await super().run(dispatcher, tracker, domain)

@@ -7,6 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from policies_db.gazetteer import load_gazetteer
+
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
@@ -17,6 +19,16 @@ REGION_LABEL = {"zhejiang": "浙江", "wuhan": "武汉"}
 
 def _policy_phrases(tracker: Tracker) -> List[str]:
     return [str(v) for v in tracker.get_latest_entity_values("policy")]
+
+
+def other_region_text(compiled, measures, city: str) -> str:
+    """The firm asked about measures that exist only elsewhere (or the firm is outside coverage)."""
+    if load_gazetteer().region_of(city) is None:
+        return outside_coverage_text(city)
+    docs = {m.document_id: compiled.documents[m.document_id] for m in measures}
+    where = "、".join(load_gazetteer().regions[d.jurisdiction].name for d in docs.values())
+    titles = "、".join(f"「{m.title}」" for m in measures)
+    return f"{titles}出自{'、'.join(f'《{d.title}》' for d in docs.values())}，只适用于{where}的企业，贵公司在{city}，暂不适用。可以问我“{city}有哪些相关政策”。"
 
 
 class ActionAnswerMeasure(Action):
@@ -45,7 +57,7 @@ class ActionAnswerMeasure(Action):
         city = evaluation.profile.get("city")
         measures, _ = for_region(compiled, named, city)
         if not measures:
-            dispatcher.utter_message(text=outside_coverage_text(city))
+            dispatcher.utter_message(text=other_region_text(compiled, named, city))
             return []
         several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
         parts = []

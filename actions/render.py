@@ -45,11 +45,13 @@ def source_text(result: MeasureResult) -> str:
 
 def _eligible_lines(results: list[MeasureResult]) -> list[str]:
     lines: list[str] = []
-    by_category: dict[str, list[MeasureResult]] = {}
+    by_category: dict[str, list[MeasureResult]] = {category: [] for category in CATEGORIES}
     for r in results:
-        by_category.setdefault(r.measure.category, []).append(r)
+        by_category[r.measure.category].append(r)
     n = 0
     for category, group in by_category.items():
+        if not group:
+            continue
         lines.append(f"◆ {CATEGORIES[category]}")
         for r in group:
             n += 1

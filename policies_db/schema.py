@@ -9,19 +9,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-CATEGORIES = {
+CATEGORIES = {  # in the order results are grouped
     "tax": "税收优惠",
     "export_credit_insurance": "出口信保与信贷",
+    "funds_finance": "资金与金融支持",
     "talent": "人才引进",
     "training": "人才培训",
     "market_expansion": "市场开拓",
-    "certification": "认定与评选",
     "customs_trade": "通关与贸易便利化",
-    "funds_finance": "资金与金融支持",
-    "standards": "标准化",
-    "platforms": "平台与试点",
+    "certification": "认定与评选",
     "enterprise_development": "企业培育",
     "investment": "外资企业",
+    "standards": "标准化",
+    "platforms": "平台与试点",
 }
 
 # Which operators apply to which kind of profile field, and what their value must be.

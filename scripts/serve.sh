@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Start the action server and Rasa (REST + socket.io) on 127.0.0.1. Used by `make run`.
+# RASA_AUTH_TOKEN set → Rasa's HTTP API is enabled and requires it; unset → API off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ACTION_PORT=${ACTION_PORT:-5055}
+RASA_PORT=${RASA_PORT:-5005}
+MODEL=${MODEL:-models/policy-assistant.tar.gz}
+export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
+export TRACKER_DB_DIALECT=${TRACKER_DB_DIALECT:-sqlite}
+export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
+
+api=()
+if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
+  api=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+fi
+echo "Rasa on http://127.0.0.1:$RASA_PORT (REST: /webhooks/rest/webhook, socket.io: /socket.io), actions on :$ACTION_PORT"
+.venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml "${api[@]}"
