@@ -85,7 +85,8 @@ class ActionTopicLookup(Action):
         evaluation = evaluate_tracker(tracker)
         city = evaluation.profile.get("city")
         measures, need_region = for_region(compiled, found, city)
-        if need_region:
+        # In the profile form the city question comes anyway: answer for every region now.
+        if need_region and tracker.active_loop.get("name") != "profile_form":
             dispatcher.utter_message(text=f"浙江和武汉都有{phrase}相关的政策。请问贵公司在哪个城市？我只列出适用于贵公司的。")
             return [SlotSet("pending_topic", phrase), SlotSet("awaiting_region", True)]
         done = [SlotSet("pending_topic", None), SlotSet("awaiting_region", None)]
@@ -95,11 +96,13 @@ class ActionTopicLookup(Action):
         if not measures:
             dispatcher.utter_message(text=outside_coverage_text(city) if city else f"抱歉，没有找到“{phrase}”相关的政策。")
             return done
+        several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
         lines = [f"与“{phrase}”相关的政策共{len(measures)}项："]
         for i, m in enumerate(measures, 1):
             r = evaluation.result(m.id)
             status = {"eligible": "贵公司符合", "undetermined": "还需确认", "ineligible": "暂不符合"}[r.status]
-            lines.append(f"{i}. {m.title}（{status}）：{m.summary}")
+            region = f"【{REGION_LABEL[compiled.documents[m.document_id].jurisdiction]}】" if several_regions else ""
+            lines.append(f"{i}. {region}{m.title}（{status}）：{m.summary}")
         lines.append("想了解某一项的条件或联系部门，直接问我，比如“" + measures[0].title + "找哪个部门”。")
         dispatcher.utter_message(text="\n".join(lines))
         return done

@@ -26,7 +26,7 @@ PHRASE_FREQUENCY = 200000
 
 
 def userdict_text() -> str:
-    phrases = [p for p in load_vocabulary().atomic_phrases() if not any(ch.isspace() for ch in p)]
+    phrases = [p for p in load_vocabulary().dictionary_phrases() if not any(ch.isspace() for ch in p)]
     return "".join(f"{p} {PHRASE_FREQUENCY}\n" for p in phrases)
 
 

@@ -37,11 +37,15 @@ class Vocabulary:
     def phrases(self) -> list[str]:
         return sorted({t.phrase for t in self.terms})
 
-    def atomic_phrases(self) -> list[str]:
-        """Phrases that contain no other phrase: the ones jieba must keep whole. Longer ones are
-        matched as token sequences, so 「离岸业务」 still splits into 离岸 + 业务 and 离岸 stays findable."""
-        phrases = self.phrases()
-        return [p for p in phrases if not any(q != p and q in p for q in phrases)]
+    def dictionary_phrases(self) -> list[str]:
+        """Phrases jieba should keep whole. A phrase that contains a phrase of the other kind
+        (a measure name holding a fact, 生产性服务企业 ⊃ 生产性服务) stays out, so both are
+        still found as token sequences; within one kind the longer phrase wins, as it should."""
+        kinds: dict[str, set[str]] = {}
+        for t in self.terms:
+            kinds.setdefault(t.phrase, set()).add("measure" if t.entity in ("policy", "topic") else "fact")
+        return sorted(p for p, k in kinds.items()
+                      if not any(q != p and q in p and kinds[q] - k for q in kinds))
 
 
 @functools.lru_cache(maxsize=None)

@@ -51,3 +51,23 @@ def pg_url():
 @pytest.fixture()
 def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'policies.db'}"
+
+
+@pytest.fixture(scope="session")
+def policy_db(tmp_path_factory, catalogue):
+    """The real catalogue built into a fresh SQLite database; the actions read it via POLICIES_DB_URL."""
+    import policies_db
+    from policies_db.store import make_engine, write_catalogue
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('policies') / 'policies.db'}"
+    engine = make_engine(url)
+    write_catalogue(catalogue, engine, "test")
+    engine.dispose()
+    previous = os.environ.get("POLICIES_DB_URL")
+    os.environ["POLICIES_DB_URL"] = url
+    policies_db.load(url, refresh=True)
+    yield url
+    if previous is None:
+        os.environ.pop("POLICIES_DB_URL", None)
+    else:
+        os.environ["POLICIES_DB_URL"] = previous

@@ -1,0 +1,215 @@
+"""Custom actions against tracker fixtures and the real domain (as in RasaHQ/financial-demo)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.form import ValidateProfileForm
+from actions.handoff import ActionHandoff
+from actions.questions import ActionAnswerMeasure, ActionTopicLookup
+from actions.results import ActionExplainIneligible, ActionShowResults
+from bot import handoff_queue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(str(ROOT / "domain.yml")).as_dict()
+
+
+@pytest.fixture(autouse=True)
+def _env(policy_db, monkeypatch):
+    monkeypatch.setenv("POLICY_AS_OF", "2026-11-22")
+
+
+def tracker(slots=None, intent="inform", text="", entities=None, requested=None, form=True, events=None):
+    slot_values = {"requested_slot": requested, **(slots or {})}
+    # The form validation reads the slot candidates from the events after the last non-slot event.
+    slot_events = [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
+    return Tracker.from_dict({
+        "sender_id": "test-firm",
+        "slots": slot_values,
+        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": entities or []},
+        "events": (events or [{"event": "action", "name": "action_listen"},
+                              {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}]) + slot_events,
+        "active_loop": {"name": "profile_form"} if form else {},
+        "latest_action_name": "action_listen",
+    })
+
+
+def slot_events(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def run(action, t, domain):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, domain)
+    return dispatcher, events
+
+
+# ---- the adaptive form --------------------------------------------------------------------
+
+async def test_form_asks_city_first(domain):
+    _, events = await run(ValidateProfileForm(), tracker(), domain)
+    assert slot_events(events)["requested_slot"] == "city"
+
+
+async def test_form_never_asks_what_one_message_already_said(domain):
+    slots = {"city": "宁波", "foreign_invested": True, "offshore": True, "fields": ["business_operations"],
+             "hires_foreign_talent": True}
+    _, events = await run(ValidateProfileForm(), tracker(slots, requested="city"), domain)
+    values = slot_events(events)
+    assert values["city"] == "宁波" and values["offshore"] is True
+    assert values["requested_slot"] not in slots
+    assert values["requested_slot"] == "service_types"  # decides the most open Zhejiang measures
+
+
+async def test_form_normalizes_values(domain):
+    _, events = await run(ValidateProfileForm(), tracker({"city": "杭州市滨江区", "service_types": ["ito", "ITO"]},
+                                                         requested="city"), domain)
+    values = slot_events(events)
+    assert values["city"] == "杭州" and values["service_types"] == ["ITO"]
+
+
+async def test_form_stops_when_nothing_is_undetermined(domain):
+    _, events = await run(ValidateProfileForm(), tracker({"city": "上海"}, requested="city"), domain)
+    assert slot_events(events)["requested_slot"] is None
+
+
+async def test_dont_know_skips_the_field_and_moves_on(domain):
+    t = tracker({"city": "杭州"}, intent="dont_know", text="不清楚", requested="service_types")
+    t.events = t.events[:-1]  # nothing extracted this turn
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    values = slot_events(events)
+    assert values["skipped_fields"] == ["service_types"]
+    assert values["requested_slot"] == "offshore"
+    assert dispatcher.messages[0]["response"] == "utter_skip_ok"
+
+
+async def test_unusable_answer_is_asked_again_not_dropped(domain):
+    t = tracker({"city": "杭州"}, intent="affirm", text="是的", requested="service_types")
+    t.events = t.events[:-1]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_did_not_understand"
+    assert slot_events(events)["misunderstood_turns"] == 1
+
+
+async def test_interruptions_are_left_to_the_rules(domain):
+    t = tracker({"city": "杭州"}, intent="ask_why_not", text="为什么不能享受零税率", requested="service_types")
+    t.events = t.events[:-1]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    assert dispatcher.messages == []
+    assert "misunderstood_turns" not in slot_events(events)
+
+
+# ---- results -------------------------------------------------------------------------------
+
+async def test_results_text_and_payload(domain):
+    slots = {"city": "杭州", "service_types": ["ITO"], "offshore": True, "hires_foreign_talent": False}
+    dispatcher, _ = await run(ActionShowResults(), tracker(slots, form=False), domain)
+    [message] = dispatcher.messages
+    text, payload = message["text"], message["custom"]
+    assert "【可以享受】" in text and "离岸服务外包零税率或免税优惠" in text
+    assert "杭州市商务局" in text and "浙江省商务厅" in text
+    assert "执行期已满" in text and "已到期" in text  # as of 2026-11-22 the Zhejiang plan has ended
+    assert text.index("◆ 税收优惠") < text.index("◆ 企业培育")  # grouped by category, tax first
+    assert "【可能符合，还需确认】" in text
+    assert payload["type"] == "eligibility_results" and payload["as_of"] == "2026-11-22"
+    eligible = {e["id"]: e for e in payload["eligible"]}
+    assert eligible["zj-offshore-zero-rate"]["in_force"] is False
+    assert [c["name"] for c in eligible["zj-offshore-zero-rate"]["contacts"]] == ["浙江省商务厅", "杭州市商务局"]
+    assert all("missing" in e for e in payload["undetermined"])
+    assert {e["id"] for e in payload["ineligible"]} >= {"zj-foreign-talent", "wh-export-credit"}
+    assert all(e["reasons"] for e in payload["ineligible"])
+
+
+async def test_results_outside_coverage_name_the_covered_regions(domain):
+    dispatcher, _ = await run(ActionShowResults(), tracker({"city": "上海"}, form=False), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "上海" in text and "浙江省" in text and "武汉市" in text
+    assert dispatcher.messages[0]["custom"]["eligible"] == []
+
+
+async def test_explain_ineligible_gives_reasons_and_what_would_change(domain):
+    slots = {"city": "武汉", "offshore": False, "fields": ["design"]}
+    dispatcher, _ = await run(ActionExplainIneligible(), tracker(slots, form=False), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "服务外包出口信用保险：需承接国际（离岸）服务外包项目（贵公司：暂无离岸业务）" in text
+    assert "若贵公司承接国际（离岸）服务外包项目，即可符合条件。" in text
+    assert "零税率" not in text  # other regions' measures are not "missed"
+
+
+# ---- questions about measures -----------------------------------------------------------------
+
+def ask(intent, phrase, slots=None, city=None):
+    entities = [{"entity": "policy", "value": phrase, "start": 0, "end": len(phrase)}]
+    if city:
+        entities.append({"entity": "city", "value": city})
+    return tracker(slots or {}, intent=intent, text=phrase, entities=entities, form=False)
+
+
+async def test_why_not_gives_reasons_and_what_if(domain):
+    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_why_not", "零税率", {"city": "杭州", "offshore": False}), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "需承接离岸服务外包业务（贵公司：暂无离岸业务）" in text
+    assert "若贵公司承接离岸服务外包业务，即可符合条件" in text
+
+
+async def test_conditions_cite_the_source(domain):
+    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_conditions", "出口信贷", {"city": "武汉"}), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "承接国际（离岸）服务外包项目" in text
+    assert "三（三）9. 强化信贷和信用保险支持" in text
+    assert "符合条件的服务外包企业承接国际服务外包项目可享受出口信贷优惠措施" in text
+
+
+async def test_contact_lists_responsible_units_verbatim(domain):
+    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "出口信用保险", {"city": "武汉"}), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "湖北银保监局、武汉市金融工作局、中国出口信用保险公司湖北分公司" in text
+    assert "电话" in text and not re.search(r"\d{5,}", text)  # no invented phone numbers
+
+
+async def test_contact_without_city_answers_per_region(domain):
+    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "出口信用保险"), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "【浙江】" in text and "【武汉】" in text
+
+
+async def test_measure_of_another_region_is_named_as_such(domain):
+    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "零税率", {"city": "武汉"}), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "浙江省" in text and "暂不适用" in text and "暂不包括" not in text
+
+
+async def test_topic_lookup_asks_region_only_when_it_matters(domain):
+    dispatcher, events = await run(ActionTopicLookup(), ask("ask_topic", "出口信用保险"), domain)
+    assert "哪个城市" in dispatcher.messages[0]["text"]
+    assert slot_events(events) == {"pending_topic": "出口信用保险", "awaiting_region": True}
+    # The firm answers with its city: the pending topic is answered for that region only.
+    t = tracker({"city": "武汉", "pending_topic": "出口信用保险"}, form=False)
+    dispatcher, events = await run(ActionTopicLookup(), t, domain)
+    text = dispatcher.messages[0]["text"]
+    assert "服务外包出口信用保险" in text and "出口信用保险与信贷支持" not in text
+    assert slot_events(events)["awaiting_region"] is None
+    # A topic that exists in one region only needs no question.
+    dispatcher, _ = await run(ActionTopicLookup(), ask("ask_topic", "零税率"), domain)
+    assert "离岸服务外包零税率或免税优惠" in dispatcher.messages[0]["text"]
+
+
+async def test_handoff_queues_the_conversation(domain, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'handoff.db'}"
+    monkeypatch.setenv("HANDOFF_DB_URL", url)
+    dispatcher, events = await run(ActionHandoff(), tracker({"city": "温州", "offshore": True}, intent="human_handoff",
+                                                            text="转人工", form=False), domain)
+    assert slot_events(events) == {"handoff_requested": True}
+    assert "转人工" in dispatcher.messages[0]["text"]
+    [request] = handoff_queue.open_requests(url)
+    assert request["conversation_id"] == "test-firm"
+    assert request["profile"] == {"city": "温州", "offshore": True}
