@@ -1,0 +1,98 @@
+"""Start the real action server and Rasa servers for end-to-end tests, on free local ports."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.rasa_cli import ENV, RASA, ROOT, require_model
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method: str, url: str, body=None, headers=None, timeout: float = 30) -> tuple[int, object]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw)
+        except ValueError:
+            return error.code, raw.decode(errors="replace")
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited ({process.returncode}); log:\n{log.read_text(errors='replace')[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} not up after {seconds}s; log:\n{log.read_text(errors='replace')[-4000:]}")
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    env: dict
+    processes: list = field(default_factory=list)
+
+    def start(self, args: list[str], name: str, health_url: str, extra_env: dict | None = None) -> None:
+        log = self.workdir / f"{name}.log"
+        process = subprocess.Popen([RASA, *args], cwd=ROOT, env={**self.env, **(extra_env or {})},
+                                   stdout=log.open("w"), stderr=subprocess.STDOUT)
+        self.processes.append((process, health_url, log))
+
+    def wait(self) -> None:
+        for process, url, log in self.processes:
+            wait_until_up(url, process, log)
+
+    def stop(self) -> None:
+        for process, _, _ in self.processes:
+            process.terminate()
+        for process, _, _ in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str | None]) -> tuple[Stack, int, dict[str, int]]:
+    """One action server, and one Rasa server per name (value: its auth token, or None for API off)."""
+    model = require_model()
+    action_port = free_port()
+    env = {**ENV, "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22",
+           "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}",
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(workdir / "tracker.db")}
+    stack = Stack(workdir, env)
+    stack.start(["run", "actions", "--actions", "actions", "--port", str(action_port)], "actions",
+                f"http://127.0.0.1:{action_port}/health")
+    ports = {}
+    for name, token in rasa_servers.items():
+        port = ports[name] = free_port()
+        api = ["--enable-api", "--auth-token", token] if token else []
+        stack.start(["run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
+                     "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", *api],
+                    name, f"http://127.0.0.1:{port}/", {"TRACKER_DB": str(workdir / f"tracker-{name}.db")})
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+    stack.wait()
+    return stack, action_port, ports
