@@ -19,7 +19,7 @@ CATALOGUE := $(wildcard policies_db/catalogue/*.yml) policies_db/gazetteer.yml
 NLU_INPUTS := $(CATALOGUE) bot/vocabulary.yml bot/vocabulary.py bot/nlu_assets.py
 TRAIN_INPUTS := $(NLU_STAMP) config.yml domain.yml $(shell find data -name "*.yml") bot/tokenizer.py bot/profile_extractor.py bot/numbers.py
 
-.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval
+.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval browser
 
 help:
 	@echo "make run       build everything needed, train if the data changed, start the assistant"
@@ -74,7 +74,18 @@ nlu-eval: $(MODEL)
 	.venv/bin/rasa test nlu --nlu tests/nlu --model $(MODEL) --out build/nlu-eval --no-plot
 	$(PY) scripts/nlu_report.py build/nlu-eval
 
-test: db $(MODEL)
+# Browser tests use Debian's chromium (Playwright downloads nothing) and CJK fonts for screenshots.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	else \
+	  echo "Browser tests need Debian's chromium and fonts-noto-cjk: sudo apt-get install chromium fonts-noto-cjk"; exit 1; \
+	fi
+
+browser: $(CHROMIUM)
+
+test: db $(MODEL) $(CHROMIUM)
 	$(PY) -m policies_db check
 	$(PY) -m pytest -q tests
 

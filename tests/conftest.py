@@ -71,3 +71,18 @@ def policy_db(tmp_path_factory, catalogue):
         os.environ.pop("POLICIES_DB_URL", None)
     else:
         os.environ["POLICIES_DB_URL"] = previous
+
+
+API_TOKEN = "e2e-secret-token"
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, policy_db):
+    """The real stack for end-to-end tests: one action server, Rasa with the HTTP API (token) and without."""
+    from tests.stack import start_stack
+
+    workdir = tmp_path_factory.mktemp("stack")
+    stack, _, ports = start_stack(workdir, policy_db, {"api": API_TOKEN, "plain": None})
+    yield {"api": f"http://127.0.0.1:{ports['api']}", "plain": f"http://127.0.0.1:{ports['plain']}",
+           "handoff_db": f"sqlite:///{workdir / 'handoff.db'}", "workdir": workdir}
+    stack.stop()

@@ -7,18 +7,8 @@ import pytest
 
 from bot import handoff_queue
 from policies_db import FIELDS
-from tests.stack import http, start_stack
-
-TOKEN = "e2e-secret-token"
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory, policy_db):
-    workdir = tmp_path_factory.mktemp("e2e")
-    stack, _, ports = start_stack(workdir, policy_db, {"api": TOKEN, "plain": None})
-    yield {"api": f"http://127.0.0.1:{ports['api']}", "plain": f"http://127.0.0.1:{ports['plain']}",
-           "handoff_db": f"sqlite:///{workdir / 'handoff.db'}"}
-    stack.stop()
+from tests.conftest import API_TOKEN as TOKEN
+from tests.stack import http
 
 
 class Chat:
