@@ -19,6 +19,14 @@ api=()
 if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
   api=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
 fi
-echo "Rasa on http://127.0.0.1:$RASA_PORT (REST: /webhooks/rest/webhook, socket.io: /socket.io), actions on :$ACTION_PORT"
+if [ -z "${CONSOLE_TOKEN:-}" ]; then
+  CONSOLE_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(16))')
+  echo "CONSOLE_TOKEN was not set; this run's console token: $CONSOLE_TOKEN"
+fi
+export CONSOLE_TOKEN
+base="http://127.0.0.1:$RASA_PORT"
+echo "Website chat: $base/webhooks/web/widget/"
+echo "Hotline console: $base/webhooks/console/"
+echo "REST: $base/webhooks/rest/webhook · socket.io: $base/socket.io · actions on :$ACTION_PORT (starting, ~40 s)"
 .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml "${api[@]}"

@@ -7,11 +7,15 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.rasa_cli import ENV, RASA, ROOT, require_model
+
+
+CONSOLE_TOKEN = "console-test-token"
 
 
 def free_port() -> int:
@@ -22,6 +26,7 @@ def free_port() -> int:
 
 def http(method: str, url: str, body=None, headers=None, timeout: float = 30) -> tuple[int, object]:
     data = json.dumps(body).encode() if body is not None else None
+    url = urllib.parse.quote(url, safe=":/?&=%#")  # Chinese query strings
     request = urllib.request.Request(url, data=data, method=method,
                                      headers={"Content-Type": "application/json", **(headers or {})})
     try:
@@ -79,7 +84,7 @@ def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str |
     """One action server, and one Rasa server per name (value: its auth token, or None for API off)."""
     model = require_model()
     action_port = free_port()
-    env = {**ENV, "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22",
+    env = {**ENV, "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22", "CONSOLE_TOKEN": CONSOLE_TOKEN,
            "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}",
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
            "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(workdir / "tracker.db")}
