@@ -9,6 +9,8 @@ MODEL=${MODEL:-models/policy-assistant.tar.gz}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
 export TRACKER_DB_DIALECT=${TRACKER_DB_DIALECT:-sqlite}
 export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
+# WeCom: empty unless configured (the channel stays off without WECOM_TOKEN).
+for v in WECOM_CORP_ID WECOM_SECRET WECOM_AGENT_ID WECOM_TOKEN WECOM_AES_KEY WECOM_API_BASE; do export "$v=${!v:-}"; done
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
@@ -27,6 +29,11 @@ export CONSOLE_TOKEN
 base="http://127.0.0.1:$RASA_PORT"
 echo "Website chat: $base/webhooks/web/widget/"
 echo "Hotline console: $base/webhooks/console/"
+if [ -n "$WECOM_TOKEN" ]; then
+  echo "WeCom callback: $base/webhooks/wecom/webhook"
+else
+  echo "WeCom callback: $base/webhooks/wecom/webhook (off: set WECOM_TOKEN, WECOM_AES_KEY, WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID)"
+fi
 echo "REST: $base/webhooks/rest/webhook · socket.io: $base/socket.io · actions on :$ACTION_PORT (starting, ~40 s)"
 .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml "${api[@]}"

@@ -76,13 +76,29 @@ def policy_db(tmp_path_factory, catalogue):
 API_TOKEN = "e2e-secret-token"
 
 
+# wechatpy's official test vector (tests/test_crypto.py): token, EncodingAESKey, CorpID.
+WECOM = {"WECOM_TOKEN": "123456", "WECOM_AES_KEY": "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",
+         "WECOM_CORP_ID": "wx49f0ab532d5d035a", "WECOM_SECRET": "test-secret", "WECOM_AGENT_ID": "1000002"}
+
+
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory, policy_db):
-    """The real stack for end-to-end tests: one action server, Rasa with the HTTP API (token) and without."""
+def wecom_stub():
+    from tests.wecom_stub import WeComStub
+
+    stub = WeComStub().start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, policy_db, wecom_stub):
+    """The real stack for end-to-end tests: one action server, Rasa with the HTTP API (token) and without;
+    WeCom on, talking to the local stub."""
     from tests.stack import start_stack
 
     workdir = tmp_path_factory.mktemp("stack")
-    stack, _, ports = start_stack(workdir, policy_db, {"api": API_TOKEN, "plain": None})
+    stack, _, ports = start_stack(workdir, policy_db, {"api": API_TOKEN, "plain": None},
+                                  wecom={**WECOM, "WECOM_API_BASE": wecom_stub.base})
     yield {"api": f"http://127.0.0.1:{ports['api']}", "plain": f"http://127.0.0.1:{ports['plain']}",
            "handoff_db": f"sqlite:///{workdir / 'handoff.db'}", "workdir": workdir}
     stack.stop()

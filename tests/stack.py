@@ -80,14 +80,19 @@ class Stack:
                 process.kill()
 
 
-def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str | None]) -> tuple[Stack, int, dict[str, int]]:
+WECOM_VARS = ("WECOM_CORP_ID", "WECOM_SECRET", "WECOM_AGENT_ID", "WECOM_TOKEN", "WECOM_AES_KEY", "WECOM_API_BASE")
+
+
+def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str | None],
+                wecom: dict | None = None) -> tuple[Stack, int, dict[str, int]]:
     """One action server, and one Rasa server per name (value: its auth token, or None for API off)."""
     model = require_model()
     action_port = free_port()
     env = {**ENV, "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22", "CONSOLE_TOKEN": CONSOLE_TOKEN,
            "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}",
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-           "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(workdir / "tracker.db")}
+           "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(workdir / "tracker.db"),
+           **{v: "" for v in WECOM_VARS}, **(wecom or {})}
     stack = Stack(workdir, env)
     stack.start(["run", "actions", "--actions", "actions", "--port", str(action_port)], "actions",
                 f"http://127.0.0.1:{action_port}/health")

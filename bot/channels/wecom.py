@@ -1,0 +1,202 @@
+"""WeCom (企业微信) input channel for a self-built app (自建应用), and 微信客服 through the same callback.
+
+    GET  /webhooks/wecom/webhook   URL verification: msg_signature check, decrypted echostr back
+    POST /webhooks/wecom/webhook   encrypted callback: signature checked (403 if bad), answered at once with
+                                   an empty 200; the assistant's replies go out through message/send
+                                   (or kf/send_msg for 微信客服) in the background
+
+Configured from the environment through credentials.yml: WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID,
+WECOM_TOKEN, WECOM_AES_KEY, WECOM_API_BASE. Off (404) while WECOM_TOKEN is empty.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Optional, Text
+
+import xmltodict
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidSignatureException, WeChatException
+
+from .wecom_api import WeComClient
+from .wecom_format import choose, render
+
+logger = logging.getLogger(__name__)
+UNSUPPORTED_REPLY = "抱歉，目前只能处理文字消息。请用文字告诉我贵公司的情况，或者问“有哪些出口信用保险政策”。"
+MAX_TEXT = 2000  # characters kept of one incoming message
+
+
+class RecentKeys:
+    """Keys seen in the last `ttl` seconds (WeCom retries a callback up to three times)."""
+
+    def __init__(self, ttl: float = 600, size: int = 20000):
+        self.ttl, self.size, self._seen = ttl, size, OrderedDict()
+
+    def seen(self, key: str) -> bool:
+        now = time.monotonic()
+        while self._seen and next(iter(self._seen.values())) < now - self.ttl:
+            self._seen.popitem(last=False)
+        if key in self._seen:
+            return True
+        self._seen[key] = now
+        if len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+        return False
+
+
+class WeComInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "wecom"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict]) -> "InputChannel":
+        c = credentials or {}
+        return cls(c.get("corp_id") or "", c.get("secret") or "", str(c.get("agent_id") or ""),
+                   c.get("token") or "", c.get("aes_key") or "", c.get("api_base") or None)
+
+    def __init__(self, corp_id: str, secret: str, agent_id: str, token: str, aes_key: str,
+                 api_base: Optional[str] = None) -> None:
+        self.enabled = bool(token)
+        self.corp_id, self.agent_id = corp_id, agent_id
+        self.crypto = WeChatCrypto(token, aes_key, corp_id) if self.enabled else None
+        self.client = WeComClient(corp_id, secret, api_base) if self.enabled else None
+        self.recent = RecentKeys()
+        self.options: "OrderedDict[str, list[tuple[str, str]]]" = OrderedDict()  # user → last numbered options
+        self.kf_cursors: dict[str, str] = {}
+        self._tasks: set[asyncio.Task] = set()
+
+    # -- the HTTP side ------------------------------------------------------------------------------
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("wecom_webhook", __name__)
+
+        @bp.route("/webhook", methods=["GET"])
+        async def verify(request: Request):
+            if not self.enabled:
+                return response.text("WeCom channel is off (WECOM_TOKEN not set)", status=404)
+            args = _args(request, "msg_signature", "timestamp", "nonce", "echostr")
+            if args is None:
+                return response.text("missing parameters", status=400)
+            try:
+                echo = self.crypto.check_signature(args["msg_signature"], args["timestamp"], args["nonce"], args["echostr"])
+            except (InvalidSignatureException, WeChatException, ValueError):
+                return response.text("invalid signature", status=403)
+            return response.text(echo.decode() if isinstance(echo, bytes) else echo)
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            if not self.enabled:
+                return response.text("WeCom channel is off (WECOM_TOKEN not set)", status=404)
+            args = _args(request, "msg_signature", "timestamp", "nonce")
+            if args is None:
+                return response.text("missing parameters", status=400)
+            try:
+                outer = xmltodict.parse(request.body)["xml"]
+                if not isinstance(outer, dict) or not outer.get("Encrypt"):
+                    raise ValueError("no Encrypt element")
+            except Exception:  # noqa: BLE001 - any parse failure is the sender's malformed XML
+                return response.text("malformed XML", status=400)
+            try:
+                plain = self.crypto.decrypt_message(outer, args["msg_signature"], args["timestamp"], args["nonce"])
+                message = xmltodict.parse(plain)["xml"]
+            except InvalidSignatureException:
+                return response.text("invalid signature", status=403)
+            except Exception:  # noqa: BLE001 - wrong key, bad padding or corp id: not from our WeCom
+                return response.text("cannot decrypt", status=403)
+            self._spawn(self._dispatch(message, on_new_message))
+            return response.text("")  # within WeCom's 5 seconds; replies follow through the API
+
+        return bp
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- messages ---------------------------------------------------------------------------------------
+    async def _dispatch(self, message: dict, on_new_message) -> None:
+        try:
+            kind = message.get("MsgType")
+            if kind == "event" and message.get("Event") == "kf_msg_or_event":
+                await self._pull_kf(message, on_new_message)
+                return
+            user = message.get("FromUserName")
+            key = message.get("MsgId") or f"{user}:{message.get('CreateTime')}:{message.get('Event')}"
+            if not user or self.recent.seen(str(key)) or kind == "event":
+                return  # retries, and events such as enter_agent, need no answer
+            if kind != "text":
+                await self.client.send_text(self.agent_id, user, UNSUPPORTED_REPLY)
+                return
+            text = choose((message.get("Content") or "")[:MAX_TEXT], self.options.get(user, []))
+            await self._converse(f"wecom-{user}", text, on_new_message, self._app_sender(user), user)
+        except Exception:  # noqa: BLE001 - a background task must never die silently
+            logger.exception("WeCom message handling failed")
+
+    def _app_sender(self, user: str):
+        async def send(kind: str, content: str) -> None:
+            if kind == "markdown":
+                await self.client.send_markdown(self.agent_id, user, content)
+            else:
+                await self.client.send_text(self.agent_id, user, content)
+        return send
+
+    async def _converse(self, sender_id: str, text: str, on_new_message, send, user: str) -> None:
+        if not text.strip():
+            return
+        collector = CollectingOutputChannel()
+        await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name()))
+        rendered = render(collector.messages)
+        self.options[user] = rendered.options
+        self.options.move_to_end(user)
+        while len(self.options) > 50000:
+            self.options.popitem(last=False)
+        for outgoing in rendered.messages:
+            await send(outgoing.kind, outgoing.content)
+
+    # -- 微信客服 (WeChat customer service) -----------------------------------------------------------------
+    async def _pull_kf(self, event: dict, on_new_message) -> None:
+        open_kfid, token = event.get("OpenKfId"), event.get("Token")
+        if not open_kfid or not token:
+            return
+        while True:
+            data = await self.client.kf_sync_msg(token, open_kfid, self.kf_cursors.get(open_kfid))
+            if data.get("next_cursor"):
+                self.kf_cursors[open_kfid] = data["next_cursor"]
+            for msg in data.get("msg_list", []):
+                if msg.get("origin") != 3 or self.recent.seen(f"kf:{msg.get('msgid')}"):
+                    continue  # only what customers wrote, once
+                user = msg.get("external_userid")
+                send = self._kf_sender(open_kfid, user)
+                if msg.get("msgtype") == "text":
+                    body = msg.get("text") or {}
+                    # A tapped menu item arrives as text with the item's id: the quick reply's payload.
+                    text = (body.get("menu_id") or body.get("content") or "")[:MAX_TEXT]
+                elif msg.get("msgtype") == "event":
+                    continue
+                else:
+                    await send("text", UNSUPPORTED_REPLY)
+                    continue
+                await self._converse(f"wxkf-{user}", choose(text, self.options.get(f"kf:{user}", [])),
+                                     on_new_message, send, f"kf:{user}")
+            if not data.get("has_more"):
+                break
+
+    def _kf_sender(self, open_kfid: str, user: str):
+        async def send(kind: str, content: str) -> None:
+            options = self.options.get(f"kf:{user}") or []
+            if kind == "text" and options and content.endswith("（回复数字即可）"):
+                head = content.split("\n1. ")[0]
+                await self.client.kf_send_menu(open_kfid, user, head, options)
+            else:
+                await self.client.kf_send_text(open_kfid, user, content)
+        return send
+
+
+def _args(request: Request, *names: str) -> Optional[dict]:
+    values = {n: request.args.get(n) for n in names}
+    return values if all(values.values()) else None

@@ -1,0 +1,83 @@
+"""A local stand-in for WeCom's server API (gettoken, message/send, kf/sync_msg, kf/send_msg).
+
+Runs an aiohttp server on 127.0.0.1 in a background thread and records every call.
+"""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+from aiohttp import web
+
+from tests.stack import free_port
+
+
+class WeComStub:
+    def __init__(self):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.calls: list[tuple[str, dict]] = []
+        self.token_requests = 0
+        self.kf_pending: list[dict] = []  # messages the next kf/sync_msg returns
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    # -- server ---------------------------------------------------------------------------
+    def _app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/cgi-bin/gettoken", self._gettoken)
+        app.router.add_post("/cgi-bin/{path:.*}", self._post)
+        return app
+
+    async def _gettoken(self, request):
+        with self._lock:
+            self.token_requests += 1
+        if request.query.get("corpsecret") != "test-secret":
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        return web.json_response({"errcode": 0, "access_token": "stub-token", "expires_in": 7200})
+
+    async def _post(self, request):
+        path = request.match_info["path"]
+        if request.query.get("access_token") != "stub-token":
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        body = await request.json()
+        with self._lock:
+            self.calls.append((path, body))
+        if path == "kf/sync_msg":
+            with self._lock:
+                msgs, self.kf_pending = self.kf_pending, []
+            return web.json_response({"errcode": 0, "next_cursor": f"cursor-{len(self.calls)}", "has_more": 0,
+                                      "msg_list": msgs})
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    def _run(self):
+        asyncio.set_event_loop(self._loop)
+        runner = web.AppRunner(self._app())
+        self._loop.run_until_complete(runner.setup())
+        self._loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
+        self._loop.run_forever()
+
+    def start(self) -> "WeComStub":
+        self._thread.start()
+        time.sleep(0.3)
+        return self
+
+    def stop(self):
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    # -- assertions helpers ----------------------------------------------------------------------
+    def sent(self, path: str = "message/send", user: str | None = None) -> list[dict]:
+        with self._lock:
+            calls = list(self.calls)
+        return [b for p, b in calls if p == path and (user is None or b.get("touser") == user)]
+
+    def wait_sent(self, count: int, path: str = "message/send", user: str | None = None, timeout: float = 30) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.sent(path, user)
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"expected {count} {path} calls to {user}, got {self.sent(path, user)}")
