@@ -93,7 +93,7 @@ def test_console_in_the_browser(browser, servers, handed_off):  # noqa: F811
     page.get_by_role("button", name="用此画像评估").click()
     expect(page.locator("#eval table").first).to_contain_text("离岸服务外包零税率或免税优惠")
     assert page.locator("#script").input_value().startswith("您好，根据您提供的情况")
-    expect(page.locator("#eval")).to_contain_text("是否承接在岸业务")  # missing facts in Chinese, not field names
+    expect(page.locator("#eval")).to_contain_text("服务外包业务类型")  # missing facts in Chinese, not field names
     page.fill("#q", "工作许可")
     page.click("#search-form button")
     expect(page.locator("#search")).to_contain_text("外籍人才工作许可")
