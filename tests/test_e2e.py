@@ -198,3 +198,18 @@ def test_socketio_channel_holds_a_conversation(servers):
     assert any("城市" in t for t in texts)
     buttons = [m for m in received if m.get("quick_replies") or m.get("buttons")]
     assert buttons == []  # the city question has no buttons; yes/no questions do (tested over REST)
+
+
+@pytest.mark.parametrize("body, status", [
+    ("not json", 400), ('{"message": "你好"}', 400), ('{"sender": 5, "message": "你好"}', 400),
+    ('["a"]', 400), ('{"sender": "x", "message": "' + "长" * 6000 + '"}', 413),
+])
+def test_web_channel_rejects_malformed_requests_clearly(servers, body, status):
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{servers['plain']}/webhooks/web/webhook", data=body.encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=10)
+    assert error.value.code == status

@@ -16,6 +16,8 @@ from sanic.request import Request
 from .static import serve
 
 WIDGET_FILES = {"index.html", "widget.js", "widget.css"}
+MAX_SENDER = 128
+MAX_MESSAGE = 5000
 
 
 class WebChatInput(RestInput):
@@ -28,6 +30,23 @@ class WebChatInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = super().blueprint(on_new_message)
+
+        @bp.middleware("request")
+        async def well_formed(request: Request):
+            # The REST handler assumes a JSON object; answer anything else with a clear 400, not a 500.
+            if request.method != "POST":
+                return None
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 - sanic raises on invalid JSON
+                body = None
+            sender = body.get("sender") if isinstance(body, dict) else None
+            message = body.get("message") if isinstance(body, dict) else None
+            if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER or not isinstance(message, str):
+                return response.json({"error": "请求体应为 JSON：{\"sender\": \"…\", \"message\": \"…\"}"}, status=400)
+            if len(message) > MAX_MESSAGE:
+                return response.json({"error": f"消息过长（上限 {MAX_MESSAGE} 字）"}, status=413)
+            return None
 
         @bp.route("/widget", methods=["GET"], strict_slashes=False)
         async def page(request: Request):
