@@ -9,6 +9,7 @@ MODEL=${MODEL:-models/policy-assistant.tar.gz}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
 export TRACKER_DB_DIALECT=${TRACKER_DB_DIALECT:-sqlite}
 export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
+export TRACKER_DB_URL=${TRACKER_DB_URL:-}
 # WeCom: empty unless configured (the channel stays off without WECOM_TOKEN).
 for v in WECOM_CORP_ID WECOM_SECRET WECOM_AGENT_ID WECOM_TOKEN WECOM_AES_KEY WECOM_API_BASE; do export "$v=${!v:-}"; done
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1

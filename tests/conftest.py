@@ -4,6 +4,9 @@ from __future__ import annotations
 import os
 import uuid
 
+# In-process tests import the actions package with their own databases; the servers they start check.
+os.environ.setdefault("POLICY_SKIP_STARTUP_CHECK", "1")
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -57,11 +60,12 @@ def sqlite_url(tmp_path):
 def policy_db(tmp_path_factory, catalogue):
     """The real catalogue built into a fresh SQLite database; the actions read it via POLICIES_DB_URL."""
     import policies_db
+    from policies_db.cli import catalogue_digest
     from policies_db.store import make_engine, write_catalogue
 
     url = f"sqlite:///{tmp_path_factory.mktemp('policies') / 'policies.db'}"
     engine = make_engine(url)
-    write_catalogue(catalogue, engine, "test")
+    write_catalogue(catalogue, engine, catalogue_digest())
     engine.dispose()
     previous = os.environ.get("POLICIES_DB_URL")
     os.environ["POLICIES_DB_URL"] = url

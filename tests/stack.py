@@ -88,10 +88,10 @@ def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str |
     """One action server, and one Rasa server per name (value: its auth token, or None for API off)."""
     model = require_model()
     action_port = free_port()
-    env = {**ENV, "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22", "CONSOLE_TOKEN": CONSOLE_TOKEN,
+    env = {**ENV, "POLICY_SKIP_STARTUP_CHECK": "0", "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22", "CONSOLE_TOKEN": CONSOLE_TOKEN,
            "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}",
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-           "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(workdir / "tracker.db"),
+           "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB_URL": "", "TRACKER_DB": str(workdir / "tracker.db"),
            **{v: "" for v in WECOM_VARS}, **(wecom or {})}
     stack = Stack(workdir, env)
     stack.start(["run", "actions", "--actions", "actions", "--port", str(action_port)], "actions",

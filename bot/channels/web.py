@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -13,6 +14,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from .failure import APOLOGY, turn_failed
 from .static import serve
 
 WIDGET_FILES = {"index.html", "widget.js", "widget.css"}
@@ -46,6 +48,17 @@ class WebChatInput(RestInput):
                 return response.json({"error": "请求体应为 JSON：{\"sender\": \"…\", \"message\": \"…\"}"}, status=400)
             if len(message) > MAX_MESSAGE:
                 return response.json({"error": f"消息过长（上限 {MAX_MESSAGE} 字）"}, status=413)
+            return None
+
+        @bp.middleware("response")
+        async def apologize_on_failure(request: Request, resp):
+            if request.method != "POST" or resp.status != 200:
+                return None
+            messages = json.loads(resp.body or b"[]")
+            # Every turn of this assistant says something: silence means an action failed.
+            if not messages or await turn_failed(request.app, (request.json or {}).get("sender")):
+                messages.append({"recipient_id": request.json["sender"], "text": APOLOGY})
+                return response.json(messages)
             return None
 
         @bp.route("/widget", methods=["GET"], strict_slashes=False)

@@ -1,0 +1,31 @@
+"""Refuse to start on a policy database that is unreachable, unbuilt or out of date with the catalogue:
+wrong results are worse than none."""
+from __future__ import annotations
+
+import sys
+
+from policies_db import DatabaseError, database_url
+from policies_db.cli import catalogue_digest
+from policies_db.store import build_info, make_engine
+
+from .context import catalogue
+
+
+def check_policy_database() -> None:
+    url = database_url()
+    try:
+        compiled = catalogue()
+        engine = make_engine(url)
+        try:
+            info = build_info(engine)
+        finally:
+            engine.dispose()
+    except DatabaseError as exc:
+        sys.exit(f"动作服务器拒绝启动：{exc}")
+    except Exception as exc:  # noqa: BLE001 - e.g. the database server is down
+        sys.exit(f"动作服务器拒绝启动：无法读取政策数据库（{exc.__class__.__name__}: {exc}）")
+    if info is None or info["digest"] != catalogue_digest():
+        sys.exit("动作服务器拒绝启动：政策数据库与 policies_db/catalogue 不一致（目录已修改但未重新构建）。"
+                 "请先运行 python -m policies_db build")
+    if not compiled.measures:
+        sys.exit("动作服务器拒绝启动：政策数据库中没有任何措施")
