@@ -19,11 +19,12 @@ CATALOGUE := $(wildcard policies_db/catalogue/*.yml) policies_db/gazetteer.yml
 NLU_INPUTS := $(CATALOGUE) bot/vocabulary.yml bot/vocabulary.py bot/nlu_assets.py
 TRAIN_INPUTS := $(NLU_STAMP) config.yml domain.yml $(shell find data -name "*.yml") bot/tokenizer.py bot/profile_extractor.py bot/numbers.py
 
-.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval browser
+.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval browser cluster cluster-stop
 
 help:
 	@echo "make run       build everything needed, train if the data changed, start the assistant"
 	@echo "make test      catalogue check, unit and action tests, data validation, test stories, end-to-end"
+	@echo "make cluster   nginx + 2 Rasa replicas (PostgreSQL, Redis) + 2 action servers; make cluster-stop"
 	@echo "make sample    build the policy database and print a sample evaluation"
 	@echo "make nlu-eval  intent and entity F1 on the held-out split (tests/nlu)"
 	@echo "make bench     engine benchmark (100 / 1,000 / 10,000 measures)"
@@ -85,7 +86,24 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
-test: db $(MODEL) $(CHROMIUM)
+# The cluster's load balancer: Debian's nginx.
+NGINX ?= /usr/sbin/nginx
+$(NGINX):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; \
+	else \
+	  echo "The cluster needs nginx: sudo apt-get install nginx-light"; exit 1; \
+	fi
+
+# Production topology on this machine: nginx → Rasa replicas (PostgreSQL tracker store, Redis lock
+# store) → nginx → action servers. Settings: see scripts/cluster.py and .env.example.
+cluster: $(MODEL) $(NGINX)
+	$(PY) scripts/cluster.py start
+
+cluster-stop:
+	$(PY) scripts/cluster.py stop
+
+test: db $(MODEL) $(CHROMIUM) $(NGINX)
 	$(PY) -m policies_db check
 	$(PY) -m pytest -q tests
 

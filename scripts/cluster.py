@@ -69,6 +69,9 @@ http {{
   client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;
   uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;
   client_max_body_size 1m;
+  # Keep bodies in memory: nginx's workers run as an unprivileged user that cannot write to CLUSTER_DIR.
+  client_body_buffer_size 1m;
+  proxy_max_temp_file_size 0;
   upstream rasa {{
 {rasa}
   }}

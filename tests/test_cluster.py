@@ -1,0 +1,171 @@
+"""The production topology on this machine (scripts/cluster.py): two Rasa replicas on PostgreSQL + Redis
+behind nginx, two action servers. Needs the machine's PostgreSQL and Redis: skipped when absent, required
+under CI=true."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from policies_db import CompiledCatalogue, load_catalogue
+from policies_db.engine import evaluate_compiled
+from tests.conftest import IN_CI
+from tests.rasa_cli import ENV, ROOT, require_model
+from tests.stack import http
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+
+
+def _reachable(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_block(size: int = 40) -> int:
+    for _ in range(50):
+        base = random.randint(20000, 40000)
+        if not any(_reachable(base + i) for i in range(size)):
+            return base
+    raise RuntimeError("no free port block")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    missing = [name for name, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not _reachable(port)]
+    if missing:
+        message = f"{' and '.join(missing)} not running on 127.0.0.1"
+        if IN_CI:
+            pytest.fail(message + " — required under CI=true")
+        pytest.skip(message)
+    require_model()
+    base = _free_block()
+    env = {**ENV, "CLUSTER_DIR": str(tmp_path_factory.mktemp("cluster")), "CLUSTER_PORT": str(base),
+           "CLUSTER_DB": f"policy_test_{uuid.uuid4().hex[:8]}", "REDIS_DB": "3", "PG_URL": PG,
+           "CONSOLE_TOKEN": "cluster-console", "RASA_AUTH_TOKEN": "cluster-api", "POLICY_AS_OF": "2026-11-22"}
+    script = [sys.executable, str(ROOT / "scripts" / "cluster.py")]
+
+    def run(*args: str) -> str:
+        result = subprocess.run([*script, *args], env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    out = run("start")
+    assert f"Cluster entry: http://127.0.0.1:{base}/" in out
+    info = {"run": run, "entry": f"http://127.0.0.1:{base}", "replicas": [f"http://127.0.0.1:{base + 10 + i}" for i in range(2)],
+            "db": env["CLUSTER_DB"]}
+    yield info
+    run("stop")
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{PG.replace('postgresql://', 'postgresql+psycopg2://')}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{env["CLUSTER_DB"]}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def say(base: str, sender: str, text: str) -> list[dict]:
+    status, body = http("POST", f"{base}/webhooks/web/webhook", {"sender": sender, "message": text}, timeout=90)
+    assert status == 200, body
+    return body
+
+
+def results(messages: list[dict]) -> dict:
+    [payload] = [m["custom"] for m in messages if m.get("custom", {}).get("type") == "eligibility_results"]
+    return payload
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return CompiledCatalogue(load_catalogue())
+
+
+def expected_ids(engine, profile) -> set[str]:
+    import datetime as dt
+
+    return {r.id for r in evaluate_compiled(engine, profile, dt.date(2026, 11, 22)).eligible}
+
+
+def test_turns_alternate_between_replicas(cluster, engine):
+    sender = f"alt-{uuid.uuid4().hex[:6]}"
+    a, b = cluster["replicas"]
+    say(a, sender, "我们在杭州")
+    say(b, sender, "做ITO")
+    say(a, sender, "是的")  # offshore
+    payload = results(say(b, sender, "直接看结果"))
+    assert payload["profile"] == {"city": "杭州", "service_types": ["ITO"], "offshore": True}
+    assert {e["id"] for e in payload["eligible"]} == expected_ids(engine, payload["profile"])
+
+
+def test_a_replica_killed_mid_conversation(cluster):
+    sender = f"kill-{uuid.uuid4().hex[:6]}"
+    a, b = cluster["replicas"]
+    say(a, sender, "我们在武汉，做医药研发外包，有离岸业务")
+    cluster["run"]("kill-replica", "0")
+    try:
+        payload = results(say(cluster["entry"], sender, "直接看结果"))  # nginx fails over to replica 1
+        assert payload["profile"] == {"city": "武汉", "offshore": True, "fields": ["pharma_rd"]}
+        assert results(say(b, sender, "直接看结果"))["profile"]["city"] == "武汉"
+    finally:
+        cluster["run"]("start-replica", "0")
+
+
+def test_action_servers_down_then_back(cluster):
+    sender = f"down-{uuid.uuid4().hex[:6]}"
+    cluster["run"]("stop-actions")
+    try:
+        replies = say(cluster["entry"], sender, "我们在温州，做离岸外包")
+        texts = " ".join(m.get("text", "") for m in replies)
+        assert "抱歉" in texts and "热线" in texts
+    finally:
+        cluster["run"]("start-actions")
+    payload = results(say(cluster["entry"], sender, "直接看结果"))
+    assert payload["profile"] == {"city": "温州", "offshore": True}
+
+
+def test_fifty_concurrent_conversations_without_cross_talk(cluster, engine):
+    cities = ["杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "台州", "丽水", "武汉"]
+    kinds = ["ITO", "BPO", "KPO"]
+    cases = []
+    for i in range(50):
+        offshore = i % 2 == 0
+        profile = {"city": cities[i % len(cities)], "service_types": [kinds[i % 3]], "offshore": offshore}
+        text = f"我们在{profile['city']}，做{kinds[i % 3]}，{'有' if offshore else '没有'}离岸业务"
+        cases.append((f"load-{i}-{uuid.uuid4().hex[:4]}", text, profile))
+
+    def converse(case):
+        sender, text, profile = case
+        say(cluster["entry"], sender, text)
+        return case, results(say(cluster["entry"], sender, "直接看结果"))
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        outcomes = list(pool.map(converse, cases))
+    for (sender, _, profile), payload in outcomes:
+        assert payload["profile"] == profile, sender
+        assert {e["id"] for e in payload["eligible"]} == expected_ids(engine, profile), sender
+
+
+def test_api_console_and_wecom_refuse_without_credentials(cluster):
+    entry = cluster["entry"]
+    assert http("GET", f"{entry}/status")[0] == 401
+    assert http("GET", f"{entry}/status?token=cluster-api")[0] == 200
+    assert http("GET", f"{entry}/webhooks/console/api/handoffs")[0] == 401
+    assert http("GET", f"{entry}/webhooks/console/api/handoffs", headers={"Authorization": "Bearer cluster-console"})[0] == 200
+    assert http("GET", f"{entry}/webhooks/wecom/webhook?msg_signature=x&timestamp=1&nonce=2&echostr=y")[0] == 404  # off
+
+
+def test_a_conversation_survives_a_restart_of_the_whole_stack(cluster):
+    sender = f"restart-{uuid.uuid4().hex[:6]}"
+    say(cluster["entry"], sender, "我们在嘉兴，是外资企业，有离岸业务")
+    cluster["run"]("stop")
+    cluster["run"]("start")
+    payload = results(say(cluster["entry"], sender, "直接看结果"))
+    assert payload["profile"] == {"city": "嘉兴", "foreign_invested": True, "offshore": True}
