@@ -200,6 +200,31 @@ def test_socketio_channel_holds_a_conversation(servers):
     assert buttons == []  # the city question has no buttons; yes/no questions do (tested over REST)
 
 
+def test_socketio_channel_holds_a_conversation(servers):
+    import socketio
+
+    client = socketio.Client(reconnection=False)
+    received: list[dict] = []
+    client.on("bot_uttered", lambda data: received.append(data))
+    client.connect(servers["plain"], transports=["polling"], socketio_path="/socket.io", wait_timeout=20)
+    try:
+        session = f"web-{uuid.uuid4().hex[:8]}"
+        client.emit("session_request", {"session_id": session})
+        client.sleep(1)
+        client.emit("user_uttered", {"message": "你好", "session_id": session})
+        for _ in range(100):
+            if any("城市" in (m.get("text") or "") for m in received):
+                break
+            client.sleep(0.2)
+    finally:
+        client.disconnect()
+    texts = [m.get("text") or "" for m in received]
+    assert any("服务外包政策助手" in t for t in texts)
+    assert any("城市" in t for t in texts)
+    buttons = [m for m in received if m.get("quick_replies") or m.get("buttons")]
+    assert buttons == []  # the city question has no buttons; yes/no questions do (tested over REST)
+
+
 @pytest.mark.parametrize("body, status", [
     ("not json", 400), ('{"message": "你好"}', 400), ('{"sender": 5, "message": "你好"}', 400),
     ('["a"]', 400), ('{"sender": "x", "message": "' + "长" * 6000 + '"}', 413),
