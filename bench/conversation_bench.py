@@ -1,0 +1,194 @@
+"""Conversation benchmark: simulated firms hold full conversations over REST against a real stack.
+
+Starts its own action server and Rasa server (the trained model, SQLite tracker store) on free ports, then
+measures, in one run on this machine:
+  - single conversation: per-turn latency p50/p95;
+  - capacity: 20 conversations without pauses (turns/s) beside bare /model/parse requests/s on the same
+    texts at the same concurrency;
+  - realistic load: 50 conversations, 2 s between a firm's messages: per-turn p50/p95/p99;
+  - dialogue efficiency: questions asked ÷ 15 profile fields, with the results checked against the engine;
+  - cost: server start to first answer, resident memory of the Rasa and action processes.
+
+    .venv/bin/python bench/conversation_bench.py [--realistic 50] [--pause 2]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from policies_db import FIELD_ORDER, CompiledCatalogue, load_catalogue  # noqa: E402
+from policies_db.engine import evaluate_compiled  # noqa: E402
+from policies_db.profile import FIELD_VALUES, normalize_profile  # noqa: E402
+from tests.stack import http, start_stack  # noqa: E402
+
+TOKEN = "bench-token"
+AS_OF = dt.date(2026, 11, 22)
+FIELD_WORDS = {"software_it": "软件开发", "digital_tech": "人工智能", "pharma_rd": "医药研发", "design": "工业设计",
+               "accounting_legal": "法律服务", "business_operations": "呼叫中心", "producer_services": "生产性服务",
+               "training": "培训服务"}
+YES_NO = {True: "是的", False: "不是"}
+
+
+def firms() -> list[dict]:
+    """Profiles of the catalogue's cases that are complete enough to converse about."""
+    out = []
+    for path in sorted((ROOT / "policies_db" / "catalogue" / "cases").glob("*.yml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            profile = normalize_profile(case["profile"])
+            if profile.get("city") and profile.get("city") != "上海":
+                out.append(profile)
+    return out
+
+
+def answer(field: str, profile: dict) -> str:
+    value = profile.get(field)
+    if value is None:
+        return "不清楚"
+    if field == "city":
+        return f"我们在{value}"
+    if field == "service_types":
+        return "做" + "和".join(value) if value else "不做服务外包"
+    if field == "fields":
+        return "主要做" + "、".join(FIELD_WORDS[v] for v in value) if value else "都不是"
+    if field == "employees":
+        return f"{value}人"
+    return YES_NO[bool(value)]
+
+
+class Firm:
+    def __init__(self, base: str, profile: dict):
+        self.base, self.profile, self.sender = base, profile, f"bench-{uuid.uuid4().hex[:10]}"
+        self.latencies: list[float] = []
+        self.questions = 0
+        self.results = None
+
+    def say(self, text: str) -> list[dict]:
+        start = time.perf_counter()
+        status, body = http("POST", f"{self.base}/webhooks/rest/webhook", {"sender": self.sender, "message": text},
+                            timeout=120)
+        self.latencies.append((time.perf_counter() - start) * 1000)
+        assert status == 200, body
+        for m in body:
+            if m.get("custom", {}).get("type") == "eligibility_results":
+                self.results = m["custom"]
+        return body
+
+    def requested(self) -> str | None:
+        status, body = http("GET", f"{self.base}/conversations/{self.sender}/tracker?token={TOKEN}", timeout=60)
+        return body["slots"].get("requested_slot") if status == 200 else None
+
+    def converse(self, pause: float = 0.0) -> "Firm":
+        self.say(f"你好，我们在{self.profile['city']}")
+        for _ in range(20):
+            field = self.requested()
+            if field is None:
+                break
+            self.questions += 1
+            if pause:
+                time.sleep(pause)
+            self.say(answer(field, self.profile))
+        return self
+
+
+def pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def rss_mb(pid: int) -> float:
+    total = 0
+    for p in [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--realistic", type=int, default=50)
+    parser.add_argument("--capacity", type=int, default=20)
+    parser.add_argument("--pause", type=float, default=2.0)
+    args = parser.parse_args(argv)
+    compiled = CompiledCatalogue(load_catalogue())
+    profiles = firms()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    from policies_db.cli import catalogue_digest
+    from policies_db.store import make_engine, write_catalogue
+
+    db = f"sqlite:///{workdir / 'policies.db'}"
+    engine = make_engine(db)
+    write_catalogue(compiled.catalogue, engine, catalogue_digest())
+    engine.dispose()
+    os.environ["POLICY_AS_OF"] = AS_OF.isoformat()
+    started = time.perf_counter()
+    stack, _, ports = start_stack(workdir, db, {"rasa": TOKEN})
+    base = f"http://127.0.0.1:{ports['rasa']}"
+    first = Firm(base, profiles[0])
+    first.say("你好")
+    start_to_answer = time.perf_counter() - started
+    rows = []
+    try:
+        # single conversation
+        single = [Firm(base, p).converse() for p in profiles]
+        lat = [x for f in single for x in f.latencies]
+        rows.append(("single conversation, per turn", f"p50 {pct(lat, .5):.0f} ms · p95 {pct(lat, .95):.0f} ms", "p95 ≤ 100 ms"))
+        # dialogue efficiency and correctness
+        ok = all(f.results and {e["id"] for e in f.results["eligible"]}
+                 == {r.id for r in evaluate_compiled(compiled, f.profile, AS_OF).eligible} for f in single)
+        efficiency = statistics.mean(f.questions for f in single) / len(FIELD_ORDER)
+        rows.append(("questions asked ÷ 15 fields", f"{efficiency:.2f} (results correct: {'yes' if ok else 'NO'})", "≤ 0.6"))
+        # capacity: turns/s vs parses/s at the same concurrency
+        n = args.capacity
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(n) as pool:
+            loaded = list(pool.map(lambda i: Firm(base, profiles[i % len(profiles)]).converse(), range(n)))
+        turns = sum(len(f.latencies) for f in loaded)
+        turns_s = turns / (time.perf_counter() - t0)
+        texts = ["我们在杭州", "做ITO", "是的", "不是", "主要做软件开发", "不清楚"] * 40
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(n) as pool:
+            list(pool.map(lambda t: http("POST", f"{base}/model/parse?token={TOKEN}", {"text": t}), texts))
+        parses_s = len(texts) / (time.perf_counter() - t0)
+        rows.append((f"capacity, {n} conversations, no pause", f"{turns_s:.1f} turns/s vs {parses_s:.1f} parses/s "
+                     f"(ratio {turns_s / parses_s:.2f})", "ratio ≥ 0.6"))
+        # realistic load
+        n = args.realistic
+        with ThreadPoolExecutor(n) as pool:
+            loaded = list(pool.map(lambda i: Firm(base, profiles[i % len(profiles)]).converse(args.pause), range(n)))
+        lat = [x for f in loaded for x in f.latencies]
+        rows.append((f"{n} conversations, {args.pause:g} s pauses, per turn",
+                     f"p50 {pct(lat, .5):.0f} · p95 {pct(lat, .95):.0f} · p99 {pct(lat, .99):.0f} ms", "p95 ≤ 300 ms"))
+        rows.append(("server start to first answer", f"{start_to_answer:.0f} s", "—"))
+        pids = {name: proc.pid for (proc, _, log), name in zip(stack.processes, ["actions", "rasa"])}
+        rows.append(("resident memory", f"Rasa {rss_mb(pids['rasa']):.0f} MB · actions {rss_mb(pids['actions']):.0f} MB", "—"))
+    finally:
+        stack.stop()
+    print(f"\nConversation benchmark — {dt.date.today().isoformat()}, {platform.node() or 'this machine'}, "
+          f"{os.cpu_count()} CPU, one Rasa process, SQLite tracker store, {len(profiles)} firm profiles\n")
+    print("| measure | result | target |\n|---|---|---|")
+    for row in rows:
+        print(f"| {row[0]} | {row[1]} | {row[2]} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
