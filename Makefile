@@ -27,7 +27,7 @@ help:
 	@echo "make cluster   nginx + 2 Rasa replicas (PostgreSQL, Redis) + 2 action servers; make cluster-stop"
 	@echo "make sample    build the policy database and print a sample evaluation"
 	@echo "make nlu-eval  intent and entity F1 on the held-out split (tests/nlu)"
-	@echo "make bench     engine benchmark (100 / 1,000 / 10,000 measures)"
+	@echo "make bench     engine (100 / 1,000 / 10,000 measures) and conversation benchmarks"
 	@echo "make lock      re-resolve requirements.in into requirements.lock"
 
 # The venv is rebuilt when the lock changes; `pip check` guards the pinned set.
@@ -107,8 +107,9 @@ test: db $(MODEL) $(CHROMIUM) $(NGINX)
 	$(PY) -m policies_db check
 	$(PY) -m pytest -q tests
 
-bench: db
+bench: db $(MODEL)
 	$(PY) bench/engine_bench.py
+	$(PY) bench/conversation_bench.py
 
 lock:
 	@py=$$(PYTHON310="$(PYTHON310)" scripts/find-python310.sh) || exit 1; \

@@ -14,6 +14,8 @@ from policies_db.engine import evaluate_compiled
 
 from .context import as_of, catalogue, profile_from_slots
 
+MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
+
 # Intents the form leaves to the rules (questions, handoff, results…): the form steps aside.
 INTERRUPTIONS = {
     "show_results", "ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "ask_capabilities",
@@ -48,22 +50,31 @@ class ValidateProfileForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         filled = any(isinstance(e, dict) and e.get("event") == "slot" and e.get("name") in FIELDS for e in events)
+        if filled and tracker.get_slot("misunderstood_turns"):
+            events = events + [SlotSet("misunderstood_turns", None)]
         if not requested or filled or tracker.active_loop.get("name") != "profile_form":
             return events
         if intent == "dont_know":
             # Unknown stays unknown; remember not to ask it again and move on.
-            skipped = list(tracker.get_slot("skipped_fields") or []) + [requested]
-            dispatcher.utter_message(response="utter_skip_ok")
-            tracker.slots["skipped_fields"] = skipped
-            extra: List[EventType] = [SlotSet("skipped_fields", skipped)]
-            extra.append(await self.next_requested_slot(dispatcher, tracker, domain))
-            return [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")] + extra
+            return await self._skip(dispatcher, tracker, domain, events, requested, "utter_skip_ok")
         if intent not in INTERRUPTIONS:
-            # Nothing usable in the answer: say so and ask again instead of leaving the form.
-            dispatcher.utter_message(response="utter_did_not_understand")
             count = (tracker.get_slot("misunderstood_turns") or 0) + 1
+            if count >= MAX_MISUNDERSTOOD:
+                # Twice not understood: leave the field unknown rather than loop on it.
+                return await self._skip(dispatcher, tracker, domain, events, requested, "utter_skip_unclear")
+            # Nothing usable in the answer: say what is expected and ask again instead of leaving the form.
+            hint = "utter_did_not_understand_list" if FIELDS[requested].kind == "list" else "utter_did_not_understand"
+            dispatcher.utter_message(response=hint)
             return events + [SlotSet("misunderstood_turns", count)]
         return events
+
+    async def _skip(self, dispatcher, tracker, domain, events, requested, response) -> List[EventType]:
+        skipped = list(tracker.get_slot("skipped_fields") or []) + [requested]
+        dispatcher.utter_message(response=response)
+        tracker.slots["skipped_fields"] = skipped
+        extra: List[EventType] = [SlotSet("skipped_fields", skipped), SlotSet("misunderstood_turns", None)]
+        extra.append(await self.next_requested_slot(dispatcher, tracker, domain))
+        return [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")] + extra
 
     # -- per-slot normalization (the engine's contract) -----------------------------------------
 

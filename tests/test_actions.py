@@ -96,8 +96,12 @@ async def test_unusable_answer_is_asked_again_not_dropped(domain):
     t = tracker({"city": "杭州"}, intent="affirm", text="是的", requested="service_types")
     t.events = t.events[:-1]
     dispatcher, events = await run(ValidateProfileForm(), t, domain)
-    assert dispatcher.messages[0]["response"] == "utter_did_not_understand"
+    assert dispatcher.messages[0]["response"] == "utter_did_not_understand_list"
     assert slot_events(events)["misunderstood_turns"] == 1
+    t = tracker({"city": "杭州", "service_types": ["ITO"]}, intent="inform", text="是的", requested="offshore")
+    t.events = t.events[:-2]
+    dispatcher, _ = await run(ValidateProfileForm(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_did_not_understand"  # yes/no question: yes/no hint
 
 
 async def test_interruptions_are_left_to_the_rules(domain):
@@ -213,3 +217,16 @@ async def test_handoff_queues_the_conversation(domain, tmp_path, monkeypatch):
     [request] = handoff_queue.open_requests(url)
     assert request["conversation_id"] == "test-firm"
     assert request["profile"] == {"city": "温州", "offshore": True}
+
+
+async def test_list_question_not_understood_gets_a_list_hint_then_is_skipped(domain):
+    t = tracker({"city": "温州"}, intent="inform", text="不做服务外包", requested="service_types")
+    t.events = t.events[:-1]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_did_not_understand_list"
+    t = tracker({"city": "温州", "misunderstood_turns": 1}, intent="inform", text="不做服务外包", requested="service_types")
+    t.events = t.events[:-2]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    values = slot_events(events)
+    assert dispatcher.messages[0]["response"] == "utter_skip_unclear"
+    assert values["skipped_fields"] == ["service_types"] and values["requested_slot"] not in (None, "service_types")
