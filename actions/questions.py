@@ -14,7 +14,11 @@ from .lookup import for_region, measures_named, measures_on_topic
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
 
 ANSWERS = {"ask_why_not": why_text, "ask_conditions": conditions_text, "ask_contact": contact_text}
-REGION_LABEL = {"zhejiang": "浙江", "wuhan": "武汉"}
+
+
+def region_label(compiled, measure) -> str:
+    """【浙江】/【武汉】: the gazetteer's region name without 省/市."""
+    return "【" + load_gazetteer().regions[compiled.documents[measure.document_id].jurisdiction].name.rstrip("省市") + "】"
 
 
 def _policy_phrases(tracker: Tracker) -> List[str]:
@@ -62,7 +66,7 @@ class ActionAnswerMeasure(Action):
         several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
         parts = []
         for m in measures:
-            prefix = f"【{REGION_LABEL.get(compiled.documents[m.document_id].jurisdiction, '')}】" if several_regions else ""
+            prefix = region_label(compiled, m) if several_regions else ""
             parts.append(prefix + answer(evaluation.result(m.id)))
         if several_regions:
             parts.append("告诉我贵公司所在城市，我可以只回答适用的那一项。")
@@ -101,7 +105,7 @@ class ActionTopicLookup(Action):
         for i, m in enumerate(measures, 1):
             r = evaluation.result(m.id)
             status = {"eligible": "贵公司符合", "undetermined": "还需确认", "ineligible": "暂不符合"}[r.status]
-            region = f"【{REGION_LABEL[compiled.documents[m.document_id].jurisdiction]}】" if several_regions else ""
+            region = region_label(compiled, m) if several_regions else ""
             lines.append(f"{i}. {region}{m.title}（{status}）：{m.summary}")
         lines.append("想了解某一项的条件或联系部门，直接问我，比如“" + measures[0].title + "找哪个部门”。")
         dispatcher.utter_message(text="\n".join(lines))

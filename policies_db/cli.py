@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from . import load
 from .cases import check_catalogue
 from .engine import evaluate_compiled, resolve_contacts, source_dict, validity_of
@@ -27,7 +29,7 @@ def catalogue_digest(directory: Path = CATALOGUE_DIR) -> str:
 
 
 def _safe_url(url: str) -> str:
-    return make_engine(url).url.render_as_string(hide_password=True) if "@" in url else url
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def cmd_build(args) -> int:

@@ -17,6 +17,7 @@ from .profile import FIELDS
 from .schema import (
     CATEGORIES,
     CITY_COMMERCE_BUREAU,
+    CITY_COMMERCE_BUREAU_NAME,
     OPERATORS,
     Catalogue,
     Contact,
@@ -145,7 +146,7 @@ def _parse_contacts(raw: Any, path: str, where: str, problems: _Problems, prefix
         elif isinstance(item, dict) and _text(item.get("name")) and set(item) <= {"name", "listed_as"}:
             contacts.append(Contact(item["name"], item.get("listed_as")))
         elif isinstance(item, dict) and item.get("resolve") == CITY_COMMERCE_BUREAU and len(item) == 1:
-            contacts.append(Contact("所在设区市商务局", resolve=CITY_COMMERCE_BUREAU))
+            contacts.append(Contact(CITY_COMMERCE_BUREAU_NAME, resolve=CITY_COMMERCE_BUREAU))
         else:
             problems.add(where, f"{path}[{i}]", f"无法识别的联系部门 {item!r}（部门名称，或 resolve: {CITY_COMMERCE_BUREAU}）")
     return tuple(contacts)

@@ -33,6 +33,7 @@ OPERATORS = {
 }
 
 CITY_COMMERCE_BUREAU = "city_commerce_bureau"
+CITY_COMMERCE_BUREAU_NAME = "所在设区市商务局"  # shown until the firm's city is known
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .models import (
     MeasureContactRow,
     MeasureRow,
 )
-from .schema import Catalogue, Contact, Document, ExtraBenefit, Measure, Node, Source
+from .schema import CITY_COMMERCE_BUREAU_NAME, Catalogue, Contact, Document, ExtraBenefit, Measure, Node, Source
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "build" / "policies.db"
@@ -142,7 +142,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
         catalogue.documents[row.id] = Document(**{k: v for k, v in row._mapping.items() if k in doc_fields})
     contacts, confirms = defaultdict(list), defaultdict(list)
     for row in contact_rows:
-        name = departments[row.department_id] if row.department_id else "所在设区市商务局"
+        name = departments[row.department_id] if row.department_id else CITY_COMMERCE_BUREAU_NAME
         contacts[row.measure_id].append(Contact(name, row.listed_as, row.resolve))
     for row in confirm_rows:
         confirms[row.measure_id].append(row.text)
