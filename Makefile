@@ -19,7 +19,7 @@ CATALOGUE := $(wildcard policies_db/catalogue/*.yml) policies_db/gazetteer.yml
 NLU_INPUTS := $(CATALOGUE) bot/vocabulary.yml bot/vocabulary.py bot/nlu_assets.py
 TRAIN_INPUTS := $(NLU_STAMP) config.yml domain.yml $(shell find data -name "*.yml") bot/tokenizer.py bot/profile_extractor.py bot/numbers.py
 
-.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval browser cluster cluster-stop
+.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval browser cluster cluster-stop audit
 
 help:
 	@echo "make run       build everything needed, train if the data changed, start the assistant"
@@ -28,6 +28,7 @@ help:
 	@echo "make sample    build the policy database and print a sample evaluation"
 	@echo "make nlu-eval  intent and entity F1 on the held-out split (tests/nlu)"
 	@echo "make bench     engine (100 / 1,000 / 10,000 measures) and conversation benchmarks"
+	@echo "make audit     dependency audit of requirements.lock (OSV; security/known-findings.yml)"
 	@echo "make lock      re-resolve requirements.in into requirements.lock"
 
 # The venv is rebuilt when the lock changes; `pip check` guards the pinned set.
@@ -103,8 +104,12 @@ cluster: $(MODEL) $(NGINX)
 cluster-stop:
 	$(PY) scripts/cluster.py stop
 
+audit: $(STAMP)
+	$(PY) scripts/audit.py
+
 test: db $(MODEL) $(CHROMIUM) $(NGINX)
 	$(PY) -m policies_db check
+	$(PY) scripts/audit.py
 	$(PY) -m pytest -q tests
 
 bench: db $(MODEL)
