@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from typing import Any
 
 from rasa_sdk import Tracker
 
 import policies_db
-from policies_db import FIELD_ORDER, CompiledCatalogue, Evaluation
+from policies_db import FIELD_ORDER, FIELDS, CompiledCatalogue, Evaluation, ProfileError, normalize_profile
 from policies_db.engine import evaluate_compiled
+
+logger = logging.getLogger(__name__)
 
 
 def catalogue() -> CompiledCatalogue:
@@ -23,14 +26,39 @@ def as_of() -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
+def slot_value(name: str, value: Any) -> Any:
+    """A slot's value as the profile contract has it.
+
+    Rasa wraps a `from_intent` list value once more (the "不做服务外包" button sets service_types to [[]]),
+    so list fields are flattened; employees arrive as a float slot."""
+    if FIELDS[name].kind == "list" and isinstance(value, list):
+        flat: list = []
+        for item in value:
+            flat.extend(item if isinstance(item, list) else [item])
+        return flat
+    if name == "employees" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def normalized_field(name: str, value: Any) -> Any:
+    """One field through the profile's own normalization; None when the value is unusable."""
+    try:
+        return normalize_profile({name: slot_value(name, value)}).get(name)
+    except ProfileError:
+        return None
+
+
 def profile_from_slots(slots: dict[str, Any]) -> dict[str, Any]:
     profile = {}
     for name in FIELD_ORDER:
-        value = slots.get(name)
-        if value is None:
+        if slots.get(name) is None:
             continue
-        if name == "employees":
-            value = int(value)
+        value = normalized_field(name, slots[name])
+        if value is None:
+            # A slot the contract rejects must not break every later turn: leave the field unknown.
+            logger.warning("slot %s holds an unusable value %r; treated as unknown", name, slots[name])
+            continue
         profile[name] = value
     return profile
 

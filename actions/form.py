@@ -9,10 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from policies_db import FIELDS, ProfileError, normalize_profile
+from policies_db import FIELDS
 from policies_db.engine import evaluate_compiled
 
-from .context import as_of, catalogue, profile_from_slots
+from .context import as_of, catalogue, normalized_field, profile_from_slots
 
 MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
 
@@ -21,14 +21,6 @@ INTERRUPTIONS = {
     "show_results", "ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "ask_capabilities",
     "restart", "human_handoff", "out_of_scope", "goodbye", "thanks", "greet",
 }
-
-
-def _normalized(name: str, value: Any) -> Any:
-    """The profile's own normalization, one field at a time; None when the value is unusable."""
-    try:
-        return normalize_profile({name: value}).get(name)
-    except ProfileError:
-        return None
 
 
 class ValidateProfileForm(FormValidationAction):
@@ -79,7 +71,7 @@ class ValidateProfileForm(FormValidationAction):
     # -- per-slot normalization (the engine's contract) -----------------------------------------
 
     def _validate(self, name: str, value: Any) -> Dict[Text, Any]:
-        return {name: _normalized(name, value)}
+        return {name: normalized_field(name, value)}
 
     async def validate_city(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._validate("city", value)

@@ -219,6 +219,16 @@ async def test_handoff_queues_the_conversation(domain, tmp_path, monkeypatch):
     assert request["profile"] == {"city": "温州", "offshore": True}
 
 
+async def test_no_outsourcing_as_rasa_sets_it_is_a_valid_answer(domain):
+    # Rasa's from_intent mapping delivers the empty list wrapped once more: [[]].
+    t = tracker({"city": "武汉", "service_types": [[]]}, intent="deny", text="不做服务外包", requested="service_types")
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    values = slot_events(events)
+    assert values["service_types"] == []
+    assert values["requested_slot"] not in (None, "service_types")
+    assert not dispatcher.messages
+
+
 async def test_list_question_not_understood_gets_a_list_hint_then_is_skipped(domain):
     t = tracker({"city": "温州"}, intent="inform", text="不做服务外包", requested="service_types")
     t.events = t.events[:-1]

@@ -97,6 +97,19 @@ def test_dont_know_leaves_the_field_unknown_and_moves_on(servers):
     assert slots["requested_slot"] not in (None, "service_types")
 
 
+@pytest.mark.parametrize("answer", ["不做服务外包", "/deny"])
+def test_no_outsourcing_answer_is_understood_typed_or_clicked(servers, answer):
+    # Rasa sets a list slot's from_intent value [] as [[]]: it once broke every later turn.
+    chat = Chat(servers["api"])
+    chat.say("我们在武汉")
+    assert chat.slots()["requested_slot"] == "service_types"
+    reply = chat.text(answer)
+    assert "抱歉" not in reply
+    assert chat.slots()["requested_slot"] not in (None, "service_types")
+    chat.say("是的")
+    assert "抱歉，系统暂时" not in chat.text("直接看结果")
+
+
 def test_direct_results_and_correction_updates_the_answer(servers):
     chat = Chat(servers["api"])
     chat.say("我们在杭州，做离岸外包")
