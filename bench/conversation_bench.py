@@ -70,12 +70,25 @@ def answer(field: str, profile: dict) -> str:
     return YES_NO[bool(value)]
 
 
+def _questions() -> dict[str, str]:
+    """Question text → profile field, from the domain's utter_ask_* responses."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return {variant["text"]: name[len("utter_ask_"):] for name, variants in domain["responses"].items()
+            if name.startswith("utter_ask_") and name[len("utter_ask_"):] in FIELD_ORDER for variant in variants}
+
+
+QUESTIONS = _questions()
+
+
 class Firm:
+    """A simulated firm: reads the assistant's question from its reply, as a person would, and answers it."""
+
     def __init__(self, base: str, profile: dict):
         self.base, self.profile, self.sender = base, profile, f"bench-{uuid.uuid4().hex[:10]}"
         self.latencies: list[float] = []
         self.questions = 0
         self.results = None
+        self.asked: str | None = None
 
     def say(self, text: str) -> list[dict]:
         start = time.perf_counter()
@@ -83,19 +96,19 @@ class Firm:
                             timeout=120)
         self.latencies.append((time.perf_counter() - start) * 1000)
         assert status == 200, body
+        asked = None
         for m in body:
             if m.get("custom", {}).get("type") == "eligibility_results":
                 self.results = m["custom"]
+            asked = QUESTIONS.get(m.get("text"), asked)
+        # No new question and no results: the assistant asked again (e.g. "did not understand").
+        self.asked = asked if asked or self.results else self.asked
         return body
-
-    def requested(self) -> str | None:
-        status, body = http("GET", f"{self.base}/conversations/{self.sender}/tracker?token={TOKEN}", timeout=60)
-        return body["slots"].get("requested_slot") if status == 200 else None
 
     def converse(self, pause: float = 0.0) -> "Firm":
         self.say(f"你好，我们在{self.profile['city']}")
         for _ in range(20):
-            field = self.requested()
+            field = None if self.results else self.asked
             if field is None:
                 break
             self.questions += 1

@@ -1,22 +1,53 @@
-"""When a turn fails halfway (e.g. the action server is down), the firm gets an apology, not silence."""
+"""When a turn fails halfway (e.g. the action server is down), the firm gets an apology, not silence.
+
+Rasa logs a failing custom action and carries on, so the channel cannot see the failure in its reply. The
+Rasa server records each failed action call here (per conversation, with the time), and a channel asks after
+its turn whether one failed since the turn began — no second read of the tracker on the hot path.
+"""
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+import time
+from typing import Optional
 
 logger = logging.getLogger(__name__)
 
 APOLOGY = ("抱歉，系统暂时无法完成这次查询，您刚才的信息已经记下。请稍后再发一次；"
            "如需人工帮助，请联系所在地商务主管部门的咨询热线。")
 
+_failed_at: dict[str, float] = {}  # sender id → monotonic time of its last failed action call
+_MAX_ENTRIES = 10_000
 
-async def turn_failed(app: Any, sender_id: Optional[str]) -> bool:
-    """A completed turn ends with the assistant listening; anything else means an action failed."""
-    if not sender_id or app is None:
-        return False
-    try:
-        tracker = await app.ctx.agent.tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - the tracker store itself is down: that is a failure too
-        logger.exception("cannot read tracker of %s", sender_id)
-        return True
-    return tracker is not None and tracker.latest_action_name not in (None, "action_listen")
+
+def record_failure(sender_id: Optional[str]) -> None:
+    if sender_id is None:
+        return
+    if len(_failed_at) >= _MAX_ENTRIES:  # entries of channels that never ask (socket.io): forget the oldest
+        for key in sorted(_failed_at, key=_failed_at.get)[: _MAX_ENTRIES // 2]:
+            del _failed_at[key]
+    _failed_at[sender_id] = time.monotonic()
+
+
+def turn_failed(sender_id: Optional[str], since: float) -> bool:
+    """Did an action of this conversation fail after `since` (time.monotonic() when the turn began)?"""
+    failed = _failed_at.pop(sender_id, None) if sender_id else None
+    return failed is not None and failed >= since
+
+
+def watch_action_failures() -> None:
+    """Record every failing call to the action server (connection refused, 5xx, bad response)."""
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction.run
+    if getattr(original, "_records_failures", False):
+        return
+
+    async def run(self, output_channel, nlg, tracker, domain):
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except Exception:
+            record_failure(tracker.sender_id)
+            raise
+
+    run._records_failures = True  # type: ignore[attr-defined]
+    RemoteAction.run = run

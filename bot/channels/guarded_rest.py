@@ -3,6 +3,7 @@ messages a polite reply, and a failed turn an apology — never a 500 or silence
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -40,6 +41,7 @@ class GuardedRestMixin:
                 return response.json([{"recipient_id": sender, "text": TOO_LONG}])
             if not message.strip():
                 return response.json([{"recipient_id": sender, "text": EMPTY}])
+            request.ctx.turn_started = time.monotonic()
             return None
 
         @bp.middleware("response")
@@ -49,7 +51,8 @@ class GuardedRestMixin:
             messages = json.loads(resp.body or b"[]")
             sender = (_body(request) or {}).get("sender")
             # Every turn of this assistant says something: silence means an action failed.
-            if not messages or await turn_failed(request.app, sender):
+            started = getattr(request.ctx, "turn_started", None)
+            if not messages or (started is not None and turn_failed(sender, started)):
                 messages.append({"recipient_id": sender, "text": APOLOGY})
                 return response.json(messages)
             return None

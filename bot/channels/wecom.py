@@ -71,7 +71,6 @@ class WeComInput(InputChannel):
         self.options: "OrderedDict[str, list[tuple[str, str]]]" = OrderedDict()  # user → last numbered options
         self.kf_cursors: dict[str, str] = {}
         self._tasks: set[asyncio.Task] = set()
-        self._app = None  # the Sanic app, for the tracker store (set on the first callback)
 
     # -- the HTTP side ------------------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -110,7 +109,6 @@ class WeComInput(InputChannel):
                 return response.text("invalid signature", status=403)
             except Exception:  # noqa: BLE001 - wrong key, bad padding or corp id: not from our WeCom
                 return response.text("cannot decrypt", status=403)
-            self._app = request.app
             self._spawn(self._dispatch(message, on_new_message))
             return response.text("")  # within WeCom's 5 seconds; replies follow through the API
 
@@ -152,9 +150,10 @@ class WeComInput(InputChannel):
         if not text.strip():
             return
         collector = CollectingOutputChannel()
+        started = time.monotonic()
         await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name()))
         messages = collector.messages
-        if not messages or await turn_failed(self._app, sender_id):  # silence means an action failed
+        if not messages or turn_failed(sender_id, started):  # silence means an action failed
             messages = messages + [{"text": APOLOGY}]
         rendered = render(messages)
         self.options[user] = rendered.options

@@ -1,0 +1,64 @@
+"""Rasa 3.6 hot-path fixes, applied when the Rasa server imports our channels.
+
+Profiling a conversation (py-spy, bench/conversation_bench.py) showed 70 % of the Rasa process's CPU in
+`RemoteAction._validate_action_result`: it calls `jsonschema.validate`, which re-checks the (constant) response
+schema against the metaschema on every action call. Here the schema is checked once and its validator reused;
+responses are validated exactly as before, with the same error and message on a bad response.
+
+Next came `Event.resolve_by_type` (14 %): every stored event, on every tracker read, walks all Event
+subclasses and asks `inspect.isabstract` of each. The class found for a type name is cached.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict
+
+logger = logging.getLogger(__name__)
+
+_validator = None
+
+
+def _cached_validate_action_result(self, result: Dict[str, Any]) -> bool:
+    from jsonschema import ValidationError, exceptions, validators
+
+    global _validator
+    if _validator is None:
+        schema = self.action_response_format_spec()
+        cls = validators.validator_for(schema)
+        cls.check_schema(schema)
+        _validator = cls(schema)
+    error = exceptions.best_match(_validator.iter_errors(result))
+    if error is None:
+        return True
+    assert isinstance(error, ValidationError)
+    error.message += (". Failed to validate Action server response from API, make sure your response from the "
+                      "Action endpoint is valid. For more information about the format visit "
+                      "https://rasa.com/docs/rasa/custom-actions")
+    raise error
+
+
+def _cached_resolve_by_type(original):
+    found: dict = {}
+
+    def resolve_by_type(type_name, default=None):
+        cls = found.get(type_name)
+        if cls is None:
+            cls = original(type_name, default)
+            if cls is not None and cls is not default:
+                found[type_name] = cls
+        return cls
+
+    resolve_by_type._cached = True  # type: ignore[attr-defined]
+    return staticmethod(resolve_by_type)
+
+
+def apply() -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
+
+    if getattr(RemoteAction._validate_action_result, "_cached", False):
+        return
+    _cached_validate_action_result._cached = True  # type: ignore[attr-defined]
+    RemoteAction._validate_action_result = _cached_validate_action_result
+    Event.resolve_by_type = _cached_resolve_by_type(Event.resolve_by_type)
+    logger.debug("Rasa speedups applied: cached action response validator and event type lookup")
