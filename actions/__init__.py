@@ -10,6 +10,7 @@ from .startup import check_policy_database
 if os.environ.get("POLICY_SKIP_STARTUP_CHECK") != "1":  # unit tests build their own database
     check_policy_database()
 
+from .checklist import ActionAskSituations  # noqa: F401
 from .form import ValidateProfileForm  # noqa: F401
 from .handoff import ActionHandoff  # noqa: F401
 from .questions import ActionAnswerMeasure, ActionTopicLookup  # noqa: F401

@@ -55,7 +55,23 @@ def firms() -> list[dict]:
     return out
 
 
-def answer(field: str, profile: dict) -> str:
+def checklist_answer(items: list[str], profile: dict) -> str:
+    """A firm's reply to the checklist: the numbers that apply, then those it is unsure of."""
+    yes = [str(i) for i, f in enumerate(items, 1) if profile.get(f) is True]
+    unsure = [str(i) for i, f in enumerate(items, 1) if profile.get(f) is None]
+    if not yes and len(unsure) == len(items):
+        return "不清楚"
+    parts = [" ".join(yes)] if yes else []
+    if unsure:
+        parts.append(f"第{'、'.join(unsure)}项不清楚")
+    if not yes:
+        parts.append("其他都没有" if unsure else "都没有")
+    return "，".join(parts)
+
+
+def answer(field, profile: dict) -> str:
+    if isinstance(field, list):  # the checklist: its items
+        return checklist_answer(field, profile)
     value = profile.get(field)
     if value is None:
         return "不清楚"
@@ -88,7 +104,7 @@ class Firm:
         self.latencies: list[float] = []
         self.questions = 0
         self.results = None
-        self.asked: str | None = None
+        self.asked: str | list[str] | None = None  # a field, or the checklist's fields
 
     def say(self, text: str) -> list[dict]:
         start = time.perf_counter()
@@ -98,8 +114,11 @@ class Firm:
         assert status == 200, body
         asked = None
         for m in body:
-            if m.get("custom", {}).get("type") == "eligibility_results":
-                self.results = m["custom"]
+            custom = m.get("custom") or {}
+            if custom.get("type") == "eligibility_results":
+                self.results = custom
+            elif custom.get("type") == "checklist":
+                asked = [item["field"] for item in custom["items"]]
             asked = QUESTIONS.get(m.get("text"), asked)
         # No new question and no results: the assistant asked again (e.g. "did not understand").
         self.asked = asked if asked or self.results else self.asked

@@ -273,18 +273,26 @@ class Evaluation:
         """measures × fields: the unknown fields that still decide each measure's criteria."""
         return self._matrices[0]
 
-    def next_question(self, exclude: Iterable[str] = ()) -> Optional[str]:
-        """The unknown field that decides the most measures still open; ties go to the profile's field order.
+    def open_questions(self, exclude: Iterable[str] = ()) -> list[str]:
+        """The unknown fields that still decide something, most decisive first; ties in the profile's field order.
 
         An undetermined measure counts for its missing fields; a measure that applies (or may) also
         counts for a fact its extra benefit still needs (e.g. in_bonded_zone for wh-pharma-rd)."""
+        counts = self._question_counts(exclude)
+        order = np.argsort(-counts, kind="stable")
+        return [FIELD_ORDER[i] for i in order if counts[i] > 0]
+
+    def next_question(self, exclude: Iterable[str] = ()) -> Optional[str]:
+        """The unknown field that decides the most measures still open (the first of open_questions)."""
+        counts = self._question_counts(exclude)
+        return FIELD_ORDER[int(np.argmax(counts))] if counts.any() else None
+
+    def _question_counts(self, exclude: Iterable[str]) -> np.ndarray:
         main, extra = self._matrices
         counts = (main | extra).sum(axis=0)
         for name in exclude:  # fields the firm could not answer: don't ask again
             counts[_FIELD_INDEX[name]] = 0
-        if not counts.any():
-            return None
-        return FIELD_ORDER[int(np.argmax(counts))]
+        return counts
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -34,6 +34,11 @@ class Chat:
         return self.tracker()["slots"]
 
 
+def checklist_of(replies: list[dict]) -> list[str]:
+    [custom] = [m["custom"] for m in replies if m.get("custom", {}).get("type") == "checklist"]
+    return [item["field"] for item in custom["items"]]
+
+
 def results_of(replies: list[dict]) -> dict:
     payloads = [m["custom"] for m in replies if m.get("custom", {}).get("type") == "eligibility_results"]
     assert payloads, f"no results payload in {replies}"
@@ -57,7 +62,7 @@ def test_one_message_fills_many_slots_and_they_are_never_asked(servers):
     assert slots["city"] == "宁波" and slots["foreign_invested"] is True and slots["offshore"] is True
     assert slots["fields"] == ["business_operations"] and slots["hires_foreign_talent"] is True
     filled = {"city", "foreign_invested", "offshore", "fields", "hires_foreign_talent"}
-    asked = []
+    asked, offered = [], []
     replies = []
     for _ in range(15):
         requested = chat.slots()["requested_slot"]
@@ -65,9 +70,16 @@ def test_one_message_fills_many_slots_and_they_are_never_asked(servers):
             break
         assert requested not in filled and requested not in asked
         asked.append(requested)
-        replies = chat.say(ANSWERS[requested])
+        if requested == "situations":
+            offered = checklist_of(replies)
+            assert not set(offered) & filled  # the checklist lists only what is still open
+            replies = chat.say("都没有")
+        else:
+            replies = chat.say(ANSWERS[requested])
     results = results_of(replies)
-    assert len(asked) <= 5
+    assert "situations" in asked and len(asked) <= 3
+    slots = chat.slots()
+    assert all(slots[f] is False for f in offered)
     eligible = {e["id"]: e for e in results["eligible"]}
     assert {"zj-offshore-zero-rate", "zj-export-credit-insurance", "zj-foreign-talent", "zj-foreign-enterprise"} <= set(eligible)
     assert [c["name"] for c in eligible["zj-offshore-zero-rate"]["contacts"]] == ["浙江省商务厅", "宁波市商务局"]
@@ -84,6 +96,20 @@ def test_yes_no_questions_offer_quick_replies(servers):
     before = chat.slots()["requested_slot"]
     chat.say("/affirm")
     assert chat.slots()[before] is True
+
+
+def test_checklist_asks_the_open_circumstances_at_once(servers):
+    chat = Chat(servers["api"])
+    replies = chat.say("我们在杭州，做ITO软件开发，有离岸业务")
+    assert chat.slots()["requested_slot"] == "situations"
+    offered = checklist_of(replies)
+    text = "\n".join(m.get("text", "") for m in replies)
+    assert "1. " in text and "都没有" in text
+    replies = chat.say("1，其他不清楚")
+    slots = chat.slots()
+    assert slots[offered[0]] is True
+    assert all(slots[f] is None for f in offered[1:]) and set(offered[1:]) <= set(slots["skipped_fields"])
+    assert "抱歉" not in "\n".join(m.get("text", "") for m in replies)
 
 
 def test_dont_know_leaves_the_field_unknown_and_moves_on(servers):

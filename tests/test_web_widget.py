@@ -76,6 +76,24 @@ def test_conversation_to_result_cards(page):
     page.screenshot(path=str(SCREENSHOTS / "widget-results.png"))
 
 
+def test_checklist_is_ticked_and_confirmed(page):
+    open_widget(page)
+    send(page, "我们在杭州，做ITO软件开发，有离岸业务")
+    checklist = page.locator("fieldset.pc-checklist").last
+    expect(checklist).to_be_visible()
+    boxes = checklist.locator("input[type=checkbox]")
+    assert boxes.count() >= 2
+    first_label = checklist.locator("label").first.inner_text()
+    boxes.first.check()
+    page.screenshot(path=str(SCREENSHOTS / "widget-checklist.png"))
+    before = bot_messages(page).count()
+    checklist.get_by_role("button", name="确定").click()
+    page.wait_for_function(f"document.querySelectorAll('.pc-msg-bot').length > {before}", timeout=30000)
+    expect(page.locator(".pc-msg-user").last).to_have_text("我：符合：" + first_label.split(". ", 1)[1])
+    expect(checklist.locator("input").first).to_be_disabled()  # answered: no second submission
+    expect(page.locator(".pc-card").first).to_be_visible(timeout=30000)  # nothing left to ask: results
+
+
 def test_conversation_survives_a_reload(page):
     open_widget(page)
     send(page, "我们在武汉，做设计外包")

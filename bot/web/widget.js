@@ -70,6 +70,7 @@
       return b;
     }
     if (item.kind === "buttons") return renderButtons(item, index);
+    if (item.kind === "checklist") return renderChecklist(item, index);
     if (item.kind === "results") return renderResults(item.payload);
     return el("div", {}, "");
   }
@@ -88,8 +89,45 @@
     return box;
   }
 
+  // Several yes/no circumstances at once: tick what applies, then confirm (sent as their numbers).
+  function renderChecklist(item, index) {
+    var active = !item.used && index === lastButtonsIndex();
+    var box = el("fieldset", { className: "pc-checklist" });
+    box.append(el("legend", {}, "请勾选符合贵公司的情况（可多选）"));
+    var boxes = item.items.map(function (entry, i) {
+      var id = "pc-check-" + index + "-" + i;
+      var c = el("input", { type: "checkbox", id: id });
+      c.disabled = !active;
+      var row = el("div", { className: "pc-check" });
+      row.append(c, el("label", { "for": id }, (i + 1) + ". " + entry.label));
+      box.append(row);
+      return c;
+    });
+    var actions = el("div", { className: "pc-replies" });
+    var ok = el("button", { type: "button" }, "确定");
+    var unsure = el("button", { type: "button" }, "不清楚");
+    ok.disabled = unsure.disabled = !active;
+    ok.addEventListener("click", function () {
+      var chosen = [];
+      boxes.forEach(function (c, i) { if (c.checked) chosen.push(String(i + 1)); });
+      item.used = true;
+      if (chosen.length) {
+        var labels = chosen.map(function (n) { return item.items[Number(n) - 1].label; });
+        sendMessage(chosen.join(" "), "符合：" + labels.join("、"));
+      } else {
+        sendMessage("都没有");
+      }
+    });
+    unsure.addEventListener("click", function () { item.used = true; sendMessage("不清楚"); });
+    actions.append(ok, unsure);
+    box.append(actions);
+    return box;
+  }
+
   function lastButtonsIndex() {
-    for (var i = state.log.length - 1; i >= 0; i--) if (state.log[i].kind === "buttons") return i;
+    for (var i = state.log.length - 1; i >= 0; i--) {
+      if (state.log[i].kind === "buttons" || state.log[i].kind === "checklist") return i;
+    }
     return -1;
   }
 
@@ -181,6 +219,7 @@
         if (m.text) state.log.push({ kind: "bot", text: m.text });
         if (m.buttons && m.buttons.length) state.log.push({ kind: "buttons", buttons: m.buttons });
         if (m.custom && m.custom.type === "eligibility_results") state.log.push({ kind: "results", payload: m.custom });
+        if (m.custom && m.custom.type === "checklist") state.log.push({ kind: "checklist", items: m.custom.items });
       });
     }).catch(function () {
       state.log.push({ kind: "bot", text: "抱歉，网络暂时不通，请稍后再试。" });

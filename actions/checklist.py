@@ -1,0 +1,120 @@
+"""One multiple-choice question for the firm's yes/no circumstances, instead of one question each.
+
+When the most decisive open question is such a circumstance (foreign investment, foreign talent, listing
+plans…) and two or more of them still matter, the form asks the `situations` slot: a numbered list of exactly
+the circumstances that still decide something. The firm names or numbers those that apply; the others are
+recorded as not applying — unless it says which (or that the rest) are unclear, which leaves them unknown.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from policies_db import FIELDS
+
+SITUATIONS = "situations"  # the form slot that stands for the checklist question
+OFFERED = "checklist"  # the slot that remembers which circumstances were listed, in their numbered order
+# Yes/no circumstances of the firm; offshore/onshore describe its business and keep their own questions.
+CHECKLIST_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool" and name not in ("offshore", "onshore")]
+
+_NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合")
+_NEGATIVE = re.compile(r"没有|不符合|不是|不涉及")
+_ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部都有")
+_UNKNOWN = re.compile(r"不清楚|不确定|不知道|不了解|说不准|拿不准")
+_CLAUSES = re.compile(r"[，,；;。！!]")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def checklist_items(open_questions: List[str]) -> List[str]:
+    """The circumstances to list: those still open, most decisive first; [] when fewer than two."""
+    if not open_questions or open_questions[0] not in CHECKLIST_FIELDS:
+        return []
+    items = [name for name in open_questions if name in CHECKLIST_FIELDS]
+    return items if len(items) >= 2 else []
+
+
+@dataclass
+class ChecklistAnswer:
+    values: Dict[str, bool] = field(default_factory=dict)
+    unknown: List[str] = field(default_factory=list)
+
+
+def _numbers(text: str, count: int) -> set[int]:
+    found = {int(n) for n in re.findall(r"\d+", text)}
+    found |= {_CN_DIGITS[c] for c in re.findall(r"第([一二两三四五六七八九])", text)}
+    return {n for n in found if 1 <= n <= count}
+
+
+def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]],
+                offered: List[str]) -> Optional[ChecklistAnswer]:
+    """The firm's answer to the listed circumstances, or None when nothing in it could be understood.
+
+    Clause by clause: numbers alone choose items ("1 3"); numbers with 不清楚 leave them unknown ("第2项不清楚");
+    numbers with a negation rule them out; a clause without numbers sets the rest ("其他不清楚", "都没有",
+    "都符合"). Circumstances named in words (entities) count as said. Anything not mentioned does not apply."""
+    explicit = {e["entity"]: e["value"] for e in entities
+                if e.get("entity") in offered and isinstance(e.get("value"), bool)}
+    chosen: set[int] = set()
+    unknown: set[int] = set()
+    ruled_out: set[int] = set()
+    rest: Optional[str] = None  # what the unmentioned items are: "unknown" | "false" | "true"
+    for clause in _CLAUSES.split(text or ""):
+        numbers = _numbers(clause, len(offered))
+        if _UNKNOWN.search(clause):
+            unknown |= numbers
+            rest = rest if numbers else "unknown"
+        elif _NONE_APPLY.search(clause) or _NEGATIVE.search(clause):
+            ruled_out |= numbers
+            rest = rest if numbers else "false"
+        elif _ALL_APPLY.search(clause):
+            rest = "true"
+        else:
+            chosen |= numbers
+    if rest is None and intent == "deny":
+        rest = "false"
+    if rest is None and intent == "dont_know":
+        rest = "unknown"
+    if not (explicit or chosen or unknown or ruled_out or rest):
+        return None
+    answer = ChecklistAnswer()
+    for number, name in enumerate(offered, 1):
+        if name in explicit:
+            answer.values[name] = explicit[name]
+        elif number in unknown or (rest == "unknown" and number not in chosen | ruled_out):
+            answer.unknown.append(name)
+        elif number in ruled_out:
+            answer.values[name] = False
+        else:
+            answer.values[name] = number in chosen or rest == "true"
+    return answer
+
+
+def question_text(items: List[str]) -> str:
+    lines = [f"{i}. {FIELDS[name].yes}" for i, name in enumerate(items, 1)]
+    return ("以下几项中，哪些符合贵公司的情况？请回复符合项的编号，可以多选（例如“1 3”）：\n" + "\n".join(lines)
+            + "\n都不符合请回复“都没有”；有拿不准的可以说明，例如“1，第2项不清楚”。")
+
+
+class ActionAskSituations(Action):
+    """Asks the checklist: the form calls action_ask_<slot> for the `situations` slot."""
+
+    def name(self) -> Text:
+        return "action_ask_situations"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from .context import as_of, catalogue, profile_from_slots
+        from policies_db.engine import evaluate_compiled
+
+        skipped = tracker.get_slot("skipped_fields") or []
+        evaluation = evaluate_compiled(catalogue(), profile_from_slots(tracker.slots), as_of())
+        items = checklist_items(evaluation.open_questions(exclude=skipped))
+        dispatcher.utter_message(
+            text=question_text(items),
+            json_message={"type": "checklist", "items": [{"field": n, "label": FIELDS[n].yes} for n in items]},
+        )
+        return [SlotSet(OFFERED, items)]

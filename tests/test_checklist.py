@@ -1,0 +1,131 @@
+"""The checklist question: several yes/no circumstances asked at once, answered by number, name or "none"."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+
+from actions.checklist import CHECKLIST_FIELDS, ActionAskSituations, checklist_items, read_answer
+from actions.form import ValidateProfileForm
+from tests.test_actions import run, slot_events, tracker
+
+ROOT = Path(__file__).resolve().parent.parent
+OFFERED = ["foreign_invested", "hires_foreign_talent", "plans_listing", "overseas_expansion"]
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(str(ROOT / "domain.yml")).as_dict()
+
+
+@pytest.fixture(autouse=True)
+def _env(policy_db, monkeypatch):
+    monkeypatch.setenv("POLICY_AS_OF", "2026-11-22")
+
+
+# ---- reading the answer --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["1 3", "1、3", "第一项和第三项", "选1和3"])
+def test_numbers_choose_items_and_the_rest_do_not_apply(text):
+    answer = read_answer(text, "inform", [], OFFERED)
+    assert answer.values == {"foreign_invested": True, "hires_foreign_talent": False, "plans_listing": True,
+                             "overseas_expansion": False}
+    assert answer.unknown == []
+
+
+def test_named_circumstances_count_like_numbers_and_negations_are_kept():
+    entities = [{"entity": "hires_foreign_talent", "value": True}, {"entity": "plans_listing", "value": False},
+                {"entity": "city", "value": "杭州"}]
+    answer = read_answer("我们有外籍员工，不打算上市", "inform", entities, OFFERED)
+    assert answer.values == {"foreign_invested": False, "hires_foreign_talent": True, "plans_listing": False,
+                             "overseas_expansion": False}
+
+
+@pytest.mark.parametrize("text,intent", [("都没有", "deny"), ("都不符合", "inform"), ("以上都不是", "deny")])
+def test_none_apply(text, intent):
+    assert read_answer(text, intent, [], OFFERED).values == dict.fromkeys(OFFERED, False)
+
+
+def test_all_apply():
+    assert read_answer("都符合", "affirm", [], OFFERED).values == dict.fromkeys(OFFERED, True)
+
+
+def test_the_rest_unclear_stays_unknown():
+    answer = read_answer("2，其他不清楚", "inform", [], OFFERED)
+    assert answer.values == {"hires_foreign_talent": True}
+    assert answer.unknown == ["foreign_invested", "plans_listing", "overseas_expansion"]
+
+
+def test_all_unclear_and_not_understood():
+    assert read_answer("不清楚", "dont_know", [], OFFERED).unknown == OFFERED
+    assert read_answer("你们几点下班", "inform", [], OFFERED) is None
+    assert read_answer("9", "inform", [], OFFERED) is None  # no such item
+
+
+def test_checklist_only_when_a_circumstance_is_next_and_two_are_open():
+    assert checklist_items(["service_types", "hires_foreign_talent", "plans_listing"]) == []
+    assert checklist_items(["hires_foreign_talent", "offshore"]) == []
+    assert checklist_items(["hires_foreign_talent", "offshore", "plans_listing"]) == ["hires_foreign_talent",
+                                                                                      "plans_listing"]
+    assert "offshore" not in CHECKLIST_FIELDS and "financial_institution" in CHECKLIST_FIELDS
+
+
+# ---- in the form ---------------------------------------------------------------------------
+
+ZHEJIANG_CORE = {"city": "杭州", "service_types": ["ITO"], "offshore": True, "fields": ["software_it"]}
+
+
+async def test_form_asks_the_checklist_after_the_core_questions(domain):
+    _, events = await run(ValidateProfileForm(), tracker(ZHEJIANG_CORE, requested="fields"), domain)
+    assert slot_events(events)["requested_slot"] == "situations"
+
+
+async def test_checklist_lists_exactly_the_open_circumstances(domain):
+    dispatcher, events = await run(ActionAskSituations(), tracker(ZHEJIANG_CORE, requested="situations"), domain)
+    items = slot_events(events)["checklist"]
+    assert len(items) >= 2 and set(items) <= set(CHECKLIST_FIELDS)
+    text = dispatcher.messages[0]["text"]
+    assert all(f"{i}. " in text for i in range(1, len(items) + 1)) and "都没有" in text
+    assert [i["field"] for i in dispatcher.messages[0]["custom"]["items"]] == items
+
+
+async def test_checklist_answer_fills_the_fields_and_the_form_moves_on(domain):
+    dispatcher, events = await run(ActionAskSituations(), tracker(ZHEJIANG_CORE, requested="situations"), domain)
+    items = slot_events(events)["checklist"]
+    t = tracker({**ZHEJIANG_CORE, "checklist": items}, intent="inform", text="1", requested="situations")
+    # As Rasa sends it: the reply, then the form's own action event (nothing extracted by Rasa).
+    t.events = t.events[:2] + [{"event": "action", "name": "profile_form"}]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    values = slot_events(events)
+    assert values[items[0]] is True and all(values[f] is False for f in items[1:])
+    assert values["requested_slot"] != "situations" and not dispatcher.messages
+
+
+async def test_checklist_not_understood_gets_its_own_hint_then_is_skipped(domain):
+    slots = {**ZHEJIANG_CORE, "checklist": ["foreign_invested", "hires_foreign_talent"]}
+    t = tracker(slots, intent="inform", text="嗯", requested="situations")
+    t.events = t.events[:2]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_did_not_understand_checklist"
+    t = tracker({**slots, "misunderstood_turns": 1}, intent="inform", text="嗯", requested="situations")
+    t.events = t.events[:2]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events)["skipped_fields"] == ["foreign_invested", "hires_foreign_talent"]
+
+
+async def test_checklist_interrupted_by_a_question_is_left_to_the_rules(domain):
+    slots = {**ZHEJIANG_CORE, "checklist": ["foreign_invested", "hires_foreign_talent"]}
+    t = tracker(slots, intent="ask_topic", text="第1项是什么政策", requested="situations")
+    t.events = t.events[:2]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    assert "foreign_invested" not in slot_events(events) and dispatcher.messages == []
+
+
+def test_unclear_items_by_number_and_the_rest_ruled_out():
+    answer = read_answer("第2项不清楚，其他都没有", "inform", [], OFFERED)
+    assert answer.unknown == ["hires_foreign_talent"]
+    assert answer.values == {"foreign_invested": False, "plans_listing": False, "overseas_expansion": False}
+    answer = read_answer("1，第3、4项不清楚", "inform", [], OFFERED)
+    assert answer.values == {"foreign_invested": True, "hires_foreign_talent": False}
+    assert answer.unknown == ["plans_listing", "overseas_expansion"]
