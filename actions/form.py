@@ -73,7 +73,12 @@ class ValidateProfileForm(FormValidationAction):
         return slots
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        skipped_before = tracker.get_slot("skipped_fields")
         events = await super().run(dispatcher, tracker, domain)
+        if tracker.get_slot("skipped_fields") != skipped_before:
+            # Set by extract_situations ("其他不清楚"); the SDK returns only the form's own slots.
+            events = [e for e in events if e.get("name") != "skipped_fields"]
+            events.append(SlotSet("skipped_fields", tracker.get_slot("skipped_fields")))
         requested = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer_slots = set(FIELDS) | ({"skipped_fields"} if requested == SITUATIONS else set())

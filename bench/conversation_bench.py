@@ -1,15 +1,16 @@
 """Conversation benchmark: simulated firms hold full conversations over REST against a real stack.
 
 Starts its own action server and Rasa server (the trained model, SQLite tracker store) on free ports, then
-measures, in one run on this machine:
+the cluster (scripts/cluster.py) with 1 and with 2 Rasa replicas, and measures, in one run on this machine:
   - single conversation: per-turn latency p50/p95;
-  - capacity: 20 conversations without pauses (turns/s) beside bare /model/parse requests/s on the same
-    texts at the same concurrency;
+  - capacity: 20 concurrent conversations without pauses (turns/s) beside bare /model/parse requests/s on
+    similar texts at the same concurrency;
   - realistic load: 50 conversations, 2 s between a firm's messages: per-turn p50/p95/p99;
+  - scale-out: capacity and realistic load through nginx with 1 and 2 Rasa replicas;
   - dialogue efficiency: questions asked ÷ 15 profile fields, with the results checked against the engine;
-  - cost: server start to first answer, resident memory of the Rasa and action processes.
+  - cost: training from scratch, server start to first answer, resident memory of Rasa and the actions.
 
-    .venv/bin/python bench/conversation_bench.py [--realistic 50] [--pause 2]
+    .venv/bin/python bench/conversation_bench.py [--realistic 50] [--pause 2] [--skip-cluster] [--skip-train]
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import datetime as dt
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -154,68 +156,122 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def capacity(base: str, profiles: list[dict], n: int, rounds: int = 3) -> tuple[float, float]:
+    """turns/s of n conversations without pauses, and bare /model/parse requests/s at the same concurrency."""
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(n) as pool:
+        loaded = list(pool.map(lambda i: Firm(base, profiles[i % len(profiles)]).converse(), range(n * rounds)))
+    turns_s = sum(len(f.latencies) for f in loaded) / (time.perf_counter() - t0)
+    texts = ["我们在杭州", "做ITO", "是的", "不是", "主要做软件开发", "不清楚", "1 3", "都没有"] * (10 * rounds)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(n) as pool:
+        list(pool.map(lambda t: http("POST", f"{base}/model/parse?token={TOKEN}", {"text": t}), texts))
+    return turns_s, len(texts) / (time.perf_counter() - t0)
+
+
+def realistic(base: str, profiles: list[dict], n: int, pause: float) -> list[float]:
+    with ThreadPoolExecutor(n) as pool:
+        loaded = list(pool.map(lambda i: Firm(base, profiles[i % len(profiles)]).converse(pause), range(n)))
+    return [x for f in loaded for x in f.latencies]
+
+
+def load_rows(label: str, base: str, profiles: list[dict], args) -> list[tuple[str, str, str]]:
+    turns_s, parses_s = capacity(base, profiles, args.capacity)
+    lat = realistic(base, profiles, args.realistic, args.pause)
+    return [(f"{label}: capacity, {args.capacity} conversations, no pause",
+             f"{turns_s:.1f} turns/s vs {parses_s:.1f} parses/s (ratio {turns_s / parses_s:.2f})", "ratio ≥ 0.6"),
+            (f"{label}: {args.realistic} conversations, {args.pause:g} s pauses, per turn",
+             f"p50 {pct(lat, .5):.0f} · p95 {pct(lat, .95):.0f} · p99 {pct(lat, .99):.0f} ms", "p95 ≤ 300 ms")]
+
+
+def single_process(profiles: list[dict], compiled, args) -> list[tuple[str, str, str]]:
+    """`make run`'s topology: one action server, one Rasa process, SQLite."""
+    from policies_db.cli import catalogue_digest
+    from policies_db.store import make_engine, write_catalogue
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    db = f"sqlite:///{workdir / 'policies.db'}"
+    engine = make_engine(db)
+    write_catalogue(compiled.catalogue, engine, catalogue_digest())
+    engine.dispose()
+    started = time.perf_counter()
+    stack, _, ports = start_stack(workdir, db, {"rasa": TOKEN})
+    base = f"http://127.0.0.1:{ports['rasa']}"
+    Firm(base, profiles[0]).say("你好")
+    start_to_answer = time.perf_counter() - started
+    rows = []
+    try:
+        single = [Firm(base, p).converse() for p in profiles for _ in range(3)]
+        lat = [x for f in single for x in f.latencies]
+        rows.append(("single conversation, per turn", f"p50 {pct(lat, .5):.0f} ms · p95 {pct(lat, .95):.0f} ms",
+                     "p95 ≤ 100 ms"))
+        ok = all(f.results and {e["id"] for e in f.results["eligible"]}
+                 == {r.id for r in evaluate_compiled(compiled, f.profile, AS_OF).eligible} for f in single)
+        efficiency = statistics.mean(f.questions for f in single) / len(FIELD_ORDER)
+        rows.append(("questions asked ÷ 15 fields", f"{efficiency:.2f} (results correct: {'yes' if ok else 'NO'})",
+                     "≤ 0.6"))
+        rows += load_rows("one process", base, profiles, args)
+        rows.append(("server start to first answer", f"{start_to_answer:.0f} s", "—"))
+        pids = {name: proc.pid for (proc, _, log), name in zip(stack.processes, ["actions", "rasa"])}
+        rows.append(("resident memory", f"Rasa {rss_mb(pids['rasa']):.0f} MB · actions {rss_mb(pids['actions']):.0f} MB",
+                     "—"))
+    finally:
+        stack.stop()
+    return rows
+
+
+def cluster(replicas: int, profiles: list[dict], args) -> list[tuple[str, str, str]]:
+    """The production topology (scripts/cluster.py): nginx, N Rasa replicas, PostgreSQL, Redis lock store."""
+    port = 18080
+    env = {**os.environ, "REPLICAS": str(replicas), "ACTION_SERVERS": "1", "CLUSTER_PORT": str(port),
+           "CLUSTER_DIR": str(ROOT / "build" / "bench-cluster"), "CLUSTER_DB": "policy_assistant_bench",
+           "RASA_AUTH_TOKEN": TOKEN, "REDIS_DB": "2"}
+    script = [sys.executable, str(ROOT / "scripts" / "cluster.py")]
+    up = subprocess.run(script + ["start"], env=env, capture_output=True, text=True)
+    try:
+        if up.returncode != 0:
+            return [(f"cluster, {replicas} replica(s)", "did not start: " + (up.stderr or up.stdout)[-300:], "—")]
+        base = f"http://127.0.0.1:{port}"
+        Firm(base, profiles[0]).converse()  # warm up every replica's first turn
+        return load_rows(f"cluster, {replicas} Rasa replica{'s' if replicas > 1 else ''}", base, profiles, args)
+    finally:
+        subprocess.run(script + ["stop"], env=env, capture_output=True)
+
+
+def training_time() -> float:
+    """`rasa train` from scratch (no cache) into a scratch directory; the project's model is left alone."""
+    out = Path(tempfile.mkdtemp(prefix="bench-train-"))
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    t0 = time.perf_counter()
+    subprocess.run([str(ROOT / ".venv" / "bin" / "rasa"), "train", "--force", "--out", str(out),
+                    "--fixed-model-name", "bench"], cwd=ROOT, env={**env, "RASA_CACHE_DIRECTORY": str(out / "cache")},
+                   check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--realistic", type=int, default=50)
     parser.add_argument("--capacity", type=int, default=20)
     parser.add_argument("--pause", type=float, default=2.0)
+    parser.add_argument("--skip-cluster", action="store_true", help="no scale-out figures (needs PostgreSQL, Redis, nginx)")
+    parser.add_argument("--skip-train", action="store_true", help="do not time training from scratch")
     args = parser.parse_args(argv)
+    os.environ["POLICY_AS_OF"] = AS_OF.isoformat()
     compiled = CompiledCatalogue(load_catalogue())
     profiles = firms()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    from policies_db.cli import catalogue_digest
-    from policies_db.store import make_engine, write_catalogue
-
-    db = f"sqlite:///{workdir / 'policies.db'}"
-    engine = make_engine(db)
-    write_catalogue(compiled.catalogue, engine, catalogue_digest())
-    engine.dispose()
-    os.environ["POLICY_AS_OF"] = AS_OF.isoformat()
-    started = time.perf_counter()
-    stack, _, ports = start_stack(workdir, db, {"rasa": TOKEN})
-    base = f"http://127.0.0.1:{ports['rasa']}"
-    first = Firm(base, profiles[0])
-    first.say("你好")
-    start_to_answer = time.perf_counter() - started
-    rows = []
-    try:
-        # single conversation
-        single = [Firm(base, p).converse() for p in profiles]
-        lat = [x for f in single for x in f.latencies]
-        rows.append(("single conversation, per turn", f"p50 {pct(lat, .5):.0f} ms · p95 {pct(lat, .95):.0f} ms", "p95 ≤ 100 ms"))
-        # dialogue efficiency and correctness
-        ok = all(f.results and {e["id"] for e in f.results["eligible"]}
-                 == {r.id for r in evaluate_compiled(compiled, f.profile, AS_OF).eligible} for f in single)
-        efficiency = statistics.mean(f.questions for f in single) / len(FIELD_ORDER)
-        rows.append(("questions asked ÷ 15 fields", f"{efficiency:.2f} (results correct: {'yes' if ok else 'NO'})", "≤ 0.6"))
-        # capacity: turns/s vs parses/s at the same concurrency
-        n = args.capacity
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(n) as pool:
-            loaded = list(pool.map(lambda i: Firm(base, profiles[i % len(profiles)]).converse(), range(n)))
-        turns = sum(len(f.latencies) for f in loaded)
-        turns_s = turns / (time.perf_counter() - t0)
-        texts = ["我们在杭州", "做ITO", "是的", "不是", "主要做软件开发", "不清楚"] * 40
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(n) as pool:
-            list(pool.map(lambda t: http("POST", f"{base}/model/parse?token={TOKEN}", {"text": t}), texts))
-        parses_s = len(texts) / (time.perf_counter() - t0)
-        rows.append((f"capacity, {n} conversations, no pause", f"{turns_s:.1f} turns/s vs {parses_s:.1f} parses/s "
-                     f"(ratio {turns_s / parses_s:.2f})", "ratio ≥ 0.6"))
-        # realistic load
-        n = args.realistic
-        with ThreadPoolExecutor(n) as pool:
-            loaded = list(pool.map(lambda i: Firm(base, profiles[i % len(profiles)]).converse(args.pause), range(n)))
-        lat = [x for f in loaded for x in f.latencies]
-        rows.append((f"{n} conversations, {args.pause:g} s pauses, per turn",
-                     f"p50 {pct(lat, .5):.0f} · p95 {pct(lat, .95):.0f} · p99 {pct(lat, .99):.0f} ms", "p95 ≤ 300 ms"))
-        rows.append(("server start to first answer", f"{start_to_answer:.0f} s", "—"))
-        pids = {name: proc.pid for (proc, _, log), name in zip(stack.processes, ["actions", "rasa"])}
-        rows.append(("resident memory", f"Rasa {rss_mb(pids['rasa']):.0f} MB · actions {rss_mb(pids['actions']):.0f} MB", "—"))
-    finally:
-        stack.stop()
+    print("conversation benchmark: one process (make run's topology)…", file=sys.stderr, flush=True)
+    rows = single_process(profiles, compiled, args)
+    if not args.skip_cluster:
+        for replicas in (1, 2):
+            print(f"conversation benchmark: cluster with {replicas} Rasa replica(s)…", file=sys.stderr, flush=True)
+            rows += cluster(replicas, profiles, args)
+    if not args.skip_train:
+        print("conversation benchmark: training from scratch…", file=sys.stderr, flush=True)
+        rows.append(("training from scratch (`rasa train --force`)", f"{training_time() / 60:.1f} min", "—"))
     print(f"\nConversation benchmark — {dt.date.today().isoformat()}, {platform.node() or 'this machine'}, "
-          f"{os.cpu_count()} CPU, one Rasa process, SQLite tracker store, {len(profiles)} firm profiles\n")
+          f"{os.cpu_count()} CPU, {len(profiles)} firm profiles (one process: SQLite tracker store; cluster: nginx, "
+          "PostgreSQL tracker store, Redis lock store, 1 action server)\n")
     print("| measure | result | target |\n|---|---|---|")
     for row in rows:
         print(f"| {row[0]} | {row[1]} | {row[2]} |")

@@ -102,6 +102,17 @@ async def test_checklist_answer_fills_the_fields_and_the_form_moves_on(domain):
     assert values["requested_slot"] != "situations" and not dispatcher.messages
 
 
+async def test_checklist_items_left_unclear_are_remembered_as_skipped(domain):
+    slots = {**ZHEJIANG_CORE, "checklist": ["foreign_invested", "hires_foreign_talent", "plans_listing"]}
+    t = tracker(slots, intent="inform", text="2，其他不清楚", requested="situations")
+    t.events = t.events[:2] + [{"event": "action", "name": "profile_form"}]
+    _, events = await run(ValidateProfileForm(), t, domain)
+    values = slot_events(events)
+    assert values["hires_foreign_talent"] is True
+    assert values["skipped_fields"] == ["foreign_invested", "plans_listing"]
+    assert values["requested_slot"] not in ("foreign_invested", "plans_listing")  # skipped: never asked again
+
+
 async def test_checklist_not_understood_gets_its_own_hint_then_is_skipped(domain):
     slots = {**ZHEJIANG_CORE, "checklist": ["foreign_invested", "hires_foreign_talent"]}
     t = tracker(slots, intent="inform", text="嗯", requested="situations")
