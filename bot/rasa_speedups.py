@@ -7,6 +7,9 @@ responses are validated exactly as before, with the same error and message on a 
 
 Next came `Event.resolve_by_type` (14 %): every stored event, on every tracker read, walks all Event
 subclasses and asks `inspect.isabstract` of each. The class found for a type name is cached.
+
+Then slot extraction (6 %): for every slot mapping of every turn, Rasa builds a new FormAction and recomputes
+which entity mappings are unique across forms. That set depends only on the domain and the form: it is cached.
 """
 from __future__ import annotations
 
@@ -52,6 +55,26 @@ def _cached_resolve_by_type(original):
     return staticmethod(resolve_by_type)
 
 
+def _cached_entity_mapping_is_unique():
+    import json
+
+    from rasa.core.actions.forms import FormAction
+
+    by_form: dict = {}  # (id(domain), form) → (domain, unique mappings); the domain is kept so its id stays unique
+
+    def entity_mapping_is_unique(self, slot_mapping, domain) -> bool:
+        key = (id(domain), self.name())
+        cached = by_form.get(key)
+        if cached is None or cached[0] is not domain:
+            if len(by_form) > 32:  # a replaced model brings a new domain: forget the old ones
+                by_form.clear()
+            cached = by_form[key] = (domain, self._create_unique_entity_mappings(domain))
+        return json.dumps(slot_mapping, sort_keys=True) in cached[1]
+
+    entity_mapping_is_unique._cached = True  # type: ignore[attr-defined]
+    FormAction.entity_mapping_is_unique = entity_mapping_is_unique
+
+
 def apply() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
@@ -61,4 +84,5 @@ def apply() -> None:
     _cached_validate_action_result._cached = True  # type: ignore[attr-defined]
     RemoteAction._validate_action_result = _cached_validate_action_result
     Event.resolve_by_type = _cached_resolve_by_type(Event.resolve_by_type)
-    logger.debug("Rasa speedups applied: cached action response validator and event type lookup")
+    _cached_entity_mapping_is_unique()
+    logger.debug("Rasa speedups applied: cached action response validator, event type lookup, unique entity mappings")
