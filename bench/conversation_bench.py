@@ -170,8 +170,14 @@ def capacity(base: str, profiles: list[dict], n: int, rounds: int = 3) -> tuple[
 
 
 def realistic(base: str, profiles: list[dict], n: int, pause: float) -> list[float]:
+    """n firms chatting at once, each pausing between messages. Firms arrive spread over the first pause (as
+    visitors do), not all in the same millisecond — a synchronized burst would measure the burst, not the load."""
+    def firm(i: int) -> Firm:
+        time.sleep(pause * i / n)
+        return Firm(base, profiles[i % len(profiles)]).converse(pause)
+
     with ThreadPoolExecutor(n) as pool:
-        loaded = list(pool.map(lambda i: Firm(base, profiles[i % len(profiles)]).converse(pause), range(n)))
+        loaded = list(pool.map(firm, range(n)))
     return [x for f in loaded for x in f.latencies]
 
 

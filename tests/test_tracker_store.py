@@ -1,0 +1,87 @@
+"""FastSQLTrackerStore reads and writes exactly what Rasa's SQLTrackerStore does, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import FastSQLTrackerStore
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+
+
+def _events(start: float, city: str) -> list:
+    return [SessionStarted(timestamp=start), ActionExecuted("action_listen", timestamp=start + 1),
+            UserUttered(f"我们在{city}", {"name": "inform"}, timestamp=start + 2),
+            SlotSet("city", city, timestamp=start + 3), ActionExecuted("profile_form", timestamp=start + 4)]
+
+
+def _stores(request):
+    if request.param == "sqlite":
+        db = str(request.getfixturevalue("tmp_path") / "tracker.db")
+        return (FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=db), SQLTrackerStore(DOMAIN, dialect="sqlite", db=db))
+    url = request.getfixturevalue("pg_url")
+    return (FastSQLTrackerStore(DOMAIN, dialect="postgresql", host=url),
+            SQLTrackerStore(DOMAIN, dialect="postgresql", host=url))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def stores(request):
+    fast, rasa = _stores(request)
+    yield fast, rasa
+    fast.engine.dispose()
+    rasa.engine.dispose()
+
+
+def _dicts(tracker):
+    return [e.as_dict() for e in tracker.events]
+
+
+def test_same_latest_session_and_incremental_saves(stores):
+    fast, rasa = stores
+    tracker = DialogueStateTracker.from_events("firm-1", _events(1000, "杭州"), slots=DOMAIN.slots)
+    asyncio.run(fast.save(tracker))
+    asyncio.run(fast.save(tracker))  # saving again stores nothing twice
+    for event in _events(2000, "宁波"):  # a second session
+        tracker.update(event)
+    asyncio.run(fast.save(tracker))
+    got, want = asyncio.run(fast.retrieve("firm-1")), asyncio.run(rasa.retrieve("firm-1"))
+    assert _dicts(got) == _dicts(want) and len(got.events) == 5
+    assert got.get_slot("city") == "宁波"
+    full = asyncio.run(fast.retrieve_full_tracker("firm-1"))
+    assert len(full.events) == 10 and _dicts(full) == _dicts(asyncio.run(rasa.retrieve_full_tracker("firm-1")))
+
+
+def test_reads_what_rasas_store_wrote_and_unknown_senders(stores):
+    fast, rasa = stores
+    tracker = DialogueStateTracker.from_events("firm-2", _events(3000, "温州"), slots=DOMAIN.slots)
+    asyncio.run(rasa.save(tracker))
+    tracker.update(UserUttered("做ITO", {"name": "inform"}, timestamp=3010))
+    asyncio.run(fast.save(tracker))  # appends only the new event after Rasa's own rows
+    assert _dicts(asyncio.run(rasa.retrieve("firm-2"))) == _dicts(tracker)
+    assert _dicts(asyncio.run(fast.retrieve("firm-2"))) == _dicts(tracker)
+    assert asyncio.run(fast.retrieve("nobody")) is None
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "deploy/endpoints.cluster.yml"])
+def test_endpoints_load_this_store_not_rasas_silent_in_memory_fallback(endpoints, tmp_path, monkeypatch):
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    monkeypatch.setenv("TRACKER_DB_DIALECT", "sqlite")
+    monkeypatch.setenv("TRACKER_DB_URL", "")
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "t.db"))
+    for name in ("ACTION_ENDPOINT_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB"):
+        monkeypatch.setenv(name, "1")
+    config = read_endpoint_config(str(Path(__file__).resolve().parent.parent / endpoints), "tracker_store")
+    assert config.type == "bot.tracker_store.FastSQLTrackerStore"
+    if endpoints == "endpoints.yml":  # the cluster file names PostgreSQL: its type is what matters here
+        store = TrackerStore.create(config, DOMAIN)
+        while hasattr(store, "_tracker_store"):  # Rasa's wrappers
+            store = store._tracker_store
+        assert isinstance(store, FastSQLTrackerStore)
