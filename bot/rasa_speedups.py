@@ -8,11 +8,16 @@ responses are validated exactly as before, with the same error and message on a 
 Next came `Event.resolve_by_type` (14 %): every stored event, on every tracker read, walks all Event
 subclasses and asks `inspect.isabstract` of each. The class found for a type name is cached.
 
+Then `copy.deepcopy` (10 %): Rasa 3.6 deep-copies events, slot values and policy states as arguments of
+`structlogger.debug(...)` calls — eagerly, even when debug logging is off. In the four modules where every
+deepcopy is such a log argument, it becomes a no-op unless the `rasa` logger is at DEBUG (`rasa run --debug`).
+
 Then slot extraction (6 %): for every slot mapping of every turn, Rasa builds a new FormAction and recomputes
 which entity mappings are unique across forms. That set depends only on the domain and the form: it is cached.
 """
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any, Dict
 
@@ -75,6 +80,31 @@ def _cached_entity_mapping_is_unique():
     FormAction.entity_mapping_is_unique = entity_mapping_is_unique
 
 
+class _LogArgumentCopy:
+    """Stands in for the `copy` module where deepcopy only feeds debug logging."""
+
+    def deepcopy(self, value, memo=None):
+        if logging.getLogger("rasa").isEnabledFor(logging.DEBUG):
+            return copy.deepcopy(value, memo)
+        return value  # the debug call discards it
+
+    def __getattr__(self, name):
+        return getattr(copy, name)
+
+
+LOG_ONLY_DEEPCOPY_MODULES = ("rasa.core.processor", "rasa.core.actions.forms", "rasa.core.policies.memoization",
+                             "rasa.core.policies.rule_policy")
+
+
+def _skip_log_argument_copies() -> None:
+    import importlib
+
+    for name in LOG_ONLY_DEEPCOPY_MODULES:
+        module = importlib.import_module(name)
+        if module.copy is copy:
+            module.copy = _LogArgumentCopy()
+
+
 def apply() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
@@ -85,4 +115,5 @@ def apply() -> None:
     RemoteAction._validate_action_result = _cached_validate_action_result
     Event.resolve_by_type = _cached_resolve_by_type(Event.resolve_by_type)
     _cached_entity_mapping_is_unique()
-    logger.debug("Rasa speedups applied: cached action response validator, event type lookup, unique entity mappings")
+    _skip_log_argument_copies()
+    logger.debug("Rasa speedups applied: cached validator, event type lookup and unique entity mappings; no eager log copies")

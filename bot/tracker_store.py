@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 class FastSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self._sqlite_write_ahead_log()
         events = self.SQLEvent.__table__
         session_start = (
             sa.select(sa.func.max(events.c.timestamp))
@@ -38,6 +40,20 @@ class FastSQLTrackerStore(SQLTrackerStore):
         self._latest_session_data = sa.select(events.c.data).where(latest_session).order_by(events.c.id)
         self._latest_session_count = sa.select(sa.func.count()).select_from(events).where(latest_session)
         self._insert = events.insert()
+
+    def _sqlite_write_ahead_log(self) -> None:
+        """The embedded default: a commit per turn must not wait for fsync with the event loop blocked.
+
+        WAL with synchronous=NORMAL survives a crash of the process; a power cut may lose the last turns.
+        Deployments that need more use PostgreSQL (deploy/endpoints.cluster.yml)."""
+        @sa.event.listens_for(self.engine, "connect")
+        def _pragmas(dbapi_connection, _record):  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        self.engine.dispose()  # connections opened before the listener get the pragmas on reconnect
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         if fetch_events_from_all_sessions:  # rare (HTTP API, console): Rasa's own query

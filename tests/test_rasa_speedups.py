@@ -51,3 +51,32 @@ def test_unique_entity_mappings_match_rasas_own_computation():
     for mapping in mappings:
         expected = json.dumps(mapping, sort_keys=True) in unique
         assert FormAction("profile_form", None).entity_mapping_is_unique(mapping, domain) is expected
+
+
+def test_log_argument_copies_are_skipped_unless_debugging():
+    import copy
+    import importlib
+    import logging
+
+    from bot.rasa_speedups import LOG_ONLY_DEEPCOPY_MODULES
+
+    value = {"events": [{"event": "slot"}]}
+    for name in LOG_ONLY_DEEPCOPY_MODULES:
+        module = importlib.import_module(name)
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        # Guard for a Rasa upgrade: every deepcopy in these modules must still be a structlogger argument.
+        for line_no, line in enumerate(source.splitlines(), 1):
+            if "copy.deepcopy(" in line:
+                before = "\n".join(source.splitlines()[max(0, line_no - 6):line_no])
+                assert "structlogger.debug(" in before, f"{name}:{line_no} deep-copies for more than logging"
+        assert module.copy.deepcopy(value) is value
+    rasa_logger = logging.getLogger("rasa")
+    level = rasa_logger.level
+    rasa_logger.setLevel(logging.DEBUG)
+    try:
+        module = importlib.import_module(LOG_ONLY_DEEPCOPY_MODULES[0])
+        copied = module.copy.deepcopy(value)
+        assert copied == value and copied is not value
+        assert module.copy.copy is copy.copy
+    finally:
+        rasa_logger.setLevel(level)

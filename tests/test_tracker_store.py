@@ -85,3 +85,10 @@ def test_endpoints_load_this_store_not_rasas_silent_in_memory_fallback(endpoints
         while hasattr(store, "_tracker_store"):  # Rasa's wrappers
             store = store._tracker_store
         assert isinstance(store, FastSQLTrackerStore)
+
+
+def test_sqlite_uses_write_ahead_logging(tmp_path):
+    store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
