@@ -112,7 +112,7 @@ test: db $(MODEL) $(CHROMIUM) $(NGINX)
 	$(PY) scripts/audit.py
 	$(PY) -m pytest -q tests
 
-bench: db $(MODEL)
+bench: db $(MODEL) $(NGINX)
 	$(PY) bench/engine_bench.py
 	$(PY) bench/conversation_bench.py
 

@@ -9,6 +9,7 @@ import random
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 from policies_db import CompiledCatalogue, load_catalogue
 from policies_db.engine import evaluate_compiled
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, WECOM
 from tests.rasa_cli import ENV, ROOT, require_model
 from tests.stack import http
 
@@ -39,7 +40,7 @@ def _free_block(size: int = 40) -> int:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, wecom_stub):
     missing = [name for name, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not _reachable(port)]
     if missing:
         message = f"{' and '.join(missing)} not running on 127.0.0.1"
@@ -50,7 +51,8 @@ def cluster(tmp_path_factory):
     base = _free_block()
     env = {**ENV, "CLUSTER_DIR": str(tmp_path_factory.mktemp("cluster")), "CLUSTER_PORT": str(base),
            "CLUSTER_DB": f"policy_test_{uuid.uuid4().hex[:8]}", "REDIS_DB": "3", "PG_URL": PG,
-           "CONSOLE_TOKEN": "cluster-console", "RASA_AUTH_TOKEN": "cluster-api", "POLICY_AS_OF": "2026-11-22"}
+           "CONSOLE_TOKEN": "cluster-console", "RASA_AUTH_TOKEN": "cluster-api", "POLICY_AS_OF": "2026-11-22",
+           **WECOM, "WECOM_API_BASE": wecom_stub.base, "WECOM_STATE_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}
     script = [sys.executable, str(ROOT / "scripts" / "cluster.py")]
 
     def run(*args: str) -> str:
@@ -159,7 +161,39 @@ def test_api_console_and_wecom_refuse_without_credentials(cluster):
     assert http("GET", f"{entry}/status?token=cluster-api")[0] == 200
     assert http("GET", f"{entry}/webhooks/console/api/handoffs")[0] == 401
     assert http("GET", f"{entry}/webhooks/console/api/handoffs", headers={"Authorization": "Bearer cluster-console"})[0] == 200
-    assert http("GET", f"{entry}/webhooks/wecom/webhook?msg_signature=x&timestamp=1&nonce=2&echostr=y")[0] == 404  # off
+    assert http("GET", f"{entry}/webhooks/wecom/webhook?msg_signature=x&timestamp=1&nonce=2&echostr=y")[0] == 403
+
+
+def _wecom_post(base: str, message_xml: str) -> int:
+    import xmltodict
+
+    from tests.test_wecom import CRYPTO, post_xml
+
+    nonce, timestamp = "7654321", str(int(time.time()))
+    envelope = CRYPTO.encrypt_message(message_xml, nonce, timestamp)
+    signature = xmltodict.parse(envelope)["xml"]["MsgSignature"]
+    return post_xml(f"{base}/webhooks/wecom/webhook?msg_signature={signature}&timestamp={timestamp}&nonce={nonce}",
+                    envelope)[0]
+
+
+def test_wecom_retries_and_numbered_options_are_shared_by_replicas(cluster, wecom_stub):
+    from tests.test_wecom import inner
+
+    first, second = cluster["replicas"]
+    user = f"li-{uuid.uuid4().hex[:6]}"
+    message = inner(user, "我们在杭州，做ITO软件开发", msg_id="880001")
+    assert _wecom_post(first, message) == 200
+    wecom_stub.wait_sent(1, user=user)
+    time.sleep(2)
+    replies = wecom_stub.sent("message/send", user)
+    assert "1. 是的" in replies[-1]["text"]["content"]  # the offshore question, numbered
+    assert _wecom_post(second, message) == 200  # WeCom's retry reaches the other replica: not answered again
+    time.sleep(3)
+    assert len(wecom_stub.sent("message/send", user)) == len(replies)
+    assert _wecom_post(second, inner(user, "1", msg_id="880002")) == 200  # "1" means the option replica 1 offered
+    wecom_stub.wait_sent(len(replies) + 1, user=user)
+    status, tracker = http("GET", f"{cluster['entry']}/conversations/wecom-{user}/tracker?token=cluster-api")
+    assert status == 200 and tracker["slots"]["offshore"] is True
 
 
 def test_a_conversation_survives_a_restart_of_the_whole_stack(cluster):

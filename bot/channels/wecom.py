@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Optional, Text
 
 import xmltodict
@@ -24,30 +23,13 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
 from .failure import APOLOGY, turn_failed
+from .wecom_state import state_from_env
 from .wecom_api import WeComClient
 from .wecom_format import choose, render
 
 logger = logging.getLogger(__name__)
 UNSUPPORTED_REPLY = "抱歉，目前只能处理文字消息。请用文字告诉我贵公司的情况，或者问“有哪些出口信用保险政策”。"
 MAX_TEXT = 2000  # characters kept of one incoming message
-
-
-class RecentKeys:
-    """Keys seen in the last `ttl` seconds (WeCom retries a callback up to three times)."""
-
-    def __init__(self, ttl: float = 600, size: int = 20000):
-        self.ttl, self.size, self._seen = ttl, size, OrderedDict()
-
-    def seen(self, key: str) -> bool:
-        now = time.monotonic()
-        while self._seen and next(iter(self._seen.values())) < now - self.ttl:
-            self._seen.popitem(last=False)
-        if key in self._seen:
-            return True
-        self._seen[key] = now
-        if len(self._seen) > self.size:
-            self._seen.popitem(last=False)
-        return False
 
 
 class WeComInput(InputChannel):
@@ -67,9 +49,7 @@ class WeComInput(InputChannel):
         self.corp_id, self.agent_id = corp_id, agent_id
         self.crypto = WeChatCrypto(token, aes_key, corp_id) if self.enabled else None
         self.client = WeComClient(corp_id, secret, api_base) if self.enabled else None
-        self.recent = RecentKeys()
-        self.options: "OrderedDict[str, list[tuple[str, str]]]" = OrderedDict()  # user → last numbered options
-        self.kf_cursors: dict[str, str] = {}
+        self.state = state_from_env()  # retries seen, numbered options, kf cursors (Redis with replicas)
         self._tasks: set[asyncio.Task] = set()
 
     # -- the HTTP side ------------------------------------------------------------------------------
@@ -128,12 +108,12 @@ class WeComInput(InputChannel):
                 return
             user = message.get("FromUserName")
             key = message.get("MsgId") or f"{user}:{message.get('CreateTime')}:{message.get('Event')}"
-            if not user or self.recent.seen(str(key)) or kind == "event":
-                return  # retries, and events such as enter_agent, need no answer
+            if not user or kind == "event" or not await self.state.first_time(str(key)):
+                return  # events such as enter_agent, and retries, need no answer
             if kind != "text":
                 await self.client.send_text(self.agent_id, user, UNSUPPORTED_REPLY)
                 return
-            text = choose((message.get("Content") or "")[:MAX_TEXT], self.options.get(user, []))
+            text = choose((message.get("Content") or "")[:MAX_TEXT], await self.state.options(user))
             await self._converse(f"wecom-{user}", text, on_new_message, self._app_sender(user), user)
         except Exception:  # noqa: BLE001 - a background task must never die silently
             logger.exception("WeCom message handling failed")
@@ -156,10 +136,7 @@ class WeComInput(InputChannel):
         if not messages or turn_failed(sender_id, started):  # silence means an action failed
             messages = messages + [{"text": APOLOGY}]
         rendered = render(messages)
-        self.options[user] = rendered.options
-        self.options.move_to_end(user)
-        while len(self.options) > 50000:
-            self.options.popitem(last=False)
+        await self.state.set_options(user, rendered.options)
         for outgoing in rendered.messages:
             await send(outgoing.kind, outgoing.content)
 
@@ -169,11 +146,11 @@ class WeComInput(InputChannel):
         if not open_kfid or not token:
             return
         while True:
-            data = await self.client.kf_sync_msg(token, open_kfid, self.kf_cursors.get(open_kfid))
+            data = await self.client.kf_sync_msg(token, open_kfid, await self.state.cursor(open_kfid))
             if data.get("next_cursor"):
-                self.kf_cursors[open_kfid] = data["next_cursor"]
+                await self.state.set_cursor(open_kfid, data["next_cursor"])
             for msg in data.get("msg_list", []):
-                if msg.get("origin") != 3 or self.recent.seen(f"kf:{msg.get('msgid')}"):
+                if msg.get("origin") != 3 or not await self.state.first_time(f"kf:{msg.get('msgid')}"):
                     continue  # only what customers wrote, once
                 user = msg.get("external_userid")
                 send = self._kf_sender(open_kfid, user)
@@ -186,14 +163,14 @@ class WeComInput(InputChannel):
                 else:
                     await send("text", UNSUPPORTED_REPLY)
                     continue
-                await self._converse(f"wxkf-{user}", choose(text, self.options.get(f"kf:{user}", [])),
+                await self._converse(f"wxkf-{user}", choose(text, await self.state.options(f"kf:{user}")),
                                      on_new_message, send, f"kf:{user}")
             if not data.get("has_more"):
                 break
 
     def _kf_sender(self, open_kfid: str, user: str):
         async def send(kind: str, content: str) -> None:
-            options = self.options.get(f"kf:{user}") or []
+            options = await self.state.options(f"kf:{user}")
             if kind == "text" and options and content.endswith("（回复数字即可）"):
                 head = content.split("\n1. ")[0]
                 await self.client.kf_send_menu(open_kfid, user, head, options)
