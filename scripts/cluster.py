@@ -152,6 +152,14 @@ def _prepare_database() -> None:
                            capture_output=True, text=True)
     if build.returncode != 0:
         raise SystemExit(f"policy database build failed:\n{build.stderr}")
+    # Rasa's events table, created once here: replicas starting together would race to create it.
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    tracker_db = create_engine(f"{PG_URL.replace('postgresql://', 'postgresql+psycopg2://', 1)}/{DB_NAME}")
+    try:
+        SQLTrackerStore.Base.metadata.create_all(tracker_db)
+    finally:
+        tracker_db.dispose()
 
 
 def start_actions() -> None:
