@@ -40,6 +40,16 @@ def _free_block(size: int = 40) -> int:
 
 
 @pytest.fixture(scope="module")
+def wecom_stub():
+    """The cluster's own WeCom stub: its replicas' token requests must not count in test_wecom's."""
+    from tests.wecom_stub import WeComStub
+
+    stub = WeComStub().start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="module")
 def cluster(tmp_path_factory, wecom_stub):
     missing = [name for name, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not _reachable(port)]
     if missing:
