@@ -16,6 +16,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from policies_db import FIELDS
+from policies_db.engine import evaluate_compiled
+
+from .context import as_of, catalogue, profile_from_slots
 
 SITUATIONS = "situations"  # the form slot that stands for the checklist question
 OFFERED = "checklist"  # the slot that remembers which circumstances were listed, in their numbered order
@@ -107,9 +110,6 @@ class ActionAskSituations(Action):
         return "action_ask_situations"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        from .context import as_of, catalogue, profile_from_slots
-        from policies_db.engine import evaluate_compiled
-
         skipped = tracker.get_slot("skipped_fields") or []
         evaluation = evaluate_compiled(catalogue(), profile_from_slots(tracker.slots), as_of())
         items = checklist_items(evaluation.open_questions(exclude=skipped))
