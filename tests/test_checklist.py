@@ -1,27 +1,14 @@
 """The checklist question: several yes/no circumstances asked at once, answered by number, name or "none"."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from rasa.shared.core.domain import Domain
 
 from actions.checklist import CHECKLIST_FIELDS, ActionAskSituations, checklist_items, read_answer
 from actions.form import ValidateProfileForm
-from tests.test_actions import run, slot_events, tracker
+# The action tests' fixtures (the real domain; the policy database and a pinned date) and helpers.
+from tests.test_actions import _env, domain, run, slot_events, tracker  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
 OFFERED = ["foreign_invested", "hires_foreign_talent", "plans_listing", "overseas_expansion"]
-
-
-@pytest.fixture(scope="module")
-def domain():
-    return Domain.load(str(ROOT / "domain.yml")).as_dict()
-
-
-@pytest.fixture(autouse=True)
-def _env(policy_db, monkeypatch):
-    monkeypatch.setenv("POLICY_AS_OF", "2026-11-22")
 
 
 # ---- reading the answer --------------------------------------------------------------------
