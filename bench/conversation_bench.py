@@ -90,8 +90,10 @@ def answer(field, profile: dict) -> str:
 
 def _questions() -> dict[str, str]:
     """Question text → profile field, from the domain's utter_ask_* responses."""
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return {variant["text"]: name[len("utter_ask_"):] for name, variants in domain["responses"].items()
+    responses = {}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        responses.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
+    return {variant["text"]: name[len("utter_ask_"):] for name, variants in responses.items()
             if name.startswith("utter_ask_") and name[len("utter_ask_"):] in FIELD_ORDER for variant in variants}
 
 

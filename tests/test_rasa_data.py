@@ -16,7 +16,7 @@ def _expected_unused(name: str) -> bool:
 
 
 def test_rasa_data_validate_is_clean():
-    result = rasa("data", "validate", "--domain", "domain.yml", "--data", "data", "--config", "config.yml")
+    result = rasa("data", "validate", "--domain", "domain", "--data", "data", "--config", "config.yml")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     unused = re.findall(r"The utterance '(\w+)' is not used in any story or rule", output)

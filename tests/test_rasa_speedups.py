@@ -42,7 +42,7 @@ def test_event_types_resolve_as_before():
 
 
 def test_unique_entity_mappings_match_rasas_own_computation():
-    domain = Domain.load(str(ROOT / "domain.yml"))
+    domain = Domain.load(str(ROOT / "domain"))
     form = FormAction("profile_form", None)
     unique = form._create_unique_entity_mappings(domain)
     import json

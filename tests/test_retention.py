@@ -15,7 +15,7 @@ from bot import handoff_queue
 from bot.retention import main
 
 
-DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain"))
 
 
 def _save(store, sender, age_days):

@@ -12,7 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import FastSQLTrackerStore
 
-DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain"))
 
 
 def _events(start: float, city: str) -> list:
