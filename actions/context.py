@@ -10,7 +10,6 @@ from rasa_sdk import Tracker
 
 import policies_db
 from policies_db import FIELD_ORDER, FIELDS, CompiledCatalogue, Evaluation, ProfileError, normalize_profile
-from policies_db.engine import evaluate_compiled
 
 logger = logging.getLogger(__name__)
 
@@ -68,4 +67,5 @@ def profile_of(tracker: Tracker) -> dict[str, Any]:
 
 
 def evaluate_tracker(tracker: Tracker) -> Evaluation:
-    return evaluate_compiled(catalogue(), profile_of(tracker), as_of())
+    # profile_of already normalised every field: the engine need not do it again.
+    return policies_db.evaluate(profile_of(tracker), as_of(), catalogue(), normalized=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from policies_db import DatabaseError, database_url
-from policies_db.cli import catalogue_digest
-from policies_db.store import build_info, make_engine
+from policies_db import DatabaseError, built_digest, catalogue_digest, database_url
 
 from .context import catalogue
 
@@ -15,16 +13,12 @@ def check_policy_database() -> None:
     url = database_url()
     try:
         compiled = catalogue()
-        engine = make_engine(url)
-        try:
-            info = build_info(engine)
-        finally:
-            engine.dispose()
+        digest = built_digest(url)
     except DatabaseError as exc:
         sys.exit(f"动作服务器拒绝启动：{exc}")
     except Exception as exc:  # noqa: BLE001 - e.g. the database server is down
         sys.exit(f"动作服务器拒绝启动：无法读取政策数据库（{exc.__class__.__name__}: {exc}）")
-    if info is None or info["digest"] != catalogue_digest():
+    if digest != catalogue_digest():
         sys.exit("动作服务器拒绝启动：政策数据库与 policies_db/catalogue 不一致（目录已修改但未重新构建）。"
                  "请先运行 python -m policies_db build")
     if not compiled.measures:

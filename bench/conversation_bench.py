@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from policies_db import FIELD_ORDER, CompiledCatalogue, load_catalogue  # noqa: E402
-from policies_db.engine import evaluate_compiled  # noqa: E402
+from policies_db import evaluate_compiled  # noqa: E402
 from policies_db.profile import FIELD_VALUES, normalize_profile  # noqa: E402
 from tests.stack import http, start_stack  # noqa: E402
 
@@ -194,7 +194,7 @@ def load_rows(label: str, base: str, profiles: list[dict], args) -> list[tuple[s
 
 def single_process(profiles: list[dict], compiled, args) -> list[tuple[str, str, str]]:
     """`make run`'s topology: one action server, one Rasa process, SQLite."""
-    from policies_db.cli import catalogue_digest
+    from policies_db.digest import catalogue_digest
     from policies_db.store import make_engine, write_catalogue
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policies_db.engine import CompiledCatalogue, evaluate_compiled  # noqa: E402
+from policies_db import CompiledCatalogue, evaluate_compiled  # noqa: E402
 from policies_db.store import make_engine, read_catalogue, write_catalogue  # noqa: E402
 from policies_db.synthetic import random_profile, synthetic_catalogue  # noqa: E402
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from .engine import CompiledCatalogue, Evaluation, MeasureResult, evaluate_compiled
+from .citations import resolve_contacts, source_dict, validity_of
+from .digest import built_digest, catalogue_digest
+from .engine import CompiledCatalogue, evaluate_compiled
 from .loader import CatalogueError, load_catalogue
-from .profile import FIELD_ORDER, FIELDS, ProfileError, normalize_profile
+from .profile import FIELD_INDEX, FIELD_ORDER, FIELDS, ProfileError, normalize_profile
+from .results import STATUS, Evaluation, MeasureResult
 from .store import DatabaseError, database_url, make_engine, read_catalogue
 
 __all__ = [
-    "CatalogueError", "CompiledCatalogue", "DatabaseError", "Evaluation", "FIELDS", "FIELD_ORDER",
-    "MeasureResult", "ProfileError", "evaluate", "load", "next_question", "normalize_profile",
+    "FIELDS", "FIELD_INDEX", "FIELD_ORDER", "STATUS",
+    "CatalogueError", "CompiledCatalogue", "DatabaseError", "Evaluation", "MeasureResult", "ProfileError",
+    "built_digest", "catalogue_digest", "database_url", "evaluate", "evaluate_compiled", "load", "load_catalogue",
+    "next_question", "normalize_profile", "resolve_contacts", "source_dict", "validity_of",
 ]
 
 _cache: dict[str, CompiledCatalogue] = {}
@@ -36,9 +41,12 @@ def load(url: str | None = None, *, refresh: bool = False) -> CompiledCatalogue:
         return _cache[url]
 
 
-def evaluate(profile: dict | None, as_of: dt.date | None = None, catalogue: CompiledCatalogue | None = None) -> Evaluation:
-    """Every measure's status for this profile: eligible / undetermined / ineligible."""
-    return evaluate_compiled(catalogue or load(), profile, as_of)
+def evaluate(profile: dict | None, as_of: dt.date | None = None, catalogue: CompiledCatalogue | None = None, *,
+             normalized: bool = False) -> Evaluation:
+    """Every measure's status for this profile: eligible / undetermined / ineligible.
+
+    normalized=True skips validating a profile that already went through normalize_profile."""
+    return evaluate_compiled(catalogue or load(), profile, as_of, normalized=normalized)
 
 
 def next_question(profile: dict | None, catalogue: CompiledCatalogue | None = None, exclude=()) -> str | None:

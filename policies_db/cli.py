@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import sys
 import time
@@ -13,19 +12,14 @@ from sqlalchemy.engine import make_url
 
 from . import load
 from .cases import check_catalogue
-from .engine import evaluate_compiled, resolve_contacts, source_dict, validity_of
+from .citations import resolve_contacts, source_dict, validity_of
+from .digest import catalogue_digest
+from .engine import evaluate_compiled
 from .loader import CATALOGUE_DIR, CatalogueError, load_catalogue
 from .profile import ProfileError
 from .report import evaluation_text, measure_text
 from .schema import CATEGORIES
 from .store import DatabaseError, database_url, make_engine, write_catalogue
-
-
-def catalogue_digest(directory: Path = CATALOGUE_DIR) -> str:
-    h = hashlib.sha256()
-    for path in sorted(directory.glob("*.yml")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def _safe_url(url: str) -> str:

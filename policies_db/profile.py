@@ -72,6 +72,7 @@ FIELDS: dict[str, Field] = {
 }
 
 FIELD_ORDER = list(FIELDS)  # also the tie-break order of next_question
+FIELD_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}  # field → column of the engine's matrices
 
 _TRUE = {"true", "yes", "y", "1", "是", "有", "对"}
 _FALSE = {"false", "no", "n", "0", "否", "无", "没有", "不是"}

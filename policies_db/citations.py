@@ -1,0 +1,59 @@
+"""What a result cites from its document: whom to contact, the source excerpt, and whether it is in force."""
+from __future__ import annotations
+
+import datetime as dt
+
+from .gazetteer import load_gazetteer
+from .schema import CITY_COMMERCE_BUREAU, Document, Measure
+
+
+def resolve_contacts(measure: Measure, document: Document, profile: dict) -> list[dict]:
+    city = profile.get("city")
+    local = city and load_gazetteer().region_of(city) == document.jurisdiction
+    out = []
+    for c in measure.contacts:
+        if c.resolve == CITY_COMMERCE_BUREAU:
+            out.append({"name": f"{city}市商务局" if local else c.name, "resolved_from": "city"})
+        else:
+            entry = {"name": c.name}
+            if c.listed_as:
+                entry["listed_as"] = c.listed_as
+            out.append(entry)
+    return out
+
+
+def source_dict(measure: Measure, document: Document) -> dict:
+    data = {
+        "document": document.title,
+        "issuer": document.issuer,
+        "number": document.number,
+        "section": measure.source.section,
+        "excerpt": measure.source.excerpt,
+    }
+    if measure.source.task is not None:
+        data["task"] = measure.source.task
+    if measure.source.also:
+        data["also"] = measure.source.also
+    return data
+
+
+def _cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def validity_of(document: Document, as_of: dt.date) -> dict:
+    if document.valid_from and as_of < document.valid_from:
+        note = f"该文件自{_cn_date(document.valid_from)}起执行，截至{_cn_date(as_of)}尚未生效。"
+    elif document.valid_to and as_of > document.valid_to:
+        note = (f"该文件执行期至{_cn_date(document.valid_to)}，截至{_cn_date(as_of)}已到期；"
+                "相关措施是否延续执行，请向联系部门确认。")
+    elif document.valid_to:
+        note = f"在执行期内（{_cn_date(document.valid_from)}至{_cn_date(document.valid_to)}）。"
+    else:
+        note = f"{document.validity_note or '原文未规定截止日期'}；是否仍在执行，请向联系部门确认。"
+    return {
+        "valid_from": document.valid_from.isoformat() if document.valid_from else None,
+        "valid_to": document.valid_to.isoformat() if document.valid_to else None,
+        "stated_end": document.valid_to is not None,
+        "note": note,
+    }
