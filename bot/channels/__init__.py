@@ -1,9 +1,7 @@
-"""Rasa input channels served by `rasa run`: website chat (web), hotline console (console)."""
+"""Rasa input channels served by `rasa run`: website chat (web), hotline console (console), WeCom (wecom)."""
 
-from bot import rasa_speedups
+from bot import rasa_patches
 
-from .failure import watch_action_failures
-
-# Every deployment loads these channels into the Rasa server (credentials.yml): the place to hook into it.
-rasa_speedups.apply()
-watch_action_failures()
+# Every deployment loads these channels into the Rasa server (credentials.yml): this is start-up.
+# The one call that changes Rasa's internals; it logs what it did, or refuses on another Rasa version.
+rasa_patches.apply()

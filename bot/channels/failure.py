@@ -3,6 +3,7 @@
 Rasa logs a failing custom action and carries on, so the channel cannot see the failure in its reply. The
 Rasa server records each failed action call here (per conversation, with the time), and a channel asks after
 its turn whether one failed since the turn began — no second read of the tracker on the hot path.
+The recording hook into Rasa is bot/rasa_patches/action_failures.py.
 """
 from __future__ import annotations
 
@@ -33,21 +34,3 @@ def turn_failed(sender_id: Optional[str], since: float) -> bool:
     failed = _failed_at.pop(sender_id, None) if sender_id else None
     return failed is not None and failed >= since
 
-
-def watch_action_failures() -> None:
-    """Record every failing call to the action server (connection refused, 5xx, bad response)."""
-    from rasa.core.actions.action import RemoteAction
-
-    original = RemoteAction.run
-    if getattr(original, "_records_failures", False):
-        return
-
-    async def run(self, output_channel, nlg, tracker, domain):
-        try:
-            return await original(self, output_channel, nlg, tracker, domain)
-        except Exception:
-            record_failure(tracker.sender_id)
-            raise
-
-    run._records_failures = True  # type: ignore[attr-defined]
-    RemoteAction.run = run

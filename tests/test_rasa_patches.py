@@ -1,10 +1,18 @@
-"""The Rasa hot-path patches (bot/rasa_speedups.py) keep Rasa's behaviour: same results, same errors."""
+"""The Rasa patches (bot/rasa_patches/) keep Rasa's behaviour — same results, same errors — and are
+applied only on the Rasa version they were written for."""
+import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from jsonschema import ValidationError
 
 import bot.channels  # noqa: F401 - applies the patches, as the Rasa server does when it loads our channels
+from bot import rasa_patches
+from bot.channels.failure import turn_failed
+from bot.rasa_patches.log_copies import LOG_ONLY_DEEPCOPY_MODULES
 from rasa.core.actions.action import RemoteAction
 from rasa.core.actions.forms import FormAction
 from rasa.shared.core.domain import Domain
@@ -12,14 +20,68 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# What each patch leaves behind on Rasa's classes: (module, attribute path, marker).
+MARKERS = """
+from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.forms import FormAction
+from rasa.shared.core.events import Event
+import rasa.core.processor as processor, copy
+print(json.dumps({
+    "validator": getattr(RemoteAction._validate_action_result, "_cached", False),
+    "event_types": getattr(Event.resolve_by_type, "_cached", False),
+    "entity_mappings": getattr(FormAction.entity_mapping_is_unique, "_cached", False),
+    "action_failures": getattr(RemoteAction.run, "_records_failures", False),
+    "log_copies": processor.copy is not copy,
+}))
+"""
+
 
 def test_patches_are_applied_once():
     assert getattr(RemoteAction._validate_action_result, "_cached", False)
     assert getattr(Event.resolve_by_type, "_cached", False)
     assert getattr(FormAction.entity_mapping_is_unique, "_cached", False)
-    from bot import rasa_speedups
-    rasa_speedups.apply()  # idempotent
-    assert getattr(RemoteAction._validate_action_result, "_cached", False)
+    assert getattr(RemoteAction.run, "_records_failures", False)
+    run, resolve = RemoteAction.run, Event.resolve_by_type
+    assert rasa_patches.apply() is True  # idempotent: nothing wrapped twice
+    assert RemoteAction.run is run and Event.resolve_by_type is resolve
+
+
+def _in_fresh_interpreter(call: str) -> subprocess.CompletedProcess:
+    code = "\n".join(["import json, logging", "logging.basicConfig(level=logging.INFO)",
+                      "from bot import rasa_patches", call, MARKERS])
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_another_rasa_version_is_refused_loudly_and_nothing_is_patched():
+    result = _in_fresh_interpreter('assert rasa_patches.apply(rasa_version="3.7.0") is False')
+    assert result.returncode == 0, result.stderr
+    assert "ERROR" in result.stderr and "Rasa patches NOT applied" in result.stderr
+    assert "written for Rasa 3.6.21, this is Rasa 3.7.0" in result.stderr
+    markers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert not any(markers.values()), markers
+
+
+def test_the_installed_rasa_gets_every_patch_and_a_log_line():
+    result = _in_fresh_interpreter("assert rasa_patches.apply() is True")
+    assert result.returncode == 0, result.stderr
+    assert "Rasa patches applied for Rasa 3.6.21" in result.stderr
+    markers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert all(markers.values()), markers
+
+
+async def test_a_failed_action_call_is_recorded_for_the_channel():
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    action = RemoteAction("action_show_results", EndpointConfig("http://127.0.0.1:9/webhook"))  # nothing listens
+    tracker = DialogueStateTracker("firm-with-a-failed-turn", [])
+    started = time.monotonic()
+    with pytest.raises(Exception):
+        await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, Domain.empty())
+    assert turn_failed("firm-with-a-failed-turn", started)
+    assert not turn_failed("firm-with-a-failed-turn", started)  # asked once per turn
 
 
 def test_action_responses_are_still_validated():
@@ -45,7 +107,6 @@ def test_unique_entity_mappings_match_rasas_own_computation():
     domain = Domain.load(str(ROOT / "domain"))
     form = FormAction("profile_form", None)
     unique = form._create_unique_entity_mappings(domain)
-    import json
     mappings = [m for slot in domain.as_dict()["slots"].values() for m in slot.get("mappings", [])]
     assert mappings
     for mapping in mappings:
@@ -57,8 +118,6 @@ def test_log_argument_copies_are_skipped_unless_debugging():
     import copy
     import importlib
     import logging
-
-    from bot.rasa_speedups import LOG_ONLY_DEEPCOPY_MODULES
 
     value = {"events": [{"event": "slot"}]}
     for name in LOG_ONLY_DEEPCOPY_MODULES:
