@@ -1,0 +1,97 @@
+"""`make eval`: replay the evaluation corpus (tests/conversations/) against the trained model.
+
+Starts the real stack (action server + Rasa with the REST channel and the HTTP API behind a token, on
+free ports), replays every conversation, reads the tracker after every turn, and prints task success,
+the misunderstood-turn rate, questions asked, a per-conversation table and the 10 worst conversations.
+Writes build/eval/report.md and build/eval/report.json. Exit code 0 unless --min-success is not met.
+
+    .venv/bin/python scripts/eval_conversations.py [--only SUBSTRING] [--jobs 2] [--min-success 0.95]
+    .venv/bin/python scripts/eval_conversations.py --url http://127.0.0.1:5005 --token T   # a running server
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.eval.corpus import load_corpus  # noqa: E402
+from tests.eval.replay import Replayer  # noqa: E402
+from tests.eval.report import as_json, markdown, summary  # noqa: E402
+
+OUT = ROOT / "build" / "eval"
+TOKEN = "eval-token"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", help="replay only conversations whose id or file contains this")
+    parser.add_argument("--jobs", type=int, default=2, help="conversations replayed at once (default 2)")
+    parser.add_argument("--min-success", type=float, default=None,
+                        help="exit 1 when task success is below this (0.95 or 95)")
+    parser.add_argument("--url", help="use a running Rasa server instead of starting the stack")
+    parser.add_argument("--token", default=TOKEN, help="its RASA auth token (with --url)")
+    return parser.parse_args(argv)
+
+
+def start(workdir: Path):
+    from tests.stack import start_stack
+
+    db = ROOT / "build" / "policies.db"
+    if not db.exists():
+        subprocess.run([sys.executable, "-m", "policies_db", "build"], cwd=ROOT, check=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    stack, _, ports = start_stack(workdir, f"sqlite:///{db}", {"rasa": TOKEN})
+    return stack, f"http://127.0.0.1:{ports['rasa']}"
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    conversations = load_corpus()
+    if args.only:
+        conversations = [c for c in conversations if args.only in c.id or args.only in c.file]
+    OUT.mkdir(parents=True, exist_ok=True)
+    stack = None
+    began = time.monotonic()
+    if args.url:
+        base, token = args.url.rstrip("/"), args.token
+    else:
+        print(f"Starting the action server and Rasa (logs in {OUT / 'stack'})…", flush=True)
+        stack, base = start(OUT / "stack")
+        token = TOKEN
+    try:
+        print(f"Replaying {len(conversations)} conversations…", flush=True)
+        replayer = Replayer(base, token)
+        with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+            records = list(pool.map(replayer.run, conversations))
+    finally:
+        if stack:
+            stack.stop()
+    meta = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "model": "models/policy-assistant.tar.gz", "seconds": time.monotonic() - began,
+            "conversations_file_count": len({c.file for c in conversations})}
+    text = markdown(records, meta)
+    (OUT / "report.md").write_text(text, encoding="utf-8")
+    (OUT / "report.json").write_text(json.dumps(as_json(records, meta), ensure_ascii=False, indent=1), encoding="utf-8")
+    print(text)
+    print(f"Written: {OUT / 'report.md'}, {OUT / 'report.json'}")
+    if args.min_success is not None:
+        threshold = args.min_success / 100 if args.min_success > 1 else args.min_success
+        rate = summary(records)["success_rate"]
+        if rate < threshold:
+            print(f"FAIL: task success {rate:.1%} is below --min-success {threshold:.1%}")
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
