@@ -21,6 +21,7 @@ MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
 INTERRUPTIONS = {
     "show_results", "ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "ask_capabilities",
     "restart", "human_handoff", "out_of_scope", "goodbye", "thanks", "greet",
+    "leave_contact",  # a phone number / WeChat id: data/rules/handoff.yml
 }
 
 
