@@ -23,7 +23,7 @@ SITUATIONS = "situations"
 # same question comes back; a mid-form question or small talk legitimately resumes the form.
 KINDS = {"statement", "answer", "question", "smalltalk", "offtopic", "command"}
 _PLACEHOLDER = re.compile(r"\{n:([a-z_,]+)\}")
-DEFAULT_ANSWER = "不清楚"
+DEFAULT_ANSWER = "这个不太清楚"
 
 
 class CorpusError(ValueError):
@@ -45,8 +45,10 @@ class Answer:
         if slot == SITUATIONS and isinstance(self.means, dict):
             default = self.means.get("default", "unset")
             out = {}
-            for name in offered:
-                if name in self.means:
+            for number, name in enumerate(offered, 1):
+                if f"#{number}" in self.means:  # the item by its position ("只有第二项")
+                    out[name] = self.means[f"#{number}"]
+                elif name in self.means:
                     out[name] = self.means[name]
                 elif default != "unset":
                     out[name] = default
@@ -155,7 +157,7 @@ def _conversation(raw: dict, file: str) -> Conversation:
     _check_facts(facts, where)
     for turn in [*(raw.get("turns") or []), *(raw.get("after") or [])]:
         if isinstance(turn, dict) and isinstance(turn.get("means"), dict):
-            _check_facts({k: v for k, v in turn["means"].items() if k != "default"}, where)
+            _check_facts({k: v for k, v in turn["means"].items() if k != "default" and not k.startswith("#")}, where)
     expect = raw.get("expect") or {}
     return Conversation(
         id=str(cid), file=file, firm=str(raw.get("firm", "")), tags=list(raw.get("tags") or []),

@@ -1,0 +1,61 @@
+"""The evaluation corpus (tests/conversations/) is held out: no firm message of it is a training or NLU
+test example, and it is well formed (known profile fields, measure ids of the current catalogue)."""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests.eval.corpus import CORPUS_DIR, load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+NLU_SOURCES = [ROOT / "data" / "nlu", ROOT / "tests" / "nlu"]
+
+
+def squeeze(text: str) -> str:
+    """Trimmed of punctuation and spaces (full- and half-width), case-folded: what makes two messages 'the same'."""
+    return "".join(c for c in text.casefold() if not unicodedata.category(c).startswith(("P", "Z")) and not c.isspace())
+
+
+def nlu_examples() -> dict[str, str]:
+    """Every example text of data/nlu/** and tests/nlu/**, entity annotations removed (Rasa's own reader)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples: dict[str, str] = {}
+    for source in NLU_SOURCES:
+        for path in sorted(source.rglob("*.yml")):
+            for message in load_data(str(path)).training_examples:
+                text = message.get("text")
+                if text:
+                    examples.setdefault(squeeze(text), f"{path.relative_to(ROOT)}: {text}")
+    return examples
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def test_the_corpus_is_large_and_well_formed(corpus, catalogue):
+    assert len(corpus) >= 150, f"only {len(corpus)} conversations in {CORPUS_DIR}"
+    known = {m.id for m in catalogue.measures}
+    unknown = sorted({(c.id, m) for c in corpus for m in c.must_include + c.must_exclude if m not in known})
+    assert not unknown, f"measure ids not in the catalogue: {unknown}"
+    contradictory = [c.id for c in corpus if set(c.must_include) & set(c.must_exclude)]
+    assert not contradictory
+    assert all(c.turns for c in corpus)
+
+
+def test_no_corpus_message_is_a_training_or_nlu_test_example(corpus):
+    examples = nlu_examples()
+    assert len(examples) > 100, "the NLU training data was not found"  # the check must look at something
+    leaks = sorted({f"{c.id}: {u!r} == {examples[squeeze(u)]}" for c in corpus for u in c.utterances()
+                    if squeeze(u) and squeeze(u) in examples})
+    assert not leaks, "evaluation messages found in the NLU data (rewrite them or remove them from data/nlu):\n" + "\n".join(leaks)
+
+
+def test_squeeze_ignores_punctuation_space_and_case():
+    assert squeeze("有的，主要是 日本客户！") == squeeze("有的主要是日本客户")
+    assert squeeze("We do BPO.") == squeeze("we do bpo")
+    assert squeeze("有的") != squeeze("有")
