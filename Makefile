@@ -19,7 +19,7 @@ CATALOGUE := $(wildcard policies_db/catalogue/*.yml) policies_db/gazetteer.yml
 NLU_INPUTS := $(CATALOGUE) bot/vocabulary.yml bot/vocabulary.py bot/nlu_assets.py
 TRAIN_INPUTS := $(NLU_STAMP) config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml") bot/tokenizer.py bot/profile_extractor.py bot/numbers.py
 
-.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval browser cluster cluster-stop audit
+.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval eval browser cluster cluster-stop audit
 
 help:
 	@echo "make run       build everything needed, train if the data changed, start the assistant"
@@ -27,6 +27,7 @@ help:
 	@echo "make cluster   nginx + 2 Rasa replicas (PostgreSQL, Redis) + 2 action servers; make cluster-stop"
 	@echo "make sample    build the policy database and print a sample evaluation"
 	@echo "make nlu-eval  intent and entity F1 on the held-out split (tests/nlu)"
+	@echo "make eval      replay the evaluation conversations (tests/conversations) through REST: task success, misunderstood turns"
 	@echo "make bench     engine (100 / 1,000 / 10,000 measures) and conversation benchmarks"
 	@echo "make audit     dependency audit of requirements.lock (OSV; security/known-findings.yml)"
 	@echo "make lock      one resolve of requirements-dev.in → requirements-dev.lock and its runtime subset requirements.lock"
@@ -76,6 +77,11 @@ run: db $(MODEL)
 nlu-eval: $(MODEL)
 	.venv/bin/rasa test nlu --nlu tests/nlu --model $(MODEL) --out build/nlu-eval --no-plot
 	$(PY) scripts/nlu_report.py build/nlu-eval
+
+# A report (exit 0 below target); gate with: make eval EVAL_ARGS="--min-success 0.95". See docs/evaluation.md.
+EVAL_ARGS ?=
+eval: db $(MODEL)
+	$(PY) scripts/eval_conversations.py $(EVAL_ARGS)
 
 # Browser tests use Debian's chromium (Playwright downloads nothing) and CJK fonts for screenshots.
 CHROMIUM ?= /usr/bin/chromium

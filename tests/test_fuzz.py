@@ -1,0 +1,186 @@
+"""Conversation fuzzer: seeded random walks against the real stack (action server + Rasa over REST).
+
+Each walk mixes realistic answers with nonsense, empty and very long messages, repeated buttons, old
+checklist answers and questions in the middle of the form, and asserts:
+  1. every message gets a reply;
+  2. no question is asked more than twice in a row while the firm keeps trying to answer it (a question
+     the firm asks in between, or small talk, neither counts nor resets the row: the form rightly resumes);
+  3. the results arrive within a bounded number of answer attempts (2 per question at most, by 2.);
+  4. after the results, an old checklist answer or an old yes/no button changes no profile fact;
+  5. neither server's log shows a Traceback or an error while the walks ran.
+The seed is printed (and in every failure message); FUZZ_SEED=<n> replays a run, FUZZ_WALKS=<n> sets the count.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+import uuid
+from pathlib import Path
+
+from policies_db import FIELDS
+from tests.conftest import API_TOKEN
+from tests.stack import http
+
+SEED = int(os.environ.get("FUZZ_SEED") or time.time_ns() % 1_000_000)
+WALKS = int(os.environ.get("FUZZ_WALKS") or 8)
+MAX_ATTEMPTS = 2 * (len(FIELDS) + 1) + 4  # two tries per question (fields + checklist), and some slack
+MAX_TURNS = 90
+AFTER_RESULTS = 6
+LOG_PROBLEMS = re.compile(r"Traceback|^\S*\s*ERROR\b|\bERROR\s|Exception:|exception occurred", re.M)
+
+REALISTIC = {
+    "city": ["杭州", "武汉光谷", "宁波北仑", "温州的", "我们在嘉兴", "上海"],
+    "service_types": ["ITO", "我们做BPO", "KPO和ITO都有", "不做服务外包", '/inform{"service_types": "BPO"}'],
+    "fields": ["软件开发", "呼叫中心", "工业设计", "医药研发", "都不是", '/inform{"fields": "design"}'],
+    "situations": ["1 3", "都没有", "1，第2项不清楚", "2", "都符合", "不清楚"],
+    "employees": ["一百二十人"],
+}
+BOOL_ANSWERS = ["是的", "不是", "有", "没有", "不清楚", "/affirm", "/deny", "/dont_know"]
+NONSENSE = ["asdfgh", "？？？", "哈哈哈哈", "。", "123abc", "嗯嗯嗯嗯嗯嗯", "床前明月光", "😀😀", "[]{}<>", "null"]
+EMPTY = ["", "   ", "\n"]
+QUESTIONS = ["零税率是什么？", "找哪个部门？", "要准备什么材料？", "多久能批下来？", "你能做什么", "有哪些人才政策"]
+SMALLTALK = ["谢谢", "在吗", "好的", "你好"]
+OLD_CHECKLIST = ["1 3", "都没有", "第2项不清楚", "2"]
+OLD_BUTTONS = ["/affirm", "/deny", "/dont_know"]
+MOVES = [("realistic", 40), ("nonsense", 12), ("empty", 5), ("long", 5), ("button", 10), ("old_checklist", 8),
+         ("question", 12), ("smalltalk", 8)]
+NEUTRAL = {"question", "smalltalk"}  # the firm is not answering: the form rightly asks the same question again
+
+
+def long_message(rng: random.Random) -> str:
+    parts = ["我们公司在杭州，做软件外包，", "有日本客户，", "也做一些呼叫中心业务，", "这个问题我要问一下老板，"]
+    return "".join(rng.choice(parts) for _ in range(rng.randint(200, 400)))
+
+
+class Walk:
+    def __init__(self, base: str, rng: random.Random, number: int):
+        self.base, self.rng, self.number = base, rng, number
+        self.sender = f"fuzz-{SEED}-{number}-{uuid.uuid4().hex[:6]}"
+        self.events_seen = 0
+        self.transcript: list[str] = []
+        self.last_buttons: list[str] = []
+        self.slots: dict = {}
+
+    def fail(self, message: str) -> str:
+        tail = "\n".join(self.transcript[-12:])
+        return f"seed {SEED} walk {self.number} ({self.sender}): {message}\n{tail}"
+
+    def tracker(self) -> dict:
+        status, body = http("GET", f"{self.base}/conversations/{self.sender}/tracker?token={API_TOKEN}")
+        assert status == 200, self.fail(f"tracker: {status} {body}")
+        return body
+
+    def send(self, kind: str, text: str) -> tuple[list[dict], list[dict]]:
+        status, replies = http("POST", f"{self.base}/webhooks/rest/webhook", {"sender": self.sender, "message": text})
+        assert status == 200, self.fail(f"{kind} {text[:40]!r}: HTTP {status} {replies}")
+        tracker = self.tracker()
+        self.slots = tracker["slots"]
+        events = tracker.get("events") or []
+        new, self.events_seen = events[self.events_seen:], len(events)
+        shown = text if len(text) <= 40 else text[:40] + f"…({len(text)} chars)"
+        reply = " | ".join((m.get("text") or "[custom]")[:50].replace("\n", " ") for m in replies or [])
+        self.transcript.append(f"  [{kind}] {shown!r} → {reply}")
+        assert replies, self.fail(f"no reply to {kind} message {shown!r}")
+        buttons = [b.get("payload") for m in replies for b in (m.get("buttons") or []) if b.get("payload")]
+        self.last_buttons = buttons or self.last_buttons
+        return replies, new
+
+    def message(self, kind: str, slot: str | None) -> str:
+        rng = self.rng
+        if kind == "realistic":
+            if slot in REALISTIC:
+                return rng.choice(REALISTIC[slot])
+            return rng.choice(BOOL_ANSWERS) if slot in FIELDS else rng.choice(REALISTIC["city"])
+        if kind == "nonsense":
+            return rng.choice(NONSENSE)
+        if kind == "empty":
+            return rng.choice(EMPTY)
+        if kind == "long":
+            return long_message(rng)
+        if kind == "button":
+            return rng.choice(self.last_buttons or OLD_BUTTONS)
+        if kind == "old_checklist":
+            return rng.choice(OLD_CHECKLIST)
+        if kind == "question":
+            return rng.choice(QUESTIONS)
+        return rng.choice(SMALLTALK)
+
+
+def asks(events: list[dict]) -> list[str]:
+    """Questions asked in a reply: utter_ask_<slot> responses and the checklist payload."""
+    out = []
+    for e in events:
+        if e.get("event") != "bot":
+            continue
+        name = (e.get("metadata") or {}).get("utter_action") or ""
+        custom = (e.get("data") or {}).get("custom") or {}
+        if name.startswith("utter_ask_"):
+            out.append(name[len("utter_ask_"):])
+        elif isinstance(custom, dict) and custom.get("type") == "checklist":
+            out.append("situations")
+    return out
+
+
+def has_results(replies: list[dict]) -> bool:
+    return any((m.get("custom") or {}).get("type") == "eligibility_results" for m in replies if isinstance(m.get("custom"), dict))
+
+
+def profile(slots: dict) -> dict:
+    return {name: slots.get(name) for name in FIELDS}
+
+
+def run_walk(base: str, rng: random.Random, number: int) -> int:
+    walk = Walk(base, rng, number)
+    walk.events_seen = len(walk.tracker().get("events") or [])
+    walk.send("realistic", rng.choice(["你好", "在吗", "请问有什么政策适合我们企业"]))
+    question, row, attempts, turns, results = None, 0, 0, 1, False
+    while not results:
+        turns += 1
+        assert turns <= MAX_TURNS, walk.fail(f"no results after {MAX_TURNS} turns")
+        kind = rng.choices([m for m, _ in MOVES], weights=[w for _, w in MOVES])[0]
+        replies, events = walk.send(kind, walk.message(kind, walk.slots.get("requested_slot")))
+        reached_rasa = any(e.get("event") == "user" for e in events)
+        results = has_results(replies)
+        if kind in NEUTRAL:
+            continue
+        attempts += reached_rasa
+        asked = asks(events)
+        if asked:
+            row = row + 1 if asked[-1] == question else 1
+            question = asked[-1]
+        elif reached_rasa:
+            question, row = None, 0
+        assert row <= 2, walk.fail(f"question {question!r} asked {row} times in a row")
+        assert results or attempts <= MAX_ATTEMPTS, walk.fail(f"no results after {attempts} answer attempts")
+    before = profile(walk.slots)
+    for _ in range(AFTER_RESULTS):
+        kind = rng.choice(["old_checklist", "old_buttons", "question", "smalltalk", "nonsense"])
+        text = rng.choice(OLD_BUTTONS) if kind == "old_buttons" else walk.message(kind, None)
+        walk.send(kind, text)
+        if kind in ("old_checklist", "old_buttons"):
+            after = profile(walk.slots)
+            changed = {k: (before[k], after[k]) for k in FIELDS if before[k] != after[k]}
+            assert not changed, walk.fail(f"an old answer {text!r} after the results changed {changed}")
+        before = profile(walk.slots)
+    return turns
+
+
+def log_offsets(workdir: Path) -> dict[Path, int]:
+    return {log: log.stat().st_size for log in workdir.glob("*.log")}
+
+
+def test_random_walks_never_trap_the_firm(servers):
+    print(f"\nfuzz seed {SEED} ({WALKS} walks; FUZZ_SEED={SEED} replays it)")
+    offsets = log_offsets(servers["workdir"])
+    rng = random.Random(SEED)
+    turns = [run_walk(servers["api"], random.Random(rng.random()), n) for n in range(WALKS)]
+    print(f"fuzz seed {SEED}: {sum(turns)} turns to results over {WALKS} walks (max {max(turns)})")
+    problems = []
+    for log, offset in offsets.items():
+        with log.open("rb") as f:
+            f.seek(offset)
+            text = f.read().decode(errors="replace")
+        problems += [f"{log.name}: {line}" for line in text.splitlines() if LOG_PROBLEMS.search(line)]
+    assert not problems, f"seed {SEED}: errors in the server logs during the walks:\n" + "\n".join(problems[:40])
