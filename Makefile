@@ -23,7 +23,9 @@ TRAIN_INPUTS := $(NLU_STAMP) config.yml $(wildcard domain/*.yml) $(shell find da
 
 help:
 	@echo "make run       build everything needed, train if the data changed, start the assistant"
-	@echo "make test      catalogue check, unit and action tests, data validation, test stories, end-to-end"
+	@echo "make test      lint, catalogue check, audit, then the unit, rasa and system test tiers"
+	@echo "make test-unit the fast tier (engine, catalogue, profile, CLI, actions): under a minute"
+	@echo "make lint      ruff check (pyproject.toml)"
 	@echo "make cluster   nginx + 2 Rasa replicas (PostgreSQL, Redis) + 2 action servers; make cluster-stop"
 	@echo "make sample    build the policy database and print a sample evaluation"
 	@echo "make nlu-eval  intent and entity F1 on the held-out split (tests/nlu)"
@@ -114,10 +116,29 @@ cluster-stop:
 audit: $(STAMP)
 	$(PY) scripts/audit.py
 
-test: db $(MODEL) $(CHROMIUM) $(NGINX)
+# Ruff (pyproject.toml). CI runs it as part of `make test`.
+.PHONY: lint test-unit test-rasa test-system
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+# Test tiers (tests/conftest.py assigns them by file): unit is the inner loop — no model, browser,
+# nginx or servers; rasa needs the trained model; system runs the assistant and real services.
+test-unit: $(STAMP)
+	$(PY) -m pytest -q -m unit tests
+
+test-rasa: $(STAMP) $(MODEL)
+	$(PY) -m pytest -q -m rasa tests
+
+test-system: db $(MODEL) $(CHROMIUM) $(NGINX)
+	$(PY) -m pytest -q -m system tests
+
+# Everything, fastest first, so a broken unit stops the run before the slow tiers start.
+test: lint db $(MODEL) $(CHROMIUM) $(NGINX)
 	$(PY) -m policies_db check
 	$(PY) scripts/audit.py
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -m unit tests
+	$(PY) -m pytest -q -m rasa tests
+	$(PY) -m pytest -q -m system tests
 
 bench: db $(MODEL) $(NGINX)
 	$(PY) bench/engine_bench.py

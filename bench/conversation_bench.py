@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -33,9 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from policies_db import FIELD_ORDER, CompiledCatalogue, load_catalogue  # noqa: E402
-from policies_db import evaluate_compiled  # noqa: E402
-from policies_db.profile import FIELD_VALUES, normalize_profile  # noqa: E402
+from policies_db import FIELD_ORDER, CompiledCatalogue, evaluate_compiled, load_catalogue  # noqa: E402
+from policies_db.profile import normalize_profile  # noqa: E402
 from tests.stack import http, start_stack  # noqa: E402
 
 TOKEN = "bench-token"

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -20,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policies_db import CompiledCatalogue, evaluate_compiled  # noqa: E402
-from policies_db.store import make_engine, read_catalogue, write_catalogue  # noqa: E402
-from policies_db.synthetic import random_profile, synthetic_catalogue  # noqa: E402
+from policies_db import CompiledCatalogue, evaluate_compiled
+from policies_db.store import make_engine, read_catalogue, write_catalogue
+from policies_db.synthetic import random_profile, synthetic_catalogue
 
 AS_OF = dt.date(2024, 6, 30)
 
@@ -78,7 +77,8 @@ def main(argv=None) -> int:
 
     print(f"\nEngine benchmark — {dt.date.today().isoformat()}, {platform.python_implementation()} "
           f"{platform.python_version()}, {os.cpu_count()} CPU, {args.profiles} random profiles per size\n")
-    print("| measures | load from DB + compile | evaluate p50 / p95 | + dialogue view p50 / p95 | next_question p50 / p95 | full JSON (all reasons) p50 / p95 |")
+    print("| measures | load from DB + compile | evaluate p50 / p95 | + dialogue view p50 / p95 "
+          "| next_question p50 / p95 | full JSON (all reasons) p50 / p95 |")
     print("|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         cells = [f"{percentile(r[k], 0.5):.2f} / {percentile(r[k], 0.95):.2f} ms" for k in ("evaluate", "view", "question", "full")]

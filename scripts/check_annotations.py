@@ -13,10 +13,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
+from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.nlu_assets import SPACY_DIR  # noqa: E402
-from bot.profile_extractor import ProfileEntityExtractor  # noqa: E402
+from bot.nlu_assets import SPACY_DIR
+from bot.profile_extractor import ProfileEntityExtractor
+
+
+def _spans(text: str, spans) -> list[str]:
+    return sorted(f"{t}:{text[a:b]}" for t, a, b in spans)
 
 
 def main(paths: list[str]) -> int:
@@ -36,8 +40,8 @@ def main(paths: list[str]) -> int:
             if gold != got:
                 problems += 1
                 text = example.get("text")
-                show = lambda s: sorted(f"{t}:{text[a:b]}" for t, a, b in s)  # noqa: E731
-                print(f"[{example.get('intent')}] {text}\n   annotated only: {show(gold - got)}\n   extracted only: {show(got - gold)}")
+                print(f"[{example.get('intent')}] {text}\n   annotated only: {_spans(text, gold - got)}"
+                      f"\n   extracted only: {_spans(text, got - gold)}")
     print(f"\n{'entity':<24}{'precision':>10}{'recall':>10}{'support':>9}")
     for name in sorted(set(tp) | set(fp) | set(fn)):
         p = tp[name] / ((tp[name] + fp[name]) or 1)

@@ -15,6 +15,30 @@ from policies_db import CompiledCatalogue, load_catalogue
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# ---- Test tiers (pytest -m unit | rasa | system; make test-unit, test-rasa, test-system) ---------------
+# unit: the engine, catalogue, profile, CLI and actions on tracker fixtures — no model, browser, nginx,
+#   Rasa server or database server; the whole tier runs in well under a minute.
+# rasa: Rasa itself — the trained model, `rasa data validate` / `rasa test`, Rasa's internals and stores.
+# system: the running assistant and real services — servers, browser, cluster, WeCom, PostgreSQL, Redis.
+# A file not listed is unit, unless its tests use a fixture of the running stack (then system).
+RASA_TIER = {"test_rasa_data.py", "test_rasa_patches.py", "test_tracker_store.py", "test_retention.py",
+             "test_startup.py"}
+SYSTEM_TIER = {"test_e2e.py", "test_bad_input.py", "test_web_widget.py", "test_console.py", "test_cluster.py",
+               "test_wecom.py", "test_wecom_state.py"}
+SYSTEM_FIXTURES = {"servers", "wecom_stub", "pg_url", "page", "browser"}
+
+
+def tier_of(item) -> str:
+    name = item.path.name
+    if name in SYSTEM_TIER or SYSTEM_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return "system"
+    return "rasa" if name in RASA_TIER else "unit"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        item.add_marker(tier_of(item))
+
 
 @pytest.fixture(scope="session")
 def catalogue():
