@@ -68,7 +68,7 @@ class Walk:
         return f"seed {SEED} walk {self.number} ({self.sender}): {message}\n{tail}"
 
     def tracker(self) -> dict:
-        status, body = http("GET", f"{self.base}/conversations/{self.sender}/tracker?token={API_TOKEN}")
+        status, body = http("GET", f"{self.base}/conversations/{self.sender}/tracker?include_events=ALL&token={API_TOKEN}")
         assert status == 200, self.fail(f"tracker: {status} {body}")
         return body
 

@@ -133,10 +133,14 @@ def _check_facts(facts: dict, where: str) -> None:
         if name not in FIELDS:
             raise CorpusError(f"{where}: fact {name!r} is not a profile field")
         spec = FIELDS[name]
-        ok = {"bool": lambda v: v is None or isinstance(v, bool),
-              "list": lambda v: isinstance(v, list) and all(x in spec.choices for x in v),
-              "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-              "city": lambda v: isinstance(v, str)}[spec.kind](value)
+        if spec.kind == "bool":
+            ok = value is None or isinstance(value, bool)
+        elif spec.kind == "list":
+            ok = isinstance(value, list) and all(x in spec.choices for x in value)
+        elif spec.kind == "int":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, str)
         if not ok:
             raise CorpusError(f"{where}: fact {name}={value!r} does not fit the profile contract")
 

@@ -119,7 +119,8 @@ class Client:
         return replies or []
 
     def tracker(self) -> dict:
-        status, body = http("GET", f"{self.base}/conversations/{self.sender}/tracker?token={self.token}", timeout=60)
+        url = f"{self.base}/conversations/{self.sender}/tracker?include_events=ALL&token={self.token}"
+        status, body = http("GET", url, timeout=60)
         if status != 200:
             raise RuntimeError(f"tracker API answered {status}: {body}")
         return body

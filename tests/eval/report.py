@@ -80,7 +80,7 @@ def worst(records: list[Record], n: int = 10) -> list[Record]:
 
 def markdown(records: list[Record], meta: dict[str, Any]) -> str:
     s = summary(records)
-    ok = lambda value, target, low=False: "**met**" if (value <= target if low else value >= target) else "not met"  # noqa: E731
+    ok = lambda value, target, low=False: "**met**" if (value <= target if low else value >= target) else "not met"
     out = [f"# Conversation evaluation — {meta.get('date', '')}", "",
            f"{s['conversations']} conversations from `tests/conversations/` replayed through the REST channel "
            f"(model `{meta.get('model', '')}`, {meta.get('seconds', 0):.0f} s).", "",
