@@ -119,11 +119,12 @@ async def test_results_text_and_payload(domain):
     dispatcher, _ = await run(ActionShowResults(), tracker(slots, form=False), domain)
     [message] = dispatcher.messages
     text, payload = message["text"], message["custom"]
-    assert "【可以享受】" in text and "离岸服务外包零税率或免税优惠" in text
-    assert "杭州市商务局" in text and "浙江省商务厅" in text
-    assert "执行期已满" in text and "已到期" in text  # as of 2026-11-22 the Zhejiang plan has ended
-    assert text.index("◆ 税收优惠") < text.index("◆ 企业培育")  # grouped by category, tax first
-    assert "【可能符合，还需确认】" in text
+    assert "离岸服务外包零税率或免税优惠｜联系：杭州市商务局（协同单位：浙江省商务厅）" in text  # city bureau leads
+    assert "执行期已满（2025年底），相关措施请向部门确认是否延续" in text and "已到期" in text  # the plan ended 2025
+    assert "可以享受" not in text  # never beside an expired plan
+    assert text.index("【申请类政策】") < text.index("【服务类措施】")  # grouped by kind, what to apply for first
+    assert text.index("建议下一步") < text.index("【申请类政策】")  # the summary comes first
+    assert "【还需确认】" in text
     assert payload["type"] == "eligibility_results" and payload["as_of"] == "2026-11-22"
     eligible = {e["id"]: e for e in payload["eligible"]}
     assert eligible["zj-offshore-zero-rate"]["in_force"] is False
@@ -131,6 +132,12 @@ async def test_results_text_and_payload(domain):
     assert all("missing" in e for e in payload["undetermined"])
     assert {e["id"] for e in payload["ineligible"]} >= {"zj-foreign-talent", "wh-export-credit"}
     assert all(e["reasons"] for e in payload["ineligible"])
+    zero = eligible["zj-offshore-zero-rate"]
+    assert zero["status_text"] == "符合条件；文件执行期已满（2025年底），请向部门确认是否延续"
+    assert zero["lead_contact"] == "杭州市商务局" and zero["partner_contacts"] == ["浙江省商务厅"]
+    assert "原文未规定，以部门通知为准" in zero["next_step"]
+    assert payload["summary"][0].startswith("根据您提供的信息") and len(payload["summary"]) <= 3
+    assert [f["field"] for f in payload["recap"]][:2] == ["city", "service_types"]
 
 
 async def test_results_outside_coverage_name_the_covered_regions(domain):

@@ -63,7 +63,7 @@ def test_match_json_shape(db, tmp_path):
 def test_match_readable_report(db):
     result = cli("match", "--profile", "policies_db/examples/wuhan-pharma-cro.json", "--as-of", "2024-06-30", db=db)
     assert result.returncode == 0, result.stderr
-    assert "【可以享受的措施】" in result.stdout
+    assert "【申请类政策】" in result.stdout and "建议下一步" in result.stdout
     assert "医药研发外包支持" in result.stdout
     assert "中国出口信用保险公司湖北分公司" in result.stdout
 

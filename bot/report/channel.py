@@ -1,0 +1,93 @@
+"""The report, served by the Rasa server: an input channel only for its blueprint (like console/web).
+
+    GET    /report/<token>            the 政策匹配报告 page
+    GET    /report/<token>/pdf        the same as a PDF download
+    DELETE /report/<token>            the firm deletes its report (the widget's 删除报告)
+    GET    /report/assets/report.css  the page's stylesheet
+
+url_prefix() is absolute, so Rasa mounts the blueprint at /report rather than /webhooks/report.
+An unknown, expired or deleted token is a 404 with a short page; the token is the only key.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Optional, Text
+from urllib.parse import quote
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+
+import policies_db
+
+from ..channels.static import SECURITY_HEADERS
+from . import page, store
+
+logger = logging.getLogger(__name__)
+HEADERS = {**SECURITY_HEADERS, "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+GONE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>报告不存在</title>'
+        '<link rel="stylesheet" href="assets/report.css"></head><body class="report"><main><h1>报告不存在或已过期</h1>'
+        "<p>该报告链接已过期或已被删除。请回到对话中重新查看结果，系统会生成新的报告链接。</p></main></body></html>")
+
+
+def _evaluation(link: dict):
+    return policies_db.evaluate_compiled(policies_db.load(), link["profile"], link["as_of"])
+
+
+def _html(link: dict, for_pdf: bool = False) -> str:
+    return page.render(_evaluation(link), expires_at=link["expires_at"], pdf_href=f"{link['token']}/pdf",
+                       for_pdf=for_pdf)
+
+
+def _pdf(link: dict) -> bytes:
+    from .pdf import render_pdf
+
+    return render_pdf(_html(link, for_pdf=True))
+
+
+class ReportInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "report"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict]) -> "InputChannel":
+        return cls()
+
+    def url_prefix(self) -> Text:
+        return "/report"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("policy_report", __name__)
+
+        @bp.route("/assets/report.css", methods=["GET"])
+        async def stylesheet(request: Request):
+            return response.text(page.css(), content_type="text/css; charset=utf-8",
+                                 headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+
+        @bp.route("/<token>", methods=["GET"])
+        async def report_page(request: Request, token: str):
+            link = await asyncio.to_thread(store.get, token)
+            if link is None:
+                return response.html(GONE, status=404, headers=HEADERS)
+            html = await asyncio.to_thread(_html, link)
+            return response.html(html, headers=HEADERS)
+
+        @bp.route("/<token>/pdf", methods=["GET"])
+        async def report_pdf(request: Request, token: str):
+            link = await asyncio.to_thread(store.get, token)
+            if link is None:
+                return response.html(GONE.replace('href="assets/', 'href="../assets/'), status=404, headers=HEADERS)
+            data = await asyncio.to_thread(_pdf, link)
+            name = f"政策匹配报告-{link['as_of']:%Y%m%d}.pdf"
+            disposition = f"attachment; filename=\"report.pdf\"; filename*=UTF-8''{quote(name)}"
+            return response.raw(data, content_type="application/pdf",
+                                headers={**HEADERS, "Content-Disposition": disposition})
+
+        @bp.route("/<token>", methods=["DELETE"])
+        async def delete_report(request: Request, token: str):
+            removed = await asyncio.to_thread(store.remove, token)
+            return response.json({"deleted": removed}, status=200 if removed else 404, headers=HEADERS)
+
+        return bp
