@@ -15,3 +15,4 @@ from .form import ValidateProfileForm  # noqa: F401
 from .handoff import ActionHandoff  # noqa: F401
 from .questions import ActionAnswerMeasure, ActionTopicLookup  # noqa: F401
 from .results import ActionExplainIneligible, ActionShowResults  # noqa: F401
+from .subscribe import ActionSubscribe  # noqa: F401

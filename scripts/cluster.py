@@ -48,6 +48,7 @@ def env() -> dict:
          "POLICY_SKIP_STARTUP_CHECK": "0",
          "POLICIES_DB_URL": db_url.replace("postgresql://", "postgresql+psycopg2://", 1),
          "HANDOFF_DB_URL": db_url.replace("postgresql://", "postgresql+psycopg2://", 1),
+         "PUSH_DB_URL": db_url.replace("postgresql://", "postgresql+psycopg2://", 1),
          "TRACKER_DB_URL": db_url, "TRACKER_DB": DB_NAME,
          "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{PORT + 1}/webhook",
          "REDIS_HOST": REDIS[0], "REDIS_PORT": REDIS[1], "REDIS_DB": REDIS[2]}

@@ -128,5 +128,6 @@ def servers(tmp_path_factory, policy_db, wecom_stub):
     stack, _, ports = start_stack(workdir, policy_db, {"api": API_TOKEN, "plain": None},
                                   wecom={**WECOM, "WECOM_API_BASE": wecom_stub.base})
     yield {"api": f"http://127.0.0.1:{ports['api']}", "plain": f"http://127.0.0.1:{ports['plain']}",
-           "handoff_db": f"sqlite:///{workdir / 'handoff.db'}", "workdir": workdir}
+           "handoff_db": f"sqlite:///{workdir / 'handoff.db'}", "push_db": f"sqlite:///{workdir / 'push.db'}",
+           "workdir": workdir}
     stack.stop()

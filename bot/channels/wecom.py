@@ -22,6 +22,8 @@ from sanic.request import Request
 from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
+from bot.push import kf as push_kf
+
 from .failure import APOLOGY, turn_failed
 from .wecom_state import state_from_env
 from .wecom_api import WeComClient
@@ -106,6 +108,8 @@ class WeComInput(InputChannel):
             if kind == "event" and message.get("Event") == "kf_msg_or_event":
                 await self._pull_kf(message, on_new_message)
                 return
+            if kind == "event" and message.get("Event") == "click" and (message.get("EventKey") or "").startswith("/"):
+                kind, message = "text", {**message, "Content": message["EventKey"]}  # app menu item → its payload
             user = message.get("FromUserName")
             key = message.get("MsgId") or f"{user}:{message.get('CreateTime')}:{message.get('Event')}"
             if not user or kind == "event" or not await self.state.first_time(str(key)):
@@ -126,12 +130,14 @@ class WeComInput(InputChannel):
                 await self.client.send_text(self.agent_id, user, content)
         return send
 
-    async def _converse(self, sender_id: str, text: str, on_new_message, send, user: str) -> None:
+    async def _converse(self, sender_id: str, text: str, on_new_message, send, user: str,
+                        metadata: Optional[dict] = None) -> int:
+        """One turn; returns how many messages went out."""
         if not text.strip():
-            return
+            return 0
         collector = CollectingOutputChannel()
         started = time.monotonic()
-        await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name()))
+        await on_new_message(UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata))
         messages = collector.messages
         if not messages or turn_failed(sender_id, started):  # silence means an action failed
             messages = messages + [{"text": APOLOGY}]
@@ -139,6 +145,7 @@ class WeComInput(InputChannel):
         await self.state.set_options(user, rendered.options)
         for outgoing in rendered.messages:
             await send(outgoing.kind, outgoing.content)
+        return len(rendered.messages)
 
     # -- 微信客服 (WeChat customer service) -----------------------------------------------------------------
     async def _pull_kf(self, event: dict, on_new_message) -> None:
@@ -163,8 +170,10 @@ class WeComInput(InputChannel):
                 else:
                     await send("text", UNSUPPORTED_REPLY)
                     continue
-                await self._converse(f"wxkf-{user}", choose(text, await self.state.options(f"kf:{user}")),
-                                     on_new_message, send, f"kf:{user}")
+                await push_kf.firm_wrote(user, open_kfid)  # 精准推送: the firm's message opens the reply window
+                sent = await self._converse(f"wxkf-{user}", choose(text, await self.state.options(f"kf:{user}")),
+                                            on_new_message, send, f"kf:{user}", {"open_kfid": open_kfid})
+                await push_kf.replied(self.client, user, sent)  # counts the replies, sends what was held
             if not data.get("has_more"):
                 break
 

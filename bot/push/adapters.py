@@ -129,6 +129,7 @@ class Email:
         msg["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
         if unsubscribe:
             msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: the link takes a POST
         msg.set_content(text, charset="utf-8")
         return msg
 

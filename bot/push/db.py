@@ -9,7 +9,16 @@ import os
 from pathlib import Path
 
 from sqlalchemy import (
-    JSON, Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint, create_engine,
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
 )
 from sqlalchemy.engine import Engine
 

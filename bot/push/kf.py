@@ -37,7 +37,7 @@ def _replied(user: str, count: int, url: str | None = None) -> None:
 async def firm_wrote(user: str, open_kfid: str) -> None:
     try:
         await asyncio.to_thread(_firm_wrote, user, open_kfid)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("push: could not record the 微信客服 window of %s", user)
 
 
@@ -48,7 +48,7 @@ async def replied(client, user: str, count: int) -> None:
         ids = await asyncio.to_thread(_subscription_ids, user)
         if ids:
             await deliver({"wecom_kf": WeComKf(client)}, subscription_ids=ids, retries=2, backoff=0.5)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("push: could not deliver held notifications to %s", user)
 
 

@@ -10,7 +10,19 @@ import logging
 from typing import Callable
 
 from sqlalchemy import (
-    JSON, Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint, inspect, insert, select, text,
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    inspect,
+    select,
+    text,
 )
 from sqlalchemy.engine import Connection, Engine
 

@@ -11,8 +11,8 @@ BENEFIT_CHARS = 120  # a long benefit is cut; the report link has the rest
 
 
 def public_url() -> str:
-    """Where firms reach the assistant (PUSH_PUBLIC_URL, e.g. https://zwfw.example.gov.cn)."""
-    return (os.environ.get("PUSH_PUBLIC_URL") or "http://127.0.0.1:5005").rstrip("/")
+    """Where firms reach this server (PUBLIC_BASE_URL, e.g. https://zwfw.example.gov.cn), as the report links."""
+    return (os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5005").rstrip("/")
 
 
 def unsubscribe_link(token: str) -> str:
