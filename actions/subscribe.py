@@ -137,7 +137,7 @@ class ActionSubscribe(Action):
             sub = await asyncio.to_thread(
                 store.subscribe, tracker.sender_id, channel, address, profile, snapshot(evaluate_tracker(tracker)),
                 notice(profile, identity is not None), open_kfid)
-        except Exception:  # noqa: BLE001 - the firm must get an answer either way
+        except Exception:
             logger.exception("could not store the push subscription of %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_push_failed")
             return RESET
@@ -158,7 +158,7 @@ class ActionUnsubscribe(Action):
         try:
             removed = await asyncio.to_thread(store.unsubscribe_conversation, tracker.sender_id,
                                               identity[1] if identity else None)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("could not unsubscribe %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_push_failed")
             return RESET

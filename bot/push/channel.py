@@ -112,8 +112,8 @@ class PushInput(InputChannel):
         async def api_preview(request: Request):
             if refusal := self._refusal(request):
                 return refusal
-            from policies_db.loader import CATALOGUE_DIR
             from policies_db import CatalogueError
+            from policies_db.loader import CATALOGUE_DIR
 
             try:
                 return _json(await asyncio.to_thread(preview, CATALOGUE_DIR, None, as_of()))
