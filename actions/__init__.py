@@ -10,7 +10,9 @@ from .startup import check_policy_database
 if os.environ.get("POLICY_SKIP_STARTUP_CHECK") != "1":  # unit tests build their own database
     check_policy_database()
 
+from .after_form import ActionShowResultsOnChange  # noqa: F401
 from .checklist import ActionAskSituations  # noqa: F401
+from .explain import ActionAnswerProcess, ActionExplain  # noqa: F401
 from .form import ValidateProfileForm  # noqa: F401
 from .handoff import ActionHandoff  # noqa: F401
 from .questions import ActionAnswerMeasure, ActionTopicLookup  # noqa: F401

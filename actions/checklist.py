@@ -25,9 +25,10 @@ OFFERED = "checklist"  # the slot that remembers which circumstances were listed
 # Yes/no circumstances of the firm; offshore/onshore describe its business and keep their own questions.
 CHECKLIST_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool" and name not in ("offshore", "onshore")]
 
-_NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合")
-_NEGATIVE = re.compile(r"没有|不符合|不是|不涉及")
-_ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部都有")
+_NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合|都没")
+_NEGATIVE = re.compile(r"没有|不符合|不是|不涉及|没想|不考虑|不打算|没打算|不算|没")
+_ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部都有|都算|都涉及")
+_EXCEPT = re.compile(r"除了|除去|除开|除")  # 「除了上市，其他都有」: what follows 除了 is ruled out
 _UNKNOWN = re.compile(r"不清楚|不确定|不知道|不了解|说不准|拿不准")
 _CLAUSES = re.compile(r"[，,；;。！!]")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -50,6 +51,7 @@ class ChecklistAnswer:
 def _numbers(text: str, count: int) -> set[int]:
     found = {int(n) for n in re.findall(r"\d+", text)}
     found |= {_CN_DIGITS[c] for c in re.findall(r"第([一二两三四五六七八九])", text)}
+    found |= {_CN_DIGITS[c] for c in re.findall(r"([一二两三四五六七八九])项", text)}
     return {n for n in found if 1 <= n <= count}
 
 
@@ -60,15 +62,25 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     Clause by clause: numbers alone choose items ("1 3"); numbers with 不清楚 leave them unknown ("第2项不清楚");
     numbers with a negation rule them out; a clause without numbers sets the rest ("其他不清楚", "都没有",
     "都符合"). Circumstances named in words (entities) count as said. Anything not mentioned does not apply."""
-    explicit = {e["entity"]: e["value"] for e in entities
-                if e.get("entity") in offered and isinstance(e.get("value"), bool)}
+    text = text or ""
+    excepted = [(m.start(), _CLAUSES.search(text, m.end()).start() if _CLAUSES.search(text, m.end()) else len(text))
+                for m in _EXCEPT.finditer(text)]
+    explicit = {}
+    for e in entities:
+        if e.get("entity") in offered and isinstance(e.get("value"), bool):
+            inside_except = any(a <= e.get("start", -1) < b for a, b in excepted)
+            explicit[e["entity"]] = False if inside_except else e["value"]
     chosen: set[int] = set()
     unknown: set[int] = set()
     ruled_out: set[int] = set()
     rest: Optional[str] = None  # what the unmentioned items are: "unknown" | "false" | "true"
-    for clause in _CLAUSES.split(text or ""):
+    for clause in _CLAUSES.split(text):
         numbers = _numbers(clause, len(offered))
-        if _UNKNOWN.search(clause):
+        if _EXCEPT.search(clause):
+            ruled_out |= numbers
+            if _ALL_APPLY.search(clause) or re.search(r"其他|其余|别的", clause):
+                rest = "true" if not _NEGATIVE.search(clause.split("其")[-1]) else "false"
+        elif _UNKNOWN.search(clause):
             unknown |= numbers
             rest = rest if numbers else "unknown"
         elif _NONE_APPLY.search(clause) or _NEGATIVE.search(clause):
@@ -85,6 +97,10 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     if not (explicit or chosen or unknown or ruled_out or rest):
         return None
     answer = ChecklistAnswer()
+    if explicit and not (chosen or unknown or ruled_out or rest) and not any(explicit.values()):
+        # 「我们是内资企业」 rules out one item and says nothing of the others: they stay open.
+        answer.values = dict(explicit)
+        return answer
     for number, name in enumerate(offered, 1):
         if name in explicit:
             answer.values[name] = explicit[name]

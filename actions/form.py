@@ -1,7 +1,17 @@
-"""The adaptive profile form: ask only the field that decides the most open measures."""
+"""The adaptive profile form: ask only the field that decides the most open measures — and never trap the firm.
+
+On top of Rasa's slot mappings, every message is read for what it holds, whatever was asked:
+  - a short answer (有的, 不算吧, 是滴) is read against the yes/no question just asked; a bare figure (一百出头)
+    against the employee question; 「不算外包企业」 answers the outsourcing type;
+  - list fields add up (「我们其实也做大数据分析」) unless the firm corrects itself (「说错了…」);
+  - a changed fact is acknowledged in one line (已更正 / 已补充), an outsourcing type inferred from the field too;
+  - no question is asked more than twice (MAX_ASKS): the second time it comes with 不清楚/跳过 buttons, after
+    that the field is recorded as unknown (skipped_fields) and the form moves on;
+  - an old yes/no button (its payload names the question it answered) changes nothing.
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -9,6 +19,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.answers import is_correction, yes_no
+from bot.normalize import normalize
+from bot.numbers import bare_count
+from bot.phrases import NO_OUTSOURCING
 from policies_db import FIELDS
 from policies_db.engine import evaluate_compiled
 
@@ -16,13 +30,17 @@ from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer
 from .context import as_of, catalogue, normalized_field, profile_from_slots
 
 MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
+MAX_ASKS = 2  # the hard limit: no question is asked more than twice
+STALE = "answer_for"  # entity in the yes/no buttons' payloads: the question the button answers
 
 # Intents the form leaves to the rules (questions, handoff, results…): the form steps aside.
 INTERRUPTIONS = {
     "show_results", "ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "ask_capabilities",
-    "restart", "human_handoff", "out_of_scope", "goodbye", "thanks", "greet",
+    "restart", "human_handoff", "out_of_scope", "goodbye", "thanks", "greet", "explain", "ask_process",
     "leave_contact",  # a phone number / WeChat id: data/rules/handoff.yml
+    "subscribe_push", "unsubscribe_push",  # data/rules/push.yml
 }
+SKIP_BUTTONS = [{"title": "不清楚/跳过", "payload": "/dont_know"}]  # the second time a question is asked
 
 
 def _just_answered(tracker: Tracker) -> bool:
@@ -36,6 +54,48 @@ def _just_answered(tracker: Tracker) -> bool:
             continue
         return event.get("event") == "user"
     return False
+
+
+def previous_value(tracker: Tracker, name: str) -> Any:
+    """The slot's value before the firm's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+        elif event.get("event") == "restart":
+            return None
+    return None
+
+
+def times_asked(tracker: Tracker, question: str) -> int:
+    """How often the question was put to the firm since the conversation (re)started, from the bot's messages."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "restart":
+            break
+        if event.get("event") != "bot":
+            continue
+        if question == SITUATIONS:
+            count += ((event.get("data") or {}).get("custom") or {}).get("type") == "checklist"
+        else:
+            count += (event.get("metadata") or {}).get("utter_action") == f"utter_ask_{question}"
+    return count
+
+
+def _text(tracker: Tracker) -> str:
+    return normalize(tracker.latest_message.get("text") or "")
+
+
+def _intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _stale_button(tracker: Tracker, requested: Optional[str]) -> bool:
+    """A yes/no button of an earlier question, clicked again now."""
+    names = [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == STALE]
+    return bool(names) and requested not in names
 
 
 class ValidateProfileForm(FormValidationAction):
@@ -58,12 +118,11 @@ class ValidateProfileForm(FormValidationAction):
     async def extract_situations(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
         """The firm's answer to the checklist: the circumstances that apply, those that don't, those unclear."""
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        intent = _intent(tracker)
         if tracker.get_slot("requested_slot") != SITUATIONS or intent in INTERRUPTIONS or not _just_answered(tracker):
             return {}
         offered = tracker.get_slot(OFFERED) or []
-        answer = read_answer(tracker.latest_message.get("text") or "", intent,
-                             tracker.latest_message.get("entities") or [], offered)
+        answer = read_answer(_text(tracker), intent, tracker.latest_message.get("entities") or [], offered)
         if answer is None:
             return {}
         slots: Dict[Text, Any] = dict(answer.values)
@@ -73,27 +132,60 @@ class ValidateProfileForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_skip_ok")
         return slots
 
+    # -- what Rasa's mappings cannot read -------------------------------------------------------
+
+    def _contextual(self, tracker: Tracker, requested: Optional[str]) -> Dict[Text, Any]:
+        """Values read against the question asked, and 「不做外包」 whatever was asked."""
+        text, intent = _text(tracker), _intent(tracker)
+        if intent in INTERRUPTIONS or not _just_answered(tracker):
+            return {}
+        found: Dict[Text, Any] = {}
+        entities = tracker.latest_message.get("entities") or []
+        stated_types = any(e.get("entity") == "service_types" and not e.get("inferred") for e in entities)
+        if NO_OUTSOURCING.search(text) and not stated_types:
+            found["service_types"] = []
+        if requested in FIELDS and tracker.get_slot(requested) is None and requested not in found:
+            kind = FIELDS[requested].kind
+            if kind == "bool" and intent not in ("affirm", "deny", "dont_know"):
+                value = yes_no(text)
+                if value is not None:
+                    found[requested] = value
+            elif requested == "employees":
+                count = bare_count(text)
+                if count:
+                    found[requested] = count
+        return found
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        intent = _intent(tracker)
+        before = {name: previous_value(tracker, name) for name in FIELDS}
+        if _stale_button(tracker, requested) and _just_answered(tracker):
+            # The slot Rasa set from the old button is put back; nothing else changes.
+            dispatcher.utter_message(response="utter_old_button")
+            undo = [SlotSet(requested, None)] if requested in FIELDS else []
+            tracker.add_slots(undo)
+            return await self._ask_next(dispatcher, tracker, domain, undo, requested)
+        tracker.add_slots([SlotSet(k, v) for k, v in self._contextual(tracker, requested).items()])
         skipped_before = tracker.get_slot("skipped_fields")
         events = await super().run(dispatcher, tracker, domain)
         if tracker.get_slot("skipped_fields") != skipped_before:
             # Set by extract_situations ("其他不清楚"); the SDK returns only the form's own slots.
             events = [e for e in events if e.get("name") != "skipped_fields"]
             events.append(SlotSet("skipped_fields", tracker.get_slot("skipped_fields")))
-        requested = tracker.get_slot("requested_slot")
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer_slots = set(FIELDS) | ({"skipped_fields"} if requested == SITUATIONS else set())
         filled = any(isinstance(e, dict) and e.get("event") == "slot" and e.get("name") in answer_slots for e in events)
+        self._acknowledge(dispatcher, tracker, events, before)
         if filled and tracker.get_slot("misunderstood_turns"):
             events = events + [SlotSet("misunderstood_turns", None)]
-        if not requested or filled or tracker.active_loop.get("name") != "profile_form":
+        if tracker.active_loop.get("name") != "profile_form":
             return events
-        if intent == "dont_know":
-            # Unknown stays unknown; remember not to ask it again and move on.
-            return await self._skip(dispatcher, tracker, domain, events, requested, "utter_skip_ok")
-        if intent not in INTERRUPTIONS:
+        if requested and not filled and _just_answered(tracker) and intent not in INTERRUPTIONS:
+            if intent == "dont_know":
+                # Unknown stays unknown; remember not to ask it again and move on.
+                return await self._skip(dispatcher, tracker, domain, events, requested, "utter_skip_ok")
             count = (tracker.get_slot("misunderstood_turns") or 0) + 1
-            if count >= MAX_MISUNDERSTOOD:
+            if count >= MAX_MISUNDERSTOOD or times_asked(tracker, requested) >= MAX_ASKS:
                 # Twice not understood: leave the field unknown rather than loop on it.
                 return await self._skip(dispatcher, tracker, domain, events, requested, "utter_skip_unclear")
             # Nothing usable in the answer: say what is expected and ask again instead of leaving the form.
@@ -101,8 +193,31 @@ class ValidateProfileForm(FormValidationAction):
                     else "utter_did_not_understand_list" if FIELDS[requested].kind == "list"
                     else "utter_did_not_understand")
             dispatcher.utter_message(response=hint)
-            return events + [SlotSet("misunderstood_turns", count)]
-        return events
+            events = events + [SlotSet("misunderstood_turns", count)]
+        return await self._ask_next(dispatcher, tracker, domain, events, requested)
+
+    async def _ask_next(self, dispatcher, tracker, domain, events, requested) -> List[EventType]:
+        """Past MAX_ASKS a question is recorded unknown and the next one taken; the second time, a way out."""
+        following = next((e["value"] for e in reversed(events) if e.get("event") == "slot"
+                          and e.get("name") == "requested_slot"), requested)
+        skipped_now: List[str] = []
+        while following and times_asked(tracker, following) >= MAX_ASKS:
+            unanswered = (tracker.get_slot(OFFERED) or []) if following == SITUATIONS else [following]
+            skipped_now += [f for f in unanswered if f not in skipped_now]
+            tracker.slots["skipped_fields"] = list(tracker.get_slot("skipped_fields") or []) + unanswered
+            next_event = await self.next_requested_slot(dispatcher, tracker, domain)
+            following = next_event["value"] if next_event else None
+        events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
+        if skipped_now:
+            if not any(m.get("response") in ("utter_skip_unclear", "utter_skip_ok") for m in dispatcher.messages):
+                dispatcher.utter_message(response="utter_skip_asked_twice")
+            events = [e for e in events if e.get("name") != "skipped_fields"]
+            events += [SlotSet("skipped_fields", tracker.slots["skipped_fields"]), SlotSet("misunderstood_turns", None)]
+        if following and times_asked(tracker, following) + 1 == MAX_ASKS and (
+                following == SITUATIONS or FIELDS[following].kind != "bool"):
+            # The second time: a way out (yes/no questions carry 不清楚 among their buttons already).
+            dispatcher.utter_message(text="不方便回答或不确定的话，可以点“不清楚/跳过”。", buttons=SKIP_BUTTONS)
+        return events + [SlotSet("requested_slot", following)]
 
     async def _skip(self, dispatcher, tracker, domain, events, requested, response) -> List[EventType]:
         unanswered = (tracker.get_slot(OFFERED) or []) if requested == SITUATIONS else [requested]
@@ -111,21 +226,62 @@ class ValidateProfileForm(FormValidationAction):
         tracker.slots["skipped_fields"] = skipped
         extra: List[EventType] = [SlotSet("skipped_fields", skipped), SlotSet("misunderstood_turns", None)]
         extra.append(await self.next_requested_slot(dispatcher, tracker, domain))
-        return [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")] + extra
+        events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")] + extra
+        return await self._ask_next(dispatcher, tracker, domain, events, requested)
+
+    def _acknowledge(self, dispatcher, tracker, events, before: Dict[str, Any]) -> None:
+        """One line for what changed a known fact, and for an outsourcing type assumed from the field."""
+        changed, added = [], []
+        for e in events:
+            name = e.get("name") if e.get("event") == "slot" else None
+            if name not in FIELDS or e.get("value") is None:
+                continue
+            old = normalized_field(name, before.get(name)) if before.get(name) is not None else None
+            new = normalized_field(name, e.get("value"))
+            if old is None or new is None or old == new:
+                continue
+            if FIELDS[name].kind == "list" and old and set(old) < set(new):
+                added.append(FIELDS[name].describe([v for v in new if v not in old]))
+            else:
+                changed.append(FIELDS[name].describe(new))
+        if changed:
+            dispatcher.utter_message(text="好的，已更正：" + "；".join(changed) + "。")
+        if added:
+            dispatcher.utter_message(text="好的，已补充：" + "；".join(added) + "。")
+        inferred = [e for e in tracker.latest_message.get("entities") or []
+                    if e.get("entity") == "service_types" and e.get("inferred")]
+        types = normalized_field("service_types", tracker.get_slot("service_types")) or []
+        shown = [e for e in inferred if e["value"] in types and e["value"] not in (before.get("service_types") or [])]
+        if shown:
+            what = "、".join(f"“{e['inferred']}”" for e in shown)
+            kinds = "、".join(FIELDS["service_types"].choices[e["value"]] for e in shown)
+            dispatcher.utter_message(text=f"根据{what}，业务类型先记为{kinds}；如不准确，请直接告诉我。")
 
     # -- per-slot normalization (the engine's contract) -----------------------------------------
 
     def _validate(self, name: str, value: Any) -> Dict[Text, Any]:
         return {name: normalized_field(name, value)}
 
+    def _validate_list(self, name: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+        """A list answer adds to what was said before, unless it corrects it or says 「都不是/不做」."""
+        new = normalized_field(name, value)
+        old = previous_value(tracker, name)
+        old = normalized_field(name, old) if old is not None else None
+        if not new or not old or is_correction(_text(tracker)) or tracker.get_slot("requested_slot") == name:
+            return {name: new}
+        return {name: old + [v for v in new if v not in old]}
+
     async def validate_city(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._validate("city", value)
 
     async def validate_service_types(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._validate("service_types", value)
+        entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "service_types"]
+        if entities and all(e.get("inferred") for e in entities) and previous_value(tracker, "service_types") == []:
+            return {"service_types": []}  # the firm said it does not outsource: a field implies nothing
+        return self._validate_list("service_types", value, tracker)
 
     async def validate_fields(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._validate("fields", value)
+        return self._validate_list("fields", value, tracker)
 
     async def validate_employees(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._validate("employees", value)

@@ -1,27 +1,54 @@
-"""Employee counts in Chinese text: 350人, 三百五十人, 两百多名员工, 1.2万人, 员工200."""
+"""Employee counts in Chinese text: 350人, 三百五十人, 两百多名员工, 1.2万人, 员工200, and 口语:
+五十来号人 → 50, 一百出头 → 100, 两三百人 → 250, 十几个人 → 15, 200到300人 → 250.
+
+Approximate words keep the stated figure (多/来/出头/左右 → the number itself); a range of two neighbouring
+figures (两三百) gives its middle. Vague amounts with no figure (几十, 几百) give nothing: better asked again.
+"""
 from __future__ import annotations
 
 import re
 
 import cn2an
 
+_DIGITS = "零〇一二两三四五六七八九"
+_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUM = r"[0-9０-９.．零〇一二两三四五六七八九十百千万]+"
-# A number followed by 人/名/位 (optionally 多/余/来 and 员工), or 员工/人数 followed by a number.
-_AFTER = re.compile(rf"({_NUM})\s*(?:多|余|来)?\s*(?:个)?(?:人|名|位)(?:员工|职工|雇员)?")
-_BEFORE = re.compile(rf"(?:员工|职工|人数|雇员)(?:有|约|大约|大概|共|总共|是)?\s*({_NUM})\s*(?:多|余)?\s*(?:人|名)?")
+# 两三百 / 三五十 / 七八千 (and 两三百多)
+_RANGE_CN = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}][十百千万]"
+_RANGE_AR = r"\d+\s*(?:-|~|到|至)\s*\d+"
+_TEEN = r"十几|十多"
+_FIGURE = rf"(?:{_RANGE_AR}|{_RANGE_CN}|{_TEEN}|{_NUM})"
+_APPROX = r"(?:多|余|来|出头|左右|上下|开外|不到)?"
+_PERSON = r"(?:个|号)?(?:人|名|位)(?:员工|职工|雇员)?"
+# A figure followed by 人/名/位 (号人, 来号人), or 员工/人数 followed by a figure.
+_AFTER = re.compile(rf"({_FIGURE})\s*{_APPROX}\s*{_PERSON}")
+_BEFORE = re.compile(rf"(?:员工|职工|人数|雇员|规模)(?:有|约|大约|大概|差不多|共|总共|是|在)?\s*({_FIGURE})\s*{_APPROX}\s*(?:人|名)?")
+# A bare answer to 「大约有多少名员工？」: 一百出头, 两三百, 大概80, 五十来个
+_BARE = re.compile(rf"^(?:大概|大约|差不多|约|将近|接近|有|一共|总共|目前|现在)*\s*({_FIGURE})\s*{_APPROX}\s*(?:个|号)?(?:人|名|位)?\s*(?:吧|左右|的样子|这样|的)?[。.!！~～]*$")
 
 
 def to_int(numeral: str) -> int | None:
-    text = numeral.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    """One figure as an integer: 350, 三百五十, 1.2万, 两三百 (→ 250), 十几 (→ 15), 200到300 (→ 250)."""
+    text = numeral.strip().translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    if text in ("十几", "十多"):
+        return 15
+    ar = re.fullmatch(r"(\d+)\s*(?:-|~|到|至)\s*(\d+)", text)
+    if ar:
+        low, high = int(ar.group(1)), int(ar.group(2))
+        return (low + high) // 2 if 0 < low <= high else None
+    cn = re.fullmatch(rf"([{_DIGITS[2:]}])([{_DIGITS[2:]}])([十百千万])", text)
+    if cn and _CN[cn.group(2)] > _CN[cn.group(1)]:
+        return (_CN[cn.group(1)] + _CN[cn.group(2)]) * _UNITS[cn.group(3)] // 2
     try:
         value = cn2an.cn2an(text, "smart")
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, IndexError):
         return None
     return int(value) if value and value > 0 else None
 
 
 def find_employee_counts(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, count) for each employee count, the span covering the number only."""
+    """(start, end, count) for each employee count, the span covering the figure only."""
     found: dict[int, tuple[int, int, int]] = {}
     for pattern in (_AFTER, _BEFORE):
         for match in pattern.finditer(text):
@@ -29,3 +56,12 @@ def find_employee_counts(text: str) -> list[tuple[int, int, int]]:
             if value is not None and match.start(1) not in found:
                 found[match.start(1)] = (match.start(1), match.end(1), value)
     return sorted(found.values())
+
+
+def bare_count(text: str) -> int | None:
+    """The answer to the employee question when it is only a figure (一百出头, 两三百, 80)."""
+    counts = find_employee_counts(text)
+    if counts:
+        return counts[0][2]
+    match = _BARE.match(text.strip())
+    return to_int(match.group(1)) if match else None

@@ -4,6 +4,11 @@ The pipeline (built by bot/nlu_assets.py, loaded by path at training and shipped
 trained model) segments with jieba and matches the vocabulary with an EntityRuler. On top:
   - yes/no facts read a negation just before them: 「没有外籍员工」 → hires_foreign_talent=False;
   - employee counts with Chinese numerals via cn2an: 三百五十人, 两百多名员工, 1.2万人;
+  - a negation just after them too, and shared by a list: 「上市暂时没想」, 「外资和上市都没有」 → False;
+  - phrases that state a fact by its opposite or both ways (bot/phrases.py): 内资企业 → foreign_invested=False,
+    国内外客户都有 → offshore and onshore;
+  - the outsourcing type a field implies (软件外包 → ITO, 呼叫中心 → BPO, 工业设计 → KPO), marked `inferred`
+    so the form can say what it assumed, never when the firm says it does not outsource;
   - measure names (entity `policy`) only for questions about a measure, facts only otherwise,
     since 「为什么不能享受技术先进型…」 names a measure, not a fact about the firm.
 """
@@ -28,11 +33,13 @@ from spacy.util import filter_spans
 
 from .nlu_assets import POLICY_SPANS
 from .numbers import find_employee_counts
+from .phrases import implied_facts, inferred_service_types, negated_after
 from .vocabulary import FLAG_FIELDS, load_vocabulary
 
 logger = logging.getLogger(__name__)
 
-POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic"]
+# Questions name measures, not facts: 「零税率要准备什么材料」, 「啥是KPO？」 (explain) says nothing about the firm.
+POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "explain", "ask_process"]
 SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing about the firm
 _CLAUSE_END = re.compile(r"[，。；！？,.;!?\n]")
 NEGATION_WINDOW = 4  # characters before a flag phrase
@@ -124,6 +131,12 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 if ent.label_ in FLAG_FIELDS:
                     value = not self._negated(text, ent.start_char)
                 entities.append({"entity": ent.label_, "start": ent.start_char, "end": ent.end_char, "value": value})
+            entities = negated_after(text, entities, FLAG_FIELDS)
+            implied = implied_facts(text)
+            # 「国内外客户」 holds 国内客户: an implied fact replaces an entity of the same kind inside it.
+            entities = [e for e in entities if not any(i["entity"] == e["entity"] and i["start"] <= e["start"]
+                                                       and e["end"] <= i["end"] for i in implied)] + implied
+            entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
         return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
 

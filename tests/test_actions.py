@@ -98,7 +98,7 @@ async def test_unusable_answer_is_asked_again_not_dropped(domain):
     dispatcher, events = await run(ValidateProfileForm(), t, domain)
     assert dispatcher.messages[0]["response"] == "utter_did_not_understand_list"
     assert slot_events(events)["misunderstood_turns"] == 1
-    t = tracker({"city": "杭州", "service_types": ["ITO"]}, intent="inform", text="是的", requested="offshore")
+    t = tracker({"city": "杭州", "service_types": ["ITO"]}, intent="inform", text="下周再说", requested="offshore")
     t.events = t.events[:-2]
     dispatcher, _ = await run(ValidateProfileForm(), t, domain)
     assert dispatcher.messages[0]["response"] == "utter_did_not_understand"  # yes/no question: yes/no hint
@@ -237,11 +237,11 @@ async def test_no_outsourcing_as_rasa_sets_it_is_a_valid_answer(domain):
 
 
 async def test_list_question_not_understood_gets_a_list_hint_then_is_skipped(domain):
-    t = tracker({"city": "温州"}, intent="inform", text="不做服务外包", requested="service_types")
+    t = tracker({"city": "温州"}, intent="inform", text="看情况吧", requested="service_types")
     t.events = t.events[:-1]
     dispatcher, events = await run(ValidateProfileForm(), t, domain)
     assert dispatcher.messages[0]["response"] == "utter_did_not_understand_list"
-    t = tracker({"city": "温州", "misunderstood_turns": 1}, intent="inform", text="不做服务外包", requested="service_types")
+    t = tracker({"city": "温州", "misunderstood_turns": 1}, intent="inform", text="看情况吧", requested="service_types")
     t.events = t.events[:-2]
     dispatcher, events = await run(ValidateProfileForm(), t, domain)
     values = slot_events(events)

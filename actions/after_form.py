@@ -1,0 +1,49 @@
+"""When the profile form ends: the results — unless they were shown already and no fact has changed since.
+
+A question, thanks, small talk or a stray message after the results passes through the form (every message is read
+for facts); when it brings no new fact the firm gets one line, not the whole list again.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from policies_db import FIELDS
+
+from .context import normalized_field
+from .results import ActionShowResults
+
+
+def facts_at_last_results(events: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The profile facts as they were when the results were last shown; None if they never were."""
+    facts: Dict[str, Any] = {}
+    shown: Optional[Dict[str, Any]] = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "restart":
+            facts, shown = {}, None
+        elif kind == "slot" and event.get("name") in FIELDS:
+            facts[event["name"]] = event.get("value")
+        elif kind == "bot" and ((event.get("data") or {}).get("custom") or {}).get("type") == "eligibility_results":
+            shown = dict(facts)
+    return shown
+
+
+def _profile(slots: Dict[str, Any]) -> Dict[str, Any]:
+    return {name: normalized_field(name, value) for name, value in slots.items() if value is not None}
+
+
+class ActionShowResultsOnChange(Action):
+    def name(self) -> Text:
+        return "action_show_results_on_change"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        shown = facts_at_last_results(tracker.events)
+        now = {name: tracker.get_slot(name) for name in FIELDS}
+        if shown is not None and _profile(shown) == _profile(now):
+            dispatcher.utter_message(response="utter_results_unchanged")
+            return []
+        return await ActionShowResults().run(dispatcher, tracker, domain)

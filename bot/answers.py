@@ -1,0 +1,40 @@
+"""Short answers read against the question just asked, and the cues of a correction. Pure Python.
+
+「有的」「没」「不算吧」「对的」「嗯」「是滴」「没有的」 say yes or no only next to a question: the form reads them
+for the yes/no question it asked when the intent classifier could not.
+"""
+from __future__ import annotations
+
+import re
+
+_PARTICLES = re.compile(r"[的吧呢啊呀哦哈嘛啦哒滴噢喔~～。.!！,，、\s]+$")
+YES = {"是", "是的", "对", "对的", "有", "有的", "嗯", "嗯嗯", "恩", "恩恩", "算", "算是", "算是的", "当然", "当然是",
+       "当然有", "没错", "确实", "有一些", "有几个", "有一点", "是滴", "对滴", "有滴", "是哒", "对头", "必须的", "yes",
+       "y", "要", "会", "打算", "计划有", "在", "在的", "属于", "是啊"}
+NO = {"不", "不是", "不对", "没", "没有", "没有的", "无", "否", "不算", "不算是", "算不上", "不太算", "不属于", "还没",
+      "还没有", "暂时没有", "暂无", "目前没有", "没呢", "木有", "没得", "没的", "不会", "不打算", "不考虑", "没打算",
+      "没想过", "暂时不考虑", "不在", "不用", "no", "n", "并没有", "没有哦", "都没有", "都不是", "一个都没有"}
+_UNSURE = re.compile(r"不清楚|不知道|不确定|说不好|不好说|不晓得|不了解|拿不准|说不准")
+
+# 「说错了」「更正一下」「其实是…」: the new value replaces the old one (otherwise lists are added to).
+CORRECTION = re.compile(r"说错|搞错|弄错|写错|打错|填错|更正|纠正|改一下|改成|改为|应该是|其实是|其实不是|不对[，,]|重新说|订正")
+# 「我们其实也做…」「另外还有…」: the new values join the old.
+ADDITION = re.compile(r"也|还|另外|此外|同时|以及|再加上|补充")
+
+
+def yes_no(text: str) -> bool | None:
+    """True/False for a short yes/no answer, None otherwise (long texts say more than yes or no)."""
+    core = _PARTICLES.sub("", (text or "").strip().lower())
+    core = re.sub(r"^(?:嗯|呃|额|哦|噢|这个|我们|我司|公司)[，, ]*", "", core) or core
+    if not core or len(core) > 8 or _UNSURE.search(core):
+        return None
+    if core in YES:
+        return True
+    if core in NO:
+        return False
+    core = _PARTICLES.sub("", core)
+    return True if core in YES else False if core in NO else None
+
+
+def is_correction(text: str) -> bool:
+    return bool(CORRECTION.search(text or ""))
