@@ -18,6 +18,8 @@ def resolve_contacts(measure: Measure, document: Document, profile: dict) -> lis
             entry = {"name": c.name}
             if c.listed_as:
                 entry["listed_as"] = c.listed_as
+            if c.current_name:  # reorganised since the text: show the text's name and today's
+                entry["current_name"], entry["note"] = c.current_name, c.note
             out.append(entry)
     return out
 

@@ -45,6 +45,7 @@ def _measure_summary(compiled, measure) -> dict:
     return {
         "id": measure.id,
         "title": measure.title,
+        "kind": measure.kind,
         "category": measure.category,
         "category_label": CATEGORIES[measure.category],
         "summary": measure.summary,

@@ -18,6 +18,7 @@ from .schema import (
     CATEGORIES,
     CITY_COMMERCE_BUREAU,
     CITY_COMMERCE_BUREAU_NAME,
+    KINDS,
     OPERATORS,
     Catalogue,
     Contact,
@@ -37,9 +38,10 @@ DOCUMENT_KEYS = {
 }
 MEASURE_KEYS = {
     "id", "title", "summary", "benefit", "category", "criteria", "contacts", "source",
-    "conditions_to_confirm", "extra_benefits", "keywords",
+    "conditions_to_confirm", "extra_benefits", "keywords", "kind",
 }
-REQUIRED_MEASURE_KEYS = {"id", "title", "summary", "benefit", "category", "criteria", "source"}
+REQUIRED_MEASURE_KEYS = {"id", "title", "summary", "benefit", "category", "kind", "criteria", "source"}
+CONTACT_KEYS = {"name", "listed_as", "current_name", "note"}
 
 
 class CatalogueError(Exception):
@@ -143,8 +145,13 @@ def _parse_contacts(raw: Any, path: str, where: str, problems: _Problems, prefix
             # 武汉 text writes its own departments as 市X局: show them as 武汉市X局.
             name = prefix + listed if prefix and listed.startswith("市") else listed
             contacts.append(Contact(name, listed if name != listed else None))
-        elif isinstance(item, dict) and _text(item.get("name")) and set(item) <= {"name", "listed_as"}:
-            contacts.append(Contact(item["name"], item.get("listed_as")))
+        elif isinstance(item, dict) and _text(item.get("name")) and set(item) <= CONTACT_KEYS:
+            if item.get("current_name") and not _text(item.get("note")):
+                problems.add(where, f"{path}[{i}].note", "写了现名（current_name）须在 note 中说明机构改革依据")
+            listed = item.get("listed_as")
+            name = prefix + item["name"] if prefix and item["name"].startswith("市") else item["name"]
+            listed = listed or (item["name"] if name != item["name"] else None)
+            contacts.append(Contact(name, listed, current_name=item.get("current_name"), note=item.get("note")))
         elif isinstance(item, dict) and item.get("resolve") == CITY_COMMERCE_BUREAU and len(item) == 1:
             contacts.append(Contact(CITY_COMMERCE_BUREAU_NAME, resolve=CITY_COMMERCE_BUREAU))
         else:
@@ -207,6 +214,8 @@ def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict
             problems.add(where, key, "应为非空文本")
     if "category" in raw and raw["category"] not in CATEGORIES:
         problems.add(where, "category", f"未知类别 {raw['category']!r}（可选：{', '.join(CATEGORIES)}）")
+    if "kind" in raw and raw["kind"] not in KINDS:
+        problems.add(where, "kind", f"未知类型 {raw['kind']!r}（可选：{', '.join(KINDS)}）")
 
     criteria = _parse_node(raw["criteria"], "criteria", where, problems) if "criteria" in raw else None
 
@@ -259,6 +268,7 @@ def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict
         id=mid, document_id=doc.id, title=raw["title"], summary=raw["summary"], benefit=raw["benefit"],
         category=raw["category"], criteria=full, contacts=contacts, source=source,
         conditions_to_confirm=tuple(confirm), extra_benefits=tuple(extras), keywords=tuple(str(k) for k in keywords),
+        kind=raw["kind"],
     )
 
 

@@ -41,6 +41,7 @@ class MeasureRow(Base):
     summary = Column(Text, nullable=False)
     benefit = Column(Text, nullable=False)
     category = Column(String(32), nullable=False, index=True)
+    kind = Column(String(16), nullable=False, index=True)  # apply / service / direction
     source_section = Column(Text, nullable=False)
     source_excerpt = Column(Text, nullable=False)
     source_also = Column(Text)
@@ -59,6 +60,8 @@ class MeasureContactRow(Base):
     department_id = Column(Integer, ForeignKey("departments.id"))
     listed_as = Column(Text)  # verbatim 责任单位 when it differs from the department's name
     resolve = Column(String(32))  # set instead of a department: resolved from the firm's profile
+    current_name = Column(Text)  # the unit's name today when it was reorganised since the document
+    note = Column(Text)
     department = relationship("DepartmentRow", lazy="joined")
 
 

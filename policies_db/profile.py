@@ -68,6 +68,14 @@ FIELDS: dict[str, Field] = {
         Field("plans_listing", "bool", "是否计划上市", "有上市计划", "暂无上市计划"),
         Field("overseas_expansion", "bool", "是否计划海外设点", "计划设立海外机构", "暂无海外设点计划"),
         Field("employees", "int", "员工人数"),
+        # Facts the texts make decisive (issue 11); unknown keeps such a measure undetermined.
+        Field("is_sme", "bool", "是否中小企业", "中小企业", "非中小企业"),
+        Field("leading_firm", "bool", "是否行业头部（龙头）企业", "行业头部（龙头）企业", "非行业头部企业"),
+        Field("runs_platform", "bool", "是否运营服务外包公共服务平台", "运营服务外包公共服务平台", "未运营公共服务平台"),
+        Field("runs_park", "bool", "是否运营服务外包园区或基地", "运营服务外包园区或基地", "未运营园区或基地"),
+        Field("in_pilot_zone", "bool", "是否位于自贸试验区或开放试点区域", "位于自贸试验区或开放试点区域", "不在自贸试验区或开放试点区域"),
+        Field("is_school", "bool", "是否高校或职业学校", "高校或职业学校", "非高校或职业学校"),
+        Field("soe_or_hospital", "bool", "是否市管国有企业或医疗机构", "市管国有企业或医疗机构", "非市管国有企业或医疗机构"),
     ]
 }
 

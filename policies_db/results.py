@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 import numpy as np
 
 from . import explain
+from .availability import availability_of, by_kind, kind_counts, status_phrase
 from .citations import resolve_contacts, source_dict, validity_of
 from .logic import FALSE, TRUE, UNKNOWN, missing_fields, tri
 from .profile import FIELD_INDEX, FIELD_ORDER
@@ -71,12 +72,30 @@ class MeasureResult:
     def validity(self) -> dict:
         return validity_of(self.document, self.as_of)
 
+    @property
+    def kind(self) -> str:
+        """apply / service / direction: what the firm does about it."""
+        return self.measure.kind
+
+    @property
+    def availability(self) -> str:
+        """in_force / expired / not_yet / open_ended on the as-of date (status stays the verdict on conditions)."""
+        return availability_of(self.document, self.as_of)
+
+    @property
+    def status_phrase(self) -> Optional[str]:
+        """For an eligible measure, the line every channel shows, e.g. 「符合条件；文件执行期已满（2025年底），请向部门确认是否延续」."""
+        return status_phrase(self.status, self.document, self.as_of)
+
     def to_dict(self) -> dict[str, Any]:
         m = self.measure
         data = {
             "id": m.id,
             "title": m.title,
             "status": self.status,
+            "kind": m.kind,
+            "availability": self.availability,
+            "status_phrase": self.status_phrase,
             "category": m.category,
             "category_label": CATEGORIES[m.category],
             "summary": m.summary,
@@ -127,6 +146,14 @@ class Evaluation:
     def ineligible(self) -> list[MeasureResult]:
         return self._results(FALSE)
 
+    def by_kind(self, status: str = "eligible") -> list[MeasureResult]:
+        """One status group ordered apply → service → direction, for renderers."""
+        return by_kind(getattr(self, status))
+
+    def kind_counts(self, status: str = "eligible") -> dict[str, int]:
+        """{'apply': n, 'service': n, 'direction': n} for one status group."""
+        return kind_counts(getattr(self, status))
+
     def counts(self) -> dict[str, int]:
         return {STATUS[code]: len(idx) for code, idx in self._groups.items()}
 
@@ -175,8 +202,11 @@ class Evaluation:
             "as_of": self.as_of.isoformat(),
             "profile": self.profile,
             "counts": self.counts(),
+            # per status: how many the firm can apply for, ask for as a service, or only read as direction
+            "kind_counts": {status: self.kind_counts(status) for status in ("eligible", "undetermined", "ineligible")},
             "next_question": self.next_question(),
-            "eligible": [r.to_dict() for r in self.eligible],
-            "undetermined": [r.to_dict() for r in self.undetermined],
-            "ineligible": [r.to_dict() for r in self.ineligible],
+            # each group leads with what the firm can apply for, then services, then directions
+            "eligible": [r.to_dict() for r in self.by_kind("eligible")],
+            "undetermined": [r.to_dict() for r in self.by_kind("undetermined")],
+            "ineligible": [r.to_dict() for r in self.by_kind("ineligible")],
         }

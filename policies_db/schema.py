@@ -24,6 +24,20 @@ CATEGORIES = {  # in the order results are grouped
     "platforms": "平台与试点",
 }
 
+# What the firm does about a measure, in the order results present them.
+KINDS = {
+    "apply": "可申请",  # the firm applies for or claims it: tax treatment, insurance, credit, permits, certification, funds
+    "service": "可请求的服务",  # the government provides it on request: facilitation, matchmaking, fairs, guidance
+    "direction": "政策导向",  # encouragement with no firm-side step
+}
+KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def kind_sort_key(kind: str) -> int:
+    """apply → service → direction; for sorting results by what the firm can do first."""
+    return KIND_ORDER[kind]
+
+
 # Which operators apply to which kind of profile field, and what their value must be.
 OPERATORS = {
     "bool": {"eq": "bool"},
@@ -59,9 +73,11 @@ class Node:
 
 @dataclass(frozen=True)
 class Contact:
-    name: str  # as shown to the firm
+    name: str  # as shown to the firm (the name the document uses)
     listed_as: Optional[str] = None  # verbatim from the document when it differs
     resolve: Optional[str] = None  # e.g. city_commerce_bureau: filled from the profile
+    current_name: Optional[str] = None  # the unit's name today, only where the reorganisation is well established
+    note: Optional[str] = None  # why current_name differs, e.g. 2023 年机构改革
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,7 @@ class Measure:
     conditions_to_confirm: tuple[str, ...] = ()
     extra_benefits: tuple[ExtraBenefit, ...] = ()
     keywords: tuple[str, ...] = ()  # what firms call it (出口信保, 零税率…): the assistant's vocabulary
+    kind: str = "direction"  # apply / service / direction (KINDS); the loader requires it in YAML
 
 
 @dataclass(frozen=True)

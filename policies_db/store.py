@@ -68,14 +68,15 @@ def write_catalogue(catalogue: Catalogue, engine: Engine, digest: str) -> None:
     for pos, m in enumerate(catalogue.measures):
         measures.append(dict(
             id=m.id, document_id=m.document_id, position=pos, title=m.title, summary=m.summary, benefit=m.benefit,
-            category=m.category, source_section=m.source.section, source_excerpt=m.source.excerpt,
+            category=m.category, kind=m.kind, source_section=m.source.section, source_excerpt=m.source.excerpt,
             source_also=m.source.also, source_task=m.source.task, keywords=list(m.keywords),
         ))
         for i, c in enumerate(m.contacts):
             dep_id = None
             if not c.resolve:
                 dep_id = departments.setdefault(c.name, len(departments) + 1)
-            contacts.append(dict(measure_id=m.id, position=i, department_id=dep_id, listed_as=c.listed_as, resolve=c.resolve))
+            contacts.append(dict(measure_id=m.id, position=i, department_id=dep_id, listed_as=c.listed_as, resolve=c.resolve,
+                                 current_name=c.current_name, note=c.note))
         criteria += _node_rows(m.criteria, m.id, ids)
         for i, text in enumerate(m.conditions_to_confirm):
             confirmations.append(dict(measure_id=m.id, position=i, text=text))
@@ -143,7 +144,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
     contacts, confirms = defaultdict(list), defaultdict(list)
     for row in contact_rows:
         name = departments[row.department_id] if row.department_id else CITY_COMMERCE_BUREAU_NAME
-        contacts[row.measure_id].append(Contact(name, row.listed_as, row.resolve))
+        contacts[row.measure_id].append(Contact(name, row.listed_as, row.resolve, row.current_name, row.note))
     for row in confirm_rows:
         confirms[row.measure_id].append(row.text)
     trees = _build_trees(criterion_rows)
@@ -163,7 +164,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
             category=row.category, criteria=measure_root[row.id], contacts=tuple(contacts[row.id]),
             source=Source(row.source_section, row.source_excerpt, row.source_also, row.source_task),
             conditions_to_confirm=tuple(confirms[row.id]), extra_benefits=tuple(extras[row.id]),
-            keywords=tuple(row.keywords or ()),
+            keywords=tuple(row.keywords or ()), kind=row.kind,
         ))
     return catalogue
 

@@ -11,7 +11,7 @@ from policies_db import FIELD_ORDER, CompiledCatalogue, ProfileError
 from policies_db.engine import evaluate_compiled
 from policies_db.explain import reasons, what_if
 from policies_db.logic import FALSE, TRUE, UNKNOWN, missing_fields, tri
-from policies_db.schema import Catalogue, Contact, Document, Measure, Node, Source
+from policies_db.schema import Catalogue, Contact, Document, ExtraBenefit, Measure, Node, Source
 from policies_db.synthetic import random_profile, synthetic_catalogue
 
 D = dt.date(2024, 6, 30)
@@ -147,7 +147,7 @@ def test_undetermined_entries_carry_missing_fields(compiled):
     ev = evaluate_compiled(compiled, {"city": "杭州"}, D)
     entry = ev.result("zj-global-talent").to_dict()
     assert entry["status"] == "undetermined"
-    assert entry["missing"] == ["hires_foreign_talent", "recruits_senior_talent"]
+    assert entry["missing"] == ["service_types", "hires_foreign_talent"]
 
 
 def test_ineligible_entries_carry_reasons(compiled):
@@ -166,13 +166,14 @@ def test_zhejiang_contacts_resolve_to_the_firms_city_bureau(compiled):
 
 
 def test_extra_benefit_follows_its_own_condition(compiled):
-    base = {"city": "武汉", "fields": ["pharma_rd"]}
-    unknown = evaluate_compiled(compiled, base, D).result("wh-pharma-rd").extra_benefits[0]
-    assert unknown["applies"] == "undetermined" and unknown["missing"] == ["in_bonded_zone"]
-    inside = evaluate_compiled(compiled, {**base, "in_bonded_zone": True}, D).result("wh-pharma-rd")
-    assert inside.status == "eligible" and inside.extra_benefits[0]["applies"] == "eligible"
-    outside = evaluate_compiled(compiled, {**base, "in_bonded_zone": False}, D).result("wh-pharma-rd")
-    assert outside.status == "eligible" and outside.extra_benefits[0]["applies"] == "ineligible"
+    # 二（二）三是: 标准化试点 for every outsourcing firm; 企业、团体标准上升 only in the digital economy.
+    base = {"city": "杭州", "service_types": ["ITO"]}
+    unknown = evaluate_compiled(compiled, base, D).result("zj-standardization-pilot").extra_benefits[0]
+    assert unknown["applies"] == "undetermined" and unknown["missing"] == ["fields"]
+    digital = evaluate_compiled(compiled, {**base, "fields": ["digital_tech"]}, D).result("zj-standardization-pilot")
+    assert digital.status == "eligible" and digital.extra_benefits[0]["applies"] == "eligible"
+    design = evaluate_compiled(compiled, {**base, "fields": ["design"]}, D).result("zj-standardization-pilot")
+    assert design.status == "eligible" and design.extra_benefits[0]["applies"] == "ineligible"
 
 
 @pytest.mark.parametrize("as_of, in_force", [
@@ -226,19 +227,23 @@ def test_next_question_none_when_everything_decided(compiled):
                                       "onshore": False, "in_bonded_zone": False, "recruits_senior_talent": False,
                                       "hires_foreign_talent": False, "provides_training": False, "plans_listing": False,
                                       "tech_advanced_certified": False, "financial_institution": False,
-                                      "overseas_expansion": False}, D)
+                                      "overseas_expansion": False, "is_sme": True, "leading_firm": False,
+                                      "runs_platform": False, "runs_park": False, "is_school": False,
+                                      "soe_or_hospital": False}, D)
     assert ev.counts()["undetermined"] == 0
     assert ev.next_question() is None
 
 
-def test_next_question_asks_extra_benefit_fact_for_eligible_measure(compiled):
-    decided = {"city": "武汉", "fields": ["pharma_rd"], "service_types": [], "offshore": False, "onshore": False,
-               "recruits_senior_talent": False, "hires_foreign_talent": False, "provides_training": False,
-               "plans_listing": False, "tech_advanced_certified": True, "financial_institution": False,
-               "overseas_expansion": False}
-    ev = evaluate_compiled(compiled, decided, D)
+def test_next_question_asks_extra_benefit_fact_for_eligible_measure():
+    region = Node("leaf", field="city", op="in_region", value="wuhan", text="在武汉")
+    doc = Document("d", "i", "t", "wuhan", dt.date(2021, 1, 1), None, validity_note="无")
+    measure = Measure("wh-m", "d", "t", "s", "b", "tax", Node("all", (region, leaf("offshore"))), (Contact("x"),),
+                      Source("s", "e"), extra_benefits=(ExtraBenefit("综保区内另可享受", leaf("in_bonded_zone")),))
+    compiled = CompiledCatalogue(Catalogue({"d": doc}, [measure]))
+    ev = evaluate_compiled(compiled, {"city": "武汉", "offshore": True}, D)
     assert ev.counts()["undetermined"] == 0
     assert ev.next_question() == "in_bonded_zone"
+    assert evaluate_compiled(compiled, {"city": "武汉", "offshore": False}, D).next_question() is None
 
 
 def test_next_question_tie_break_is_stable_field_order():

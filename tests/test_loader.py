@@ -41,7 +41,7 @@ def test_real_catalogue_loads():
 def test_unknown_field_value_names_file_measure_and_path(workdir):
     edit(workdir, ZJ, "value: producer_services", "value: producer_servces")
     [problem] = problems_of(workdir)
-    assert problem.startswith(f"{ZJ}: measure zj-producer-services: criteria.all[0].value:")
+    assert problem.startswith(f"{ZJ}: measure zj-producer-services: criteria.all[1].value:")
     assert "producer_servces" in problem
 
 
@@ -49,7 +49,7 @@ def test_unknown_profile_field(workdir):
     edit(workdir, ZJ, "{field: offshore, op: eq, value: true, text: 承接离岸服务外包业务}",
          "{field: offshor, op: eq, value: true, text: 承接离岸服务外包业务}")
     problems = problems_of(workdir)
-    assert any("measure zj-export-credit-insurance: criteria.all[0].field" in p and "offshor" in p for p in problems)
+    assert any("measure zj-offshore-zero-rate: criteria.all[0].field" in p and "offshor" in p for p in problems)
 
 
 def test_wrong_operator_for_field_kind(workdir):
@@ -112,6 +112,20 @@ def test_excerpt_must_be_verbatim(workdir):
     edit(workdir, ZJ, "excerpt: 落实离岸服务外包零税率或免税优惠政策", "excerpt: 落实离岸服务外包零税率优惠政策")
     report = check_catalogue(workdir)
     assert any("zj-offshore-zero-rate: source.excerpt 与原文不一致" in p for p in report.problems)
+
+
+def test_kind_is_required_and_checked(workdir):
+    edit(workdir, ZJ, "    kind: apply\n    keywords: [零税率", "    kind: claim\n    keywords: [零税率")
+    [problem] = problems_of(workdir)
+    assert "measure zj-offshore-zero-rate: kind" in problem and "claim" in problem
+    edit(workdir, ZJ, "    kind: claim\n", "")
+    [problem] = problems_of(workdir)
+    assert problem == f"{ZJ}: measure zj-offshore-zero-rate: kind: 必填"
+
+
+def test_current_name_needs_a_note(workdir):
+    edit(workdir, "wuhan-2021.yml", "        note: 2023年机构改革，银保监会派出机构改设为国家金融监督管理总局派出机构\n", "")
+    assert any("responsible_units[7][1].note" in p for p in problems_of(workdir))
 
 
 def test_case_with_wrong_expectation_fails_check(workdir):
