@@ -3,7 +3,7 @@
     GET    /report/<token>            the 政策匹配报告 page
     GET    /report/<token>/pdf        the same as a PDF download
     DELETE /report/<token>            the firm deletes its report (the widget's 删除报告)
-    GET    /report/assets/report.css  the page's stylesheet
+    GET    /report/assets/<name>      the page's stylesheets (report.css, report-screen.css)
 
 url_prefix() is absolute, so Rasa mounts the blueprint at /report rather than /webhooks/report.
 An unknown, expired or deleted token is a 404 with a short page; the token is the only key.
@@ -61,9 +61,11 @@ class ReportInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("policy_report", __name__)
 
-        @bp.route("/assets/report.css", methods=["GET"])
-        async def stylesheet(request: Request):
-            return response.text(page.css(), content_type="text/css; charset=utf-8",
+        @bp.route("/assets/<name>", methods=["GET"])
+        async def stylesheet(request: Request, name: str):
+            if name not in page.ASSETS:
+                return response.text("not found", status=404, headers=SECURITY_HEADERS)
+            return response.text(page.ASSETS[name].read_text(encoding="utf-8"), content_type="text/css; charset=utf-8",
                                  headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 
         @bp.route("/<token>", methods=["GET"])

@@ -18,6 +18,7 @@ from policies_db import wording as w
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CSS_FILE = Path(__file__).with_name("report.css")
+ASSETS = {"report.css": CSS_FILE, "report-screen.css": Path(__file__).with_name("report-screen.css")}
 TITLE = "政策匹配报告"
 
 
@@ -93,7 +94,8 @@ def render(ev, *, generated: Optional[dt.datetime] = None, expires_at: Optional[
     """The report as a complete HTML document."""
     questions = field_questions()
     generated = generated or dt.datetime.now()
-    head_links = "" if for_pdf else '<link rel="stylesheet" href="assets/report.css">'
+    head_links = "" if for_pdf else ('<link rel="stylesheet" href="assets/report.css">'
+                                     '<link rel="stylesheet" href="assets/report-screen.css">')
     meta = [f"评估日期：{w.cn_date(ev.as_of)}", f"生成时间：{generated:%Y-%m-%d %H:%M}"]
     if expires_at:
         meta.append(f"链接有效期至：{w.cn_date(expires_at.date())}")
