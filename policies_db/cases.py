@@ -1,6 +1,7 @@
-"""Check the catalogue the way a policy officer needs: valid YAML, verbatim excerpts, and
+"""Check the catalogue the way a policy officer needs: valid YAML, verbatim excerpts,
 per-measure cases (catalogue/cases/*.yml: profile → expected status) that all pass,
-with at least one eligible and one ineligible case for every measure.
+with at least one eligible and one ineligible case for every measure, and a coverage file
+per document (sources/<doc>.coverage.yml) that accounts for every sentence naming a firm.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from .loader import CATALOGUE_DIR, CatalogueError, load_catalogue
 from .profile import ProfileError
 
 STATUSES = {"eligible", "undetermined", "ineligible"}
+# A sentence naming one of these is about someone who may act on it: it must be encoded or explained.
+ACTORS = re.compile("企业|机构|人才|高校|园区|银行|学校")
 
 
 def _squash(text: str) -> str:
@@ -53,6 +56,66 @@ def check_excerpts(catalogue, directory: Path) -> list[str]:
     return problems
 
 
+def sentences(text: str) -> list[str]:
+    """The text cut at 。！？, line ends and table cells (the annexes are tab-separated), whitespace removed.
+
+    OCR line breaks inside a sentence leave two pieces; a coverage entry for the whole sentence covers both."""
+    out = []
+    for line in text.splitlines():
+        for cell in line.split("\t"):
+            out += [p for p in (_squash(part) for part in re.split("[。！？]", cell)) if p]
+    return out
+
+
+def coverage_path(directory: Path, source_text: str) -> Path:
+    """sources/zhejiang-2023-59.txt → sources/zhejiang-2023-59.coverage.yml"""
+    path = directory.parent / source_text
+    return path.with_name(path.stem + ".coverage.yml")
+
+
+def check_coverage(catalogue, directory: Path) -> list[str]:
+    """Every sentence naming an actor (ACTORS) is encoded by existing measures of its document or listed
+    as not encoded with a reason; every entry is in the text; every measure is cited by some entry."""
+    problems = []
+    for doc in catalogue.documents.values():
+        if not doc.source_text or not (directory.parent / doc.source_text).is_file():
+            continue  # reported by check_excerpts
+        text = (directory.parent / doc.source_text).read_text(encoding="utf-8")
+        path = coverage_path(directory, doc.source_text)
+        where = f"{path.name}"
+        if not path.is_file():
+            problems.append(f"document {doc.id}: 缺少覆盖清单 {path.name}（每句原文 → 措施编号，或未编码及原因）")
+            continue
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if raw.get("document") != doc.id:
+            problems.append(f"{where}: document 应为 {doc.id}，收到 {raw.get('document')!r}")
+        own = {m.id for m in catalogue.measures if m.document_id == doc.id}
+        squashed, entries, cited = _squash(text), [], set()
+        for key in ("encoded", "not_encoded"):
+            for i, item in enumerate(raw.get(key) or []):
+                sentence = _squash(str((item or {}).get("sentence", "")))
+                if not sentence or sentence not in squashed:
+                    problems.append(f"{where}: {key}[{i}] 不是原文中的句子：{sentence[:30]}…")
+                    continue
+                entries.append(sentence)
+                if key == "encoded":
+                    ids = item.get("measures") or []
+                    if not ids:
+                        problems.append(f"{where}: encoded[{i}] 缺少 measures")
+                    for mid in ids:
+                        if mid not in own:
+                            problems.append(f"{where}: encoded[{i}] 措施编号 {mid} 不存在于本文件")
+                    cited.update(ids)
+                elif not _squash(str(item.get("reason", ""))):
+                    problems.append(f"{where}: not_encoded[{i}] 缺少未编码的原因（reason）")
+        for sentence in dict.fromkeys(sentences(text)):
+            if ACTORS.search(sentence) and not any(sentence in entry for entry in entries):
+                problems.append(f"{where}: 原文句子既未编码也未说明：{sentence[:40]}…")
+        for mid in sorted(own - cited):
+            problems.append(f"{where}: 措施 {mid} 未对应任何原文句子")
+    return problems
+
+
 def load_cases(directory: Path) -> list[tuple[str, dict]]:
     cases = []
     for path in sorted((directory / "cases").glob("*.yml")):
@@ -70,6 +133,7 @@ def check_catalogue(directory: Path = CATALOGUE_DIR) -> CheckReport:
         report.problems += exc.problems
         return report
     report.problems += check_excerpts(catalogue, directory)
+    report.problems += check_coverage(catalogue, directory)
     compiled = CompiledCatalogue(catalogue)
     seen = {m.id: set() for m in catalogue.measures}
     for where, case in load_cases(directory):
