@@ -15,6 +15,7 @@ from .checklist import ActionAskSituations  # noqa: F401
 from .explain import ActionAnswerProcess, ActionExplain  # noqa: F401
 from .form import ValidateProfileForm  # noqa: F401
 from .handoff import ActionHandoff  # noqa: F401
+from .places import ActionAskCity, ActionSessionStart  # noqa: F401
 from .questions import ActionAnswerMeasure, ActionTopicLookup  # noqa: F401
 from .results import ActionExplainIneligible, ActionShowResults  # noqa: F401
 from .subscribe import ActionSubscribe  # noqa: F401

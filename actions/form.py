@@ -28,6 +28,7 @@ from policies_db.engine import evaluate_compiled
 
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer
 from .context import as_of, catalogue, normalized_field, profile_from_slots
+from .places import city_matters, city_slots
 
 MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
 MAX_ASKS = 2  # the hard limit: no question is asked more than twice
@@ -109,7 +110,10 @@ class ValidateProfileForm(FormValidationAction):
         # Several yes/no circumstances still open after the core questions: one checklist instead.
         profile = profile_from_slots(tracker.slots)
         skipped = tracker.slots.get("skipped_fields") or []
-        open_questions = evaluate_compiled(catalogue(), profile, as_of()).open_questions(exclude=skipped)
+        evaluation = evaluate_compiled(catalogue(), profile, as_of())
+        open_questions = evaluation.open_questions(exclude=skipped)
+        if "city" not in skipped and "city" not in open_questions and city_matters(evaluation):
+            open_questions = ["city"] + open_questions  # 浙江 alone: judged, and the city bureau needs the city
         known = [name for name in domain_slots if name in FIELDS and tracker.slots.get(name) is not None]
         if checklist_items(open_questions):
             return known + [SITUATIONS]
@@ -272,7 +276,8 @@ class ValidateProfileForm(FormValidationAction):
         return {name: old + [v for v in new if v not in old]}
 
     async def validate_city(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._validate("city", value)
+        # Anything typed (成都龙泉驿区, 浙江, 光谷, 青山区): actions/places.py; the city question follows up.
+        return city_slots(value, tracker.latest_message.get("text") or "")
 
     async def validate_service_types(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "service_types"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from policies_db import CompiledCatalogue
-from policies_db.gazetteer import load_gazetteer
+from policies_db.coverage import firm_in
 from policies_db.schema import Measure
 
 from bot.vocabulary import load_vocabulary
@@ -28,12 +28,18 @@ def measures_on_topic(compiled: CompiledCatalogue, phrase: str) -> list[Measure]
     return named
 
 
-def for_region(compiled: CompiledCatalogue, measures: list[Measure], city: str | None) -> tuple[list[Measure], bool]:
-    """(measures that apply where the firm is, whether the region still needs asking)."""
+def for_region(compiled: CompiledCatalogue, measures: list[Measure], profile: dict | str | None) -> tuple[list[Measure], bool]:
+    """(measures that apply where the firm is, whether the region still needs asking).
+
+    `profile` holds city and/or province (a bare city name is accepted too)."""
+    profile = {"city": profile} if isinstance(profile, str) else (profile or {})
     regions = {compiled.documents[m.document_id].jurisdiction for m in measures}
-    region = load_gazetteer().region_of(city) if city else None
-    if region:
-        return [m for m in measures if compiled.documents[m.document_id].jurisdiction == region], False
-    if city:  # outside coverage
-        return [], False
-    return measures, len(regions) > 1
+    if not profile.get("city") and not profile.get("province"):
+        return measures, len(regions) > 1
+    inside = {key: firm_in(profile, key) for key in regions}
+    here = [m for m in measures if inside[compiled.documents[m.document_id].jurisdiction] is True]
+    if here:
+        return here, False
+    # A province alone (湖北) may still be in a city's region (武汉市): keep those, ask if several.
+    maybe = [m for m in measures if inside[compiled.documents[m.document_id].jurisdiction] is None]
+    return maybe, len({compiled.documents[m.document_id].jurisdiction for m in maybe}) > 1

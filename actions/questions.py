@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from policies_db.gazetteer import load_gazetteer
+from policies_db import coverage
 
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic
@@ -17,20 +17,22 @@ ANSWERS = {"ask_why_not": why_text, "ask_conditions": conditions_text, "ask_cont
 
 
 def region_label(compiled, measure) -> str:
-    """【浙江】/【武汉】: the gazetteer's region name without 省/市."""
-    return "【" + load_gazetteer().regions[compiled.documents[measure.document_id].jurisdiction].name.rstrip("省市") + "】"
+    """【浙江】/【武汉】: the short name of the document's jurisdiction."""
+    return "【" + coverage.region_short(compiled.documents[measure.document_id].jurisdiction) + "】"
 
 
 def _policy_phrases(tracker: Tracker) -> List[str]:
     return [str(v) for v in tracker.get_latest_entity_values("policy")]
 
 
-def other_region_text(compiled, measures, city: str) -> str:
+def other_region_text(compiled, measures, profile: dict) -> str:
     """The firm asked about measures that exist only elsewhere (or the firm is outside coverage)."""
-    if load_gazetteer().region_of(city) is None:
-        return outside_coverage_text(city)
+    if coverage.is_covered(compiled, profile) is False:
+        return outside_coverage_text(compiled, profile)
+    place = coverage.firm_place(profile)
+    city = place.label if place else profile.get("city")
     docs = {m.document_id: compiled.documents[m.document_id] for m in measures}
-    where = "、".join(load_gazetteer().regions[d.jurisdiction].name for d in docs.values())
+    where = "、".join(dict.fromkeys(coverage.region_name(d.jurisdiction) for d in docs.values()))
     titles = "、".join(f"「{m.title}」" for m in measures)
     return f"{titles}出自{'、'.join(f'《{d.title}》' for d in docs.values())}，只适用于{where}的企业，贵公司在{city}，暂不适用。可以问我“{city}有哪些相关政策”。"
 
@@ -55,13 +57,12 @@ class ActionAnswerMeasure(Action):
                 phrase = candidate
                 break
         if not named:
-            dispatcher.utter_message(text=f"抱歉，没有找到与“{phrase}”对应的政策。{coverage_text()}，您可以换个说法，或说“有哪些人才政策”按主题查找。")
+            dispatcher.utter_message(text=f"抱歉，没有找到与“{phrase}”对应的政策。{coverage_text(compiled)}，您可以换个说法，或说“有哪些人才政策”按主题查找。")
             return []
         evaluation = evaluate_tracker(tracker)
-        city = evaluation.profile.get("city")
-        measures, _ = for_region(compiled, named, city)
+        measures, _ = for_region(compiled, named, evaluation.profile)
         if not measures:
-            dispatcher.utter_message(text=other_region_text(compiled, named, city))
+            dispatcher.utter_message(text=other_region_text(compiled, named, evaluation.profile))
             return []
         several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
         parts = []
@@ -87,18 +88,20 @@ class ActionTopicLookup(Action):
         compiled = catalogue()
         found = measures_on_topic(compiled, phrase)
         evaluation = evaluate_tracker(tracker)
-        city = evaluation.profile.get("city")
-        measures, need_region = for_region(compiled, found, city)
+        city = evaluation.profile.get("city") or evaluation.profile.get("province")
+        measures, need_region = for_region(compiled, found, evaluation.profile)
         # In the profile form the city question comes anyway: answer for every region now.
         if need_region and tracker.active_loop.get("name") != "profile_form":
-            dispatcher.utter_message(text=f"浙江和武汉都有{phrase}相关的政策。请问贵公司在哪个城市？我只列出适用于贵公司的。")
+            where = "和".join(dict.fromkeys(region_label(compiled, m).strip("【】") for m in measures))
+            dispatcher.utter_message(text=f"{where}都有{phrase}相关的政策。请问贵公司在哪个城市？我只列出适用于贵公司的。")
             return [SlotSet("pending_topic", phrase), SlotSet("awaiting_region", True)]
         done = [SlotSet("pending_topic", None), SlotSet("awaiting_region", None)]
         if city and not measures and not found:
-            dispatcher.utter_message(text=f"抱歉，没有找到“{phrase}”相关的政策。{coverage_text()}。")
+            dispatcher.utter_message(text=f"抱歉，没有找到“{phrase}”相关的政策。{coverage_text(compiled)}。")
             return done
         if not measures:
-            dispatcher.utter_message(text=outside_coverage_text(city) if city else f"抱歉，没有找到“{phrase}”相关的政策。")
+            dispatcher.utter_message(text=outside_coverage_text(compiled, evaluation.profile) if city
+                                     else f"抱歉，没有找到“{phrase}”相关的政策。")
             return done
         several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
         lines = [f"与“{phrase}”相关的政策共{len(measures)}项："]

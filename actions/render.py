@@ -8,28 +8,27 @@ from typing import Any, Optional
 
 from policies_db import FIELDS, Evaluation, MeasureResult
 from policies_db import wording as w
-from policies_db.gazetteer import load_gazetteer
+from policies_db import coverage
 
 # Kept for callers that import them from here.
 profile_summary, missing_text, source_text, local_ineligible = (
     w.profile_summary, w.missing_text, w.source_text, w.local_ineligible)
 
 
-def coverage_text() -> str:
-    zhejiang = "、".join(load_gazetteer().regions["zhejiang"].cities)
-    return f"目前覆盖浙江省（{zhejiang}）和武汉市的服务外包扶持政策"
+def coverage_text(compiled) -> str:
+    """目前覆盖浙江省（杭州、…）和武汉市的服务外包扶持政策 — from the documents' jurisdictions."""
+    return coverage.coverage_sentence(compiled)
 
 
-def outside_coverage_text(city: str) -> str:
-    return (f"抱歉，{coverage_text()}，暂不包括{city}。"
-            f"{city}的相关政策，建议咨询当地商务主管部门。如贵公司在上述地区另有主体，可以告诉我那里的城市。")
+def outside_coverage_text(compiled, profile: dict) -> str:
+    """The firm is outside every covered region: say so, name them, point to its own department."""
+    return coverage.outside_text(compiled, profile)
 
 
 def results_text(ev: Evaluation, change: Optional[dict] = None) -> str:
-    city = ev.profile.get("city")
-    if city and load_gazetteer().region_of(city) is None:
-        return outside_coverage_text(city)
-    if not city:
+    if coverage.is_covered(ev.compiled, ev.profile) is False:
+        return outside_coverage_text(ev.compiled, ev.profile)
+    if not ev.profile.get("city") and not ev.profile.get("province"):
         return "我还不知道贵公司所在的城市，暂时无法判断适用哪些政策。请告诉我贵公司注册在哪个城市。"
     text = w.compact_text(ev)
     return f"{w.diff_text(change)}\n\n{text}" if change else text

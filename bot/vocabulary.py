@@ -1,6 +1,6 @@
 """The assistant's vocabulary: every phrase a firm may use, mapped to an entity and a value.
 
-Gathered from bot/vocabulary.yml, the gazetteer and the catalogue (measure titles and
+Gathered from bot/vocabulary.yml, the place names of policies_db/places.py and the catalogue (measure titles and
 keywords), so a new policy document brings its own words. Pure Python, no Rasa import.
 """
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from policies_db.gazetteer import load_gazetteer
+from policies_db import places
+from policies_db.coverage import regions
 from policies_db.loader import load_catalogue
 from policies_db.profile import FIELDS
 
@@ -52,9 +53,13 @@ class Vocabulary:
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     terms: list[Term] = []
-    gazetteer = load_gazetteer()
-    for alias, city in gazetteer.aliases.items():
-        terms.append(Term(alias, "city", city))
+    catalogue = load_catalogue()
+    # Every place in China by its full name, plus short names (萧山, 义乌) inside the covered regions;
+    # the value is the canonical city when the name means one city, else the name itself (青山区,
+    # 浙江), which the form resolves with the rest of the message.
+    for name in places.dictionary_names([r.place for r in regions(catalogue)]):
+        found = places.resolve(name)
+        terms.append(Term(name, "city", found.place.city_name if found.status == places.RESOLVED else name))
     for city in raw["other_cities"]:
         terms.append(Term(city, "city", city))
     for value, phrases in raw["fields"].items():
@@ -67,7 +72,7 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         terms += [Term(p, field, field) for p in phrases]
     topics = {p: category for category, phrases in raw["topics"].items() for p in phrases}
     measure_phrases = set()
-    for measure in load_catalogue().measures:
+    for measure in catalogue.measures:
         measure_phrases.update(measure.keywords)
         measure_phrases.add(measure.title)
     # "policy": names a measure; "topic": only a theme (人才, 认定), used for 「有哪些…政策」.

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .gazetteer import load_gazetteer
+from .coverage import city_bureau
 from .schema import CITY_COMMERCE_BUREAU, Document, Measure
 
 
 def resolve_contacts(measure: Measure, document: Document, profile: dict) -> list[dict]:
-    city = profile.get("city")
-    local = city and load_gazetteer().region_of(city) == document.jurisdiction
+    bureau = city_bureau(profile, document.jurisdiction)
     out = []
     for c in measure.contacts:
         if c.resolve == CITY_COMMERCE_BUREAU:
-            out.append({"name": f"{city}市商务局" if local else c.name, "resolved_from": "city"})
+            out.append({"name": bureau or c.name, "resolved_from": "city"})
         else:
             entry = {"name": c.name}
             if c.listed_as:

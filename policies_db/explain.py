@@ -4,13 +4,15 @@ from __future__ import annotations
 import copy
 from typing import Any, Optional
 
-from .gazetteer import load_gazetteer
+from .coverage import example_city
 from .logic import FALSE, TRUE, tri
 from .profile import FIELDS
 from .schema import Node
 
 
 def _describe(field: str, profile: dict) -> str:
+    if field == "city" and profile.get("city") is None and profile.get("province"):
+        return FIELDS["province"].describe(profile["province"])  # 浙江 said without a city
     return FIELDS[field].describe(profile.get(field))
 
 
@@ -78,8 +80,7 @@ def _apply(profile: dict, leaf: Node, want: bool) -> Any:
         ok = (leaf.op == "gte") == want
         return leaf.value if ok else leaf.value + (-1 if leaf.op == "gte" else 1)
     if leaf.op == "in_region":
-        region = load_gazetteer().regions[leaf.value]
-        return region.cities[0] if want else "（其他地区）"
+        return example_city(leaf.value) if want else "（其他地区）"
     raise ValueError(f"unknown operator {leaf.op!r}")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .gazetteer import load_gazetteer
+from .coverage import CoverageError, region_place, requirement
 from .profile import FIELDS
 from .schema import (
     CATEGORIES,
@@ -30,11 +30,12 @@ from .schema import (
 )
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
-ID_PATTERN = re.compile(r"^(zj|wh)-[a-z0-9]+(-[a-z0-9]+)*$")
+# A measure id: the document's prefix (document.id_prefix, e.g. zj / wh), then words: zj-offshore-zero-rate.
+ID_PATTERN = re.compile(r"^[a-z]+(-[a-z0-9]+)+$")
 DOCUMENT_KEYS = {
     "id", "issuer", "number", "number_note", "title", "title_note", "issued_on", "date_note",
     "valid_from", "valid_to", "validity_note", "jurisdiction", "addressed_to", "source_text",
-    "default_contacts", "responsible_units", "local_prefix",
+    "default_contacts", "responsible_units", "local_prefix", "id_prefix",
 }
 MEASURE_KEYS = {
     "id", "title", "summary", "benefit", "category", "criteria", "contacts", "source",
@@ -105,7 +106,7 @@ def _parse_leaf(raw: dict, path: str, where: str, problems: _Problems) -> Node |
         return None
     spec = FIELDS[name]
     op = raw.get("op")
-    allowed = OPERATORS[spec.kind]
+    allowed = OPERATORS.get(spec.kind, {})
     if op not in allowed:
         problems.add(where, f"{path}.op", f"字段 {name} 不支持运算 {op!r}（可用：{', '.join(allowed)}）")
         return None
@@ -124,8 +125,8 @@ def _parse_leaf(raw: dict, path: str, where: str, problems: _Problems) -> Node |
         bad = f"{value!r} 不是 {name} 的有效取值（可选：{', '.join(spec.choices)}）"
     elif expected == "choices" and (not isinstance(value, list) or not value or any(v not in spec.choices for v in value)):
         bad = f"应为 {name} 取值的非空列表（可选：{', '.join(spec.choices)}），收到 {value!r}"
-    elif expected == "region" and value not in load_gazetteer().regions:
-        bad = f"未知地区 {value!r}（可选：{', '.join(load_gazetteer().regions)}）"
+    elif expected == "region":
+        bad = _region_problem(value)
     if bad:
         problems.add(where, f"{path}.value", bad)
         ok = False
@@ -168,8 +169,11 @@ def _parse_document(raw: Any, where: str, problems: _Problems) -> tuple[Document
     for key in ("id", "issuer", "title", "jurisdiction"):
         if not _text(raw.get(key)):
             problems.add(where, f"document.{key}", "必填")
-    if raw.get("jurisdiction") not in load_gazetteer().regions:
-        problems.add(where, "document.jurisdiction", f"未知地区 {raw.get('jurisdiction')!r}（可选：{', '.join(load_gazetteer().regions)}）")
+    if _text(raw.get("jurisdiction")) and _region_problem(raw["jurisdiction"]):
+        problems.add(where, "document.jurisdiction", _region_problem(raw["jurisdiction"]))
+    prefix = raw.get("id_prefix")
+    if prefix is not None and not (isinstance(prefix, str) and re.fullmatch(r"[a-z]+", prefix)):
+        problems.add(where, "document.id_prefix", f"措施编号前缀应为小写字母（如 zj、wh），收到 {prefix!r}")
     if not raw.get("number") and not _text(raw.get("number_note")):
         problems.add(where, "document.number", "原文无文号时请在 number_note 中说明")
     dates = {}
@@ -191,9 +195,17 @@ def _parse_document(raw: Any, where: str, problems: _Problems) -> tuple[Document
     return doc, raw
 
 
+def _region_problem(key: Any) -> str | None:
+    """A jurisdiction must name one province or city of China (浙江省, 武汉市)."""
+    try:
+        region_place(str(key))
+    except CoverageError as exc:
+        return str(exc)
+    return None
+
+
 def _region_leaf(region_key: str) -> Node:
-    region = load_gazetteer().regions[region_key]
-    return Node("leaf", field="city", op="in_region", value=region_key, text=region.requirement)
+    return Node("leaf", field="city", op="in_region", value=region_key, text=requirement(region_key))
 
 
 def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict, problems: _Problems) -> Measure | None:
@@ -203,8 +215,11 @@ def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict
     mid = raw.get("id")
     where = f"{file}: measure {mid}" if _text(mid) else f"{file}: measures[{index}]"
     before = len(problems.items)
+    id_prefix = doc_raw.get("id_prefix")
     if not isinstance(mid, str) or not ID_PATTERN.match(mid):
-        problems.add(where, "id", f"编号应形如 zj-… 或 wh-…（小写字母、数字、连字符），收到 {mid!r}")
+        problems.add(where, "id", f"编号应形如 {id_prefix or 'zj'}-…（小写字母、数字、连字符），收到 {mid!r}")
+    elif isinstance(id_prefix, str) and not mid.startswith(id_prefix + "-"):
+        problems.add(where, "id", f"本文件的措施编号应以 {id_prefix}- 开头（document.id_prefix），收到 {mid!r}")
     for key in sorted(REQUIRED_MEASURE_KEYS - set(raw)):
         problems.add(where, key, "必填")
     for key in sorted(set(raw) - MEASURE_KEYS):

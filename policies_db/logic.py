@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .gazetteer import load_gazetteer
+from .coverage import firm_in
 from .schema import Node
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
 
 
 def leaf_value(field: str, op: str, value: Any, profile: dict) -> int:
+    if op == "in_region":  # the city, or the province alone when the firm gave no city
+        inside = firm_in(profile, value)
+        return UNKNOWN if inside is None else TRUE if inside else FALSE
     actual = profile.get(field)
     if actual is None:
         return UNKNOWN
@@ -31,8 +34,6 @@ def leaf_value(field: str, op: str, value: Any, profile: dict) -> int:
         ok = actual >= value
     elif op == "lte":
         ok = actual <= value
-    elif op == "in_region":
-        ok = load_gazetteer().region_of(actual) == value
     else:  # the loader rejects unknown operators; this guards hand-built trees
         raise ValueError(f"unknown operator {op!r}")
     return TRUE if ok else FALSE

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .gazetteer import load_gazetteer
+from .places import AMBIGUOUS, PROVINCE_ONLY, RESOLVED, canonical_cities, resolve
 
 SERVICE_TYPES = {"ITO": "信息技术外包（ITO）", "BPO": "业务流程外包（BPO）", "KPO": "知识流程外包（KPO）"}
 
@@ -30,7 +30,7 @@ class ProfileError(ValueError):
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # "city" | "bool" | "list" | "int"
+    kind: str  # "city" | "province" | "bool" | "list" | "int"
     label: str  # what the field asks, as a noun phrase
     yes: str = ""  # describes a true bool value for reasons (贵公司：…)
     no: str = ""
@@ -54,6 +54,8 @@ FIELDS: dict[str, Field] = {
     f.name: f
     for f in [
         Field("city", "city", "所在地"),
+        # Set when the firm names only its province (浙江): measures of the whole province can be judged.
+        Field("province", "province", "所在省份"),
         Field("foreign_invested", "bool", "是否外资企业", "外商投资企业", "非外商投资企业"),
         Field("service_types", "list", "服务外包业务类型", choices=SERVICE_TYPES, empty="未从事服务外包业务"),
         Field("offshore", "bool", "是否承接离岸业务", "已承接离岸业务", "暂无离岸业务"),
@@ -121,6 +123,26 @@ def _to_int(name: str, value: Any) -> int:
     return number
 
 
+def _normalize_place(name: str, value: str, profile: dict[str, Any]) -> None:
+    """Whatever the firm typed (成都龙泉驿区, 浙江省, 光谷) → the canonical city (成都), or the province
+    alone (浙江) when no city is given. A name several places share must be settled first."""
+    text = "".join(value.split())
+    if name == "city" and text in canonical_cities():  # already canonical: no resolving
+        profile["city"] = text
+        return
+    found = resolve(text)
+    if found.status == RESOLVED:
+        profile["city"] = found.place.city_name
+    elif found.status == PROVINCE_ONLY:
+        profile["province"] = found.place.province_name
+    elif found.status == AMBIGUOUS:
+        raise ProfileError(f"“{text}”有多处：{'、'.join(found.labels)}；请写明所在城市")
+    elif name == "province":
+        raise ProfileError(f"字段 province 应为省份名称，收到：{value!r}")
+    else:  # not a place in China (境外、笔误): kept as typed; outside every covered region
+        profile["city"] = text[:-1] if text.endswith("市") and len(text) > 1 else text
+
+
 def normalize_profile(raw: dict[str, Any] | None) -> dict[str, Any]:
     """Validate and normalize a profile. Unknown keys are rejected so typos don't pass as 'unknown'."""
     if raw is None:
@@ -135,10 +157,10 @@ def normalize_profile(raw: dict[str, Any] | None) -> dict[str, Any]:
         if value is None:
             continue
         spec = FIELDS[name]
-        if spec.kind == "city":
+        if spec.kind in ("city", "province"):
             if not isinstance(value, str) or not value.strip():
-                raise ProfileError(f"字段 city 应为城市名称，收到：{value!r}")
-            profile[name] = load_gazetteer().resolve(value)
+                raise ProfileError(f"字段 {name} 应为地名，收到：{value!r}")
+            _normalize_place(name, value, profile)
         elif spec.kind == "bool":
             profile[name] = _to_bool(name, value)
         elif spec.kind == "list":

@@ -2,13 +2,15 @@
 
 Measures look like real ones: a region condition, then one to four conditions on profile
 fields, sometimes nested any / not, sometimes an extra benefit. Seeded, so reproducible.
+The regions are places like the real catalogue's (a province and a city of another province);
+profiles name covered and uncovered cities, provinces alone, districts and development zones.
 """
 from __future__ import annotations
 
 import datetime as dt
 import random
 
-from .gazetteer import load_gazetteer
+from .coverage import requirement
 from .profile import FIELDS
 from .schema import CATEGORIES, Catalogue, Contact, Document, ExtraBenefit, Measure, Node, Source
 
@@ -46,27 +48,31 @@ def random_tree(rng: random.Random, depth: int = 0) -> Node:
     return Node("not", (random_tree(rng, depth + 1),), text="不属于所列情形")
 
 
-def synthetic_catalogue(n: int, seed: int = 7) -> Catalogue:
+REGIONS = {"sa": "浙江省", "sb": "武汉市"}  # id prefix → jurisdiction
+# Where synthetic firms are: inside, outside, a province alone (decides 浙江省, not 武汉市), zones.
+PLACES = ["杭州", "宁波", "温州", "义乌", "武汉", "东湖高新区", "杭州湾新区", "浙江", "湖北", "上海", "成都",
+          "包头", "三门峡"]
+
+
+def synthetic_catalogue(n: int, seed: int = 7, regions: dict[str, str] | None = None) -> Catalogue:
     rng = random.Random(seed)
-    gazetteer = load_gazetteer()
     catalogue = Catalogue()
     docs = []
-    for key, region in gazetteer.regions.items():
-        doc = Document(id=f"synthetic-{key}", issuer="（合成数据）", title=f"合成政策汇编（{region.name}）", jurisdiction=key,
+    for prefix, key in (regions or REGIONS).items():
+        doc = Document(id=f"synthetic-{prefix}", issuer="（合成数据）", title=f"合成政策汇编（{key}）", jurisdiction=key,
                        valid_from=dt.date(2023, 1, 1), valid_to=dt.date(2027, 12, 31), number_note="合成数据")
         catalogue.documents[doc.id] = doc
-        docs.append(doc)
+        docs.append((prefix, doc))
     categories = list(CATEGORIES)
     for i in range(n):
-        doc = docs[i % len(docs)]
-        region = gazetteer.regions[doc.jurisdiction]
-        region_leaf = Node("leaf", field="city", op="in_region", value=doc.jurisdiction, text=region.requirement)
+        prefix, doc = docs[i % len(docs)]
+        region_leaf = Node("leaf", field="city", op="in_region", value=doc.jurisdiction, text=requirement(doc.jurisdiction))
         body = Node("all", tuple(random_tree(rng) for _ in range(rng.randint(1, 3))))
         extras = ()
         if rng.random() < 0.1:
             extras = (ExtraBenefit("附加支持", Node("all", (random_leaf(rng),))),)
         catalogue.measures.append(Measure(
-            id=f"{'zj' if doc.jurisdiction == 'zhejiang' else 'wh'}-synthetic-{i}", document_id=doc.id,
+            id=f"{prefix}-synthetic-{i}", document_id=doc.id,
             title=f"合成措施 {i}", summary="合成数据", benefit="合成数据", category=rng.choice(categories),
             criteria=Node("all", (region_leaf, body)), contacts=(Contact("合成部门"),),
             source=Source("合成", "合成数据"), extra_benefits=extras,
@@ -76,13 +82,14 @@ def synthetic_catalogue(n: int, seed: int = 7) -> Catalogue:
 
 def random_profile(rng: random.Random, known: float = 0.6) -> dict:
     """A profile where each field is known with probability `known`."""
-    cities = list(load_gazetteer().city_region) + ["上海", "成都"]
     profile = {}
     for name, spec in FIELDS.items():
         if rng.random() > known:
             continue
         if spec.kind == "city":
-            profile[name] = rng.choice(cities)
+            profile[name] = rng.choice(PLACES)
+        elif spec.kind == "province":
+            continue  # the city (or a province typed as the city) says where the firm is
         elif spec.kind == "bool":
             profile[name] = rng.random() < 0.5
         elif spec.kind == "list":

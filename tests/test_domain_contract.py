@@ -26,7 +26,7 @@ NOT_FACTS = {"answer_for", "policy"}
 FORM_EXTRAS = {"situations"}
 # Fields the domain never holds because they are derived from another answer (none so far; a derived field
 # must be listed here with the answer it comes from).
-DERIVED: set[str] = set()
+DERIVED: set[str] = {"province"}  # from the city answer when it names a province only (actions/places.py)
 ASKED = {name: spec for name, spec in FIELDS.items() if name not in DERIVED}
 BUTTON = re.compile(r"^/(\w+)(\{\{.*\}\})?$")
 

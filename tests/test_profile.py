@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from policies_db import ProfileError, normalize_profile
-from policies_db.gazetteer import load_gazetteer
+from policies_db import coverage, load_catalogue
 
 
 @pytest.mark.parametrize("raw, city", [
@@ -19,10 +19,10 @@ def test_city_normalization(raw, city):
 
 
 def test_all_eleven_zhejiang_cities_are_covered():
-    gazetteer = load_gazetteer()
-    assert len(gazetteer.regions["zhejiang"].cities) == 11
-    assert gazetteer.region_of("上海") is None
-    assert gazetteer.region_of("武汉") == "wuhan"
+    regions = {r.name: r for r in coverage.regions(load_catalogue())}
+    assert len(regions["浙江省"].cities) == 11
+    assert coverage.is_covered(load_catalogue(), {"city": "上海"}) is False
+    assert coverage.is_covered(load_catalogue(), {"city": "武汉"}) is True
 
 
 def test_missing_and_none_mean_unknown():
