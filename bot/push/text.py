@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from policies_db import FIELDS
+from policies_db import wording as w
 
 MAX_BYTES = 2048
 BENEFIT_CHARS = 120  # a long benefit is cut; the report link has the rest
@@ -29,23 +29,19 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _contacts(result) -> str:
-    names = [c["name"] for c in result.contacts]
-    return "、".join(names[:3]) + ("等" if len(names) > 3 else "")
-
-
 def _block(n: int, result, changed: bool) -> list[str]:
-    title = f"{n}. {result.measure.title}" + ("（内容有更新）" if changed else "")
-    lines = [title, f"   可获得：{_short(result.measure.benefit, BENEFIT_CHARS)}"]
+    """Phrases from policies_db.wording, like every other channel: kind, contacts (responsible body first)."""
+    note = w.KINDS[w.kind_of(result.measure)] + ("，内容有更新" if changed else "")
+    lines = [f"{n}. {result.measure.title}（{note}）", f"   可获得：{_short(result.measure.benefit, BENEFIT_CHARS)}"]
     if result.status == "undetermined":
-        lines.append(f"   还需确认：{'、'.join(FIELDS[f].label for f in result.missing)}")
-    lines.append(f"   联系部门：{_contacts(result)}")
+        lines.append(f"   还需确认：{w.missing_text(result.missing)}")
+    lines.append(f"   联系：{w.contacts_text(result)}")
     return lines
 
 
 def notification_text(new: list, changed: list, token: str, channel: str) -> str:
     """new / changed: MeasureResult objects for this firm (see diff.compare)."""
-    head = ["【服务外包政策提醒】您好！根据贵公司订阅时提供的企业信息，以下政策可能适用："]
+    head = ["【服务外包政策提醒】您好！根据贵公司订阅时提供的企业信息，以下新的或内容有更新的扶持政策可能适用："]
     tail = ["", f"完整结果和申报联系方式：{results_link(token)}",
             "以上为初步匹配结果，具体条件和申报流程请以联系部门的解释为准。"]
     stop = "不想再收到提醒，请回复“退订”，或打开：" if channel in ("wecom_app", "wecom_kf") else "退订请打开："
