@@ -31,19 +31,25 @@ GONE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>�
         "<p>该报告链接已过期或已被删除。请回到对话中重新查看结果，系统会生成新的报告链接。</p></main></body></html>")
 
 
-def _evaluation(link: dict):
+def evaluation_for(link: dict):
+    """The evaluation a report shows: the saved facts on the saved date."""
     return policies_db.evaluate_compiled(policies_db.load(), link["profile"], link["as_of"])
 
 
-def _html(link: dict, for_pdf: bool = False) -> str:
-    return page.render(_evaluation(link), expires_at=link["expires_at"], pdf_href=f"{link['token']}/pdf",
+def html_for(link: dict, for_pdf: bool = False) -> str:
+    """The report page for a live link (store.get(token)); other channels (console 打印) call this too."""
+    return page.render(evaluation_for(link), expires_at=link["expires_at"], pdf_href=f"{link['token']}/pdf",
                        for_pdf=for_pdf)
 
 
-def _pdf(link: dict) -> bytes:
+def pdf_for(link: dict) -> bytes:
+    """The report PDF for a live link (WeCom's file message, the console's 发送给企业). Blocking: ~0.3 s."""
     from .pdf import render_pdf
 
-    return render_pdf(_html(link, for_pdf=True))
+    return render_pdf(html_for(link, for_pdf=True))
+
+
+_pdf = pdf_for  # the name bot/channels/wecom.py first used
 
 
 class ReportInput(InputChannel):
@@ -73,7 +79,7 @@ class ReportInput(InputChannel):
             link = await asyncio.to_thread(store.get, token)
             if link is None:
                 return response.html(GONE, status=404, headers=HEADERS)
-            html = await asyncio.to_thread(_html, link)
+            html = await asyncio.to_thread(html_for, link)
             return response.html(html, headers=HEADERS)
 
         @bp.route("/<token>/pdf", methods=["GET"])
@@ -81,7 +87,7 @@ class ReportInput(InputChannel):
             link = await asyncio.to_thread(store.get, token)
             if link is None:
                 return response.html(GONE.replace('href="assets/', 'href="../assets/'), status=404, headers=HEADERS)
-            data = await asyncio.to_thread(_pdf, link)
+            data = await asyncio.to_thread(pdf_for, link)
             name = f"政策匹配报告-{link['as_of']:%Y%m%d}.pdf"
             disposition = f"attachment; filename=\"report.pdf\"; filename*=UTF-8''{quote(name)}"
             return response.raw(data, content_type="application/pdf",
