@@ -73,8 +73,13 @@ $(MODEL): $(TRAIN_INPUTS)
 
 train: $(MODEL)
 
-run: db $(MODEL) report-fonts
-	scripts/serve.sh
+# A newcomer sees a handful of lines; setup, training and server output go to build/logs/.
+run:
+	@mkdir -p build/logs
+	@echo "Preparing dependencies, the policy database and the model (first time: several minutes; log: build/logs/setup.log)…"
+	@$(MAKE) --no-print-directory db $(MODEL) report-fonts >build/logs/setup.log 2>&1 || \
+	  { tail -n 30 build/logs/setup.log; echo "Setup failed: see build/logs/setup.log"; exit 1; }
+	@scripts/serve.sh
 
 # The report PDF (bot/report/pdf.py, docs/report.md): Noto Sans CJK SC, and HarfBuzz's subsetter
 # (without it WeasyPrint subsets the CJK font with fontTools: 30 s instead of 0.3 s per PDF).

@@ -1,14 +1,15 @@
-"""When the profile form ends: the results — unless they were shown already and no fact has changed since.
+"""The results, when the profile form ends or the firm asks for them outside it (data/rules/rules.yml).
 
-A question, thanks, small talk or a stray message after the results passes through the form (every message is read
-for facts); when it brings no new fact the firm gets one line, not the whole list again.
+  - A question, thanks, small talk or a stray message after the results passes through the form (every message is
+    read for facts); when it brings no new fact the firm gets one line, not the whole list again.
+  - 「请问有什么政策适合我们企业」 as an opening line, with nothing known yet: the profile questions start.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from policies_db import FIELDS
@@ -43,7 +44,11 @@ class ActionShowResultsOnChange(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         shown = facts_at_last_results(tracker.events)
         now = {name: tracker.get_slot(name) for name in FIELDS}
-        if shown is not None and _profile(shown) == _profile(now):
+        asked = (tracker.latest_message.get("intent") or {}).get("name") == "show_results"
+        if asked and not _profile(now) and tracker.active_loop.get("name") != "profile_form":
+            dispatcher.utter_message(response="utter_greet")
+            return [FollowupAction("profile_form")]
+        if not asked and shown is not None and _profile(shown) == _profile(now):
             dispatcher.utter_message(response="utter_results_unchanged")
             return []
         return await ActionShowResults().run(dispatcher, tracker, domain)

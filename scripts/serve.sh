@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Start the action server and Rasa (REST + socket.io) on 127.0.0.1. Used by `make run`.
+# Start the action server and Rasa (REST + socket.io + widget + console) on 127.0.0.1. Used by `make run`.
+# Prints a handful of lines; everything the servers write goes to build/logs/ (named in the output).
 # RASA_AUTH_TOKEN set → Rasa's HTTP API is enabled and requires it; unset → API off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACTION_PORT=${ACTION_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
 MODEL=${MODEL:-models/policy-assistant.tar.gz}
+logs=build/logs
+mkdir -p "$logs"
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
 export TRACKER_DB_DIALECT=${TRACKER_DB_DIALECT:-sqlite}
 export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
@@ -13,28 +16,55 @@ export TRACKER_DB_URL=${TRACKER_DB_URL:-}
 # WeCom: empty unless configured (the channel stays off without WECOM_TOKEN).
 for v in WECOM_CORP_ID WECOM_SECRET WECOM_AGENT_ID WECOM_TOKEN WECOM_AES_KEY WECOM_API_BASE; do export "$v=${!v:-}"; done
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONWARNINGS=ignore
 
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
-actions_pid=$!
-trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
+for port in "$ACTION_PORT" "$RASA_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port $port is already in use. Choose others, e.g.: RASA_PORT=5105 ACTION_PORT=5155 make run" >&2
+    exit 1
+  fi
+done
 
 api=()
 if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
   api=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
 fi
+token_note=""
 if [ -z "${CONSOLE_TOKEN:-}" ]; then
   CONSOLE_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(16))')
-  echo "CONSOLE_TOKEN was not set; this run's console token: $CONSOLE_TOKEN"
+  token_note=" (token for this run: $CONSOLE_TOKEN)"
 fi
 export CONSOLE_TOKEN
-base="http://127.0.0.1:$RASA_PORT"
-echo "Website chat: $base/webhooks/web/widget/"
-echo "Hotline console: $base/webhooks/console/"
-if [ -n "$WECOM_TOKEN" ]; then
-  echo "WeCom callback: $base/webhooks/wecom/webhook"
-else
-  echo "WeCom callback: $base/webhooks/wecom/webhook (off: set WECOM_TOKEN, WECOM_AES_KEY, WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID)"
-fi
-echo "REST: $base/webhooks/rest/webhook · socket.io: $base/socket.io · actions on :$ACTION_PORT (starting, ~40 s)"
+
+.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >"$logs/actions.log" 2>&1 &
+actions_pid=$!
 .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml "${api[@]}"
+  --credentials credentials.yml --endpoints endpoints.yml "${api[@]}" >"$logs/rasa.log" 2>&1 &
+rasa_pid=$!
+stop() { kill "$rasa_pid" "$actions_pid" 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped."; }
+trap stop EXIT
+trap 'exit 0' INT TERM
+
+base="http://127.0.0.1:$RASA_PORT"
+echo "Starting the assistant (about a minute; logs: $logs/rasa.log, $logs/actions.log)…"
+for _ in $(seq 1 600); do
+  if ! kill -0 "$rasa_pid" 2>/dev/null || ! kill -0 "$actions_pid" 2>/dev/null; then
+    echo "A server stopped while starting; the end of its log:" >&2
+    tail -n 20 "$logs/rasa.log" "$logs/actions.log" >&2
+    exit 1
+  fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$RASA_PORT") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$ACTION_PORT") 2>/dev/null; then
+    break
+  fi
+  sleep 1
+done
+echo "Ready."
+echo "  Website chat:    $base/webhooks/web/widget/"
+echo "  Hotline console: $base/webhooks/console/$token_note"
+if [ -n "$WECOM_TOKEN" ]; then
+  echo "  WeCom callback:  $base/webhooks/wecom/webhook"
+fi
+echo "  Ports: Rasa $RASA_PORT (RASA_PORT), actions $ACTION_PORT (ACTION_PORT)"
+echo "  Logs:  $logs/rasa.log, $logs/actions.log (training and setup: $logs/setup.log)"
+echo "Press Ctrl+C to stop."
+wait "$rasa_pid"

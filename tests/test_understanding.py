@@ -1,0 +1,337 @@
+"""Understanding firms as they type, and never trapping them (issue 12).
+
+First the parsers on their own (fast), then every behaviour through the REST channel with the real servers
+(tests/stack.py: action server + Rasa with the trained model).
+"""
+from __future__ import annotations
+
+import pytest
+
+from actions.checklist import read_answer
+from bot.answers import is_correction, yes_no
+from bot.normalize import normalize
+from bot.numbers import bare_count, find_employee_counts
+from bot.phrases import implied_facts, inferred_service_types, negated_after
+from tests.test_e2e import Chat, checklist_of, results_of
+
+# ==== parsers ===================================================================================
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("我們是杭州的軟體公司，做離岸外包", "我们是杭州的软件公司，做离岸外包"),  # Taiwan: 軟體 → 软件, not 软体
+    ("我哋係香港嘅資訊科技外判公司", "我们是香港的信息技术外包公司"),  # Hong Kong / Cantonese
+    ("請問要準備哪些資料？", "请问要准备哪些资料？"),  # 資料 stays 资料 (tw2sp would make it 数据)
+    ("我们做BPO，有offshore业务", "我们做BPO，有离岸业务"),
+    ("HR outsourcing和Call Center", "人力资源外包和呼叫中心"),
+    ("ＳａａＳ公司，３００人", "软件服务公司，300人"),
+    ("我们在航州，做离案外宝😀👍", "我们在杭州，做离岸外包"),
+    ("/inform{\"fields\": \"design\"}", "/inform{\"fields\": \"design\"}"),  # button payloads untouched
+])
+def test_normalizer(typed, expected):
+    assert normalize(typed) == expected
+    assert normalize(expected) == expected  # idempotent: the actions normalize again
+
+
+@pytest.mark.parametrize("text,count", [
+    ("五十来号人", 50), ("一百出头", 100), ("两三百人", 250), ("员工两百出头", 200), ("十几个人", 15),
+    ("200到300人", 250), ("三百五十人", 350), ("1.2万人", 12000), ("大概80吧", 80), ("100左右", 100),
+])
+def test_colloquial_employee_counts(text, count):
+    assert bare_count(text) == count
+
+
+def test_no_count_where_there_is_none():
+    assert bare_count("第3项") is None and bare_count("1 3") is None and bare_count("几十个人") is None
+    assert find_employee_counts("我们是宁波的外资企业") == []
+
+
+def _flags(text, found):
+    return {(e["entity"], e["value"]) for e in negated_after(text, found, ["plans_listing", "foreign_invested",
+                                                                           "hires_foreign_talent"])}
+
+
+def test_negation_after_a_fact_and_shared_by_a_list():
+    text = "3和4吧，上市暂时没想"
+    assert _flags(text, [{"entity": "plans_listing", "value": True, "start": 5, "end": 7}]) == {("plans_listing", False)}
+    text = "外资和上市都没有"
+    found = [{"entity": "foreign_invested", "value": True, "start": 0, "end": 2},
+             {"entity": "plans_listing", "value": True, "start": 3, "end": 5}]
+    assert _flags(text, found) == {("foreign_invested", False), ("plans_listing", False)}
+    text = "外籍员工不多，有几个"
+    assert _flags(text, [{"entity": "hires_foreign_talent", "value": True, "start": 0, "end": 4}]) == {
+        ("hires_foreign_talent", True)}
+
+
+def test_implied_and_inferred_facts():
+    assert {(e["entity"], e["value"]) for e in implied_facts("国内外客户都有")} == {("offshore", True), ("onshore", True)}
+    assert {(e["entity"], e["value"]) for e in implied_facts("我们是内资企业")} == {("foreign_invested", False)}
+    assert [e["value"] for e in inferred_service_types("我们做软件外包", [])] == ["ITO"]
+    assert [e["value"] for e in inferred_service_types("做呼叫中心", [])] == ["BPO"]
+    assert [e["value"] for e in inferred_service_types("主要是工业设计和数据分析", [])] == ["KPO"]
+    assert inferred_service_types("我们做设计", []) == []  # unsure: nothing inferred
+    assert inferred_service_types("不算外包企业，我们做软件开发", []) == []
+
+
+@pytest.mark.parametrize("text,value", [
+    ("有的", True), ("没", False), ("不算吧", False), ("对的", True), ("嗯", True), ("是滴", True),
+    ("没有的", False), ("木有", False), ("算是吧", True), ("不清楚", None), ("我们在杭州做软件外包的", None),
+])
+def test_short_answers(text, value):
+    assert yes_no(text) is value
+
+
+def test_correction_cues():
+    assert is_correction("刚才说错了，我们不是外资") and is_correction("更正一下：在温州")
+    assert not is_correction("我们其实也做大数据分析")
+
+
+OFFERED = ["foreign_invested", "hires_foreign_talent", "plans_listing", "overseas_expansion"]
+
+
+@pytest.mark.parametrize("text,intent,entities,values", [
+    ("除了上市，其他都有", "inform", [{"entity": "plans_listing", "value": True, "start": 2}],
+     {"foreign_invested": True, "hires_foreign_talent": True, "plans_listing": False, "overseas_expansion": True}),
+    ("只有第二项", "inform", [],
+     {"foreign_invested": False, "hires_foreign_talent": True, "plans_listing": False, "overseas_expansion": False}),
+    ("都不是", "deny", [], dict.fromkeys(OFFERED, False)),
+    ("1和4吧，上市暂时没想", "inform", [{"entity": "plans_listing", "value": False, "start": 6}],
+     {"foreign_invested": True, "hires_foreign_talent": False, "plans_listing": False, "overseas_expansion": True}),
+    # One item ruled out in words: the others stay open.
+    ("我们是内资企业", "inform", [{"entity": "foreign_invested", "value": False, "start": 3}], {"foreign_invested": False}),
+])
+def test_checklist_answers_in_words(text, intent, entities, values):
+    assert read_answer(text, intent, entities, OFFERED).values == values
+
+
+# ==== through the REST channel ==================================================================
+
+def texts(replies) -> str:
+    return "\n".join(m.get("text") or "" for m in replies)
+
+
+def question_counts(chat_replies: list[list[dict]]) -> dict[str, int]:
+    """How often each question text was sent (first line of each bot message that ends with ？)."""
+    counts: dict[str, int] = {}
+    for replies in chat_replies:
+        for m in replies:
+            first = (m.get("text") or "").split("\n")[0]
+            if first.endswith("？") or (m.get("custom") or {}).get("type") == "checklist":
+                key = "checklist" if (m.get("custom") or {}).get("type") == "checklist" else first
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def to_question(chat: Chat, first: str, wanted, answers=None) -> list[dict]:
+    """Answer until the form asks a question satisfying `wanted(requested_slot)`."""
+    replies = chat.say(first)
+    for _ in range(12):
+        requested = chat.slots()["requested_slot"]
+        if requested is None or wanted(requested):
+            return replies
+        replies = chat.say((answers or {}).get(requested, "不清楚"))
+    raise AssertionError("the question was never asked")
+
+
+def test_negation_is_not_read_as_yes_at_the_checklist(servers):
+    chat = Chat(servers["api"])
+    replies = chat.say("我们在杭州，做ITO软件开发，有离岸业务")
+    assert chat.slots()["requested_slot"] == "situations"
+    offered = checklist_of(replies)
+    assert "plans_listing" in offered
+    others = [i for i, f in enumerate(offered, 1) if f != "plans_listing"][:2]
+    chat.say(f"{others[0]}和{others[1]}吧，上市暂时没想")
+    slots = chat.slots()
+    assert slots["plans_listing"] is False
+    assert all(slots[offered[i - 1]] is True for i in others)
+
+
+def test_both_client_kinds_at_once(servers):
+    chat = Chat(servers["api"])
+    chat.say("我们在宁波，做呼叫中心，国内外客户都有")
+    slots = chat.slots()
+    assert slots["offshore"] is True and slots["onshore"] is True
+
+
+@pytest.mark.parametrize("answer,value", [
+    ("有的", True), ("没", False), ("不算吧", False), ("对的", True), ("嗯", True), ("是滴", True), ("没有的", False),
+])
+def test_short_answers_are_read_against_the_question_asked(servers, answer, value):
+    chat = Chat(servers["api"])
+    chat.say("我们在杭州，做ITO软件开发")
+    requested = chat.slots()["requested_slot"]
+    chat.say(answer)
+    assert chat.slots()[requested] is value
+
+
+@pytest.mark.parametrize("answer", ["除了上市，其他都有", "只有第二项", "都不是"])
+def test_checklist_answers_in_words_through_rest(servers, answer):
+    chat = Chat(servers["api"])
+    offered = checklist_of(chat.say("我们在杭州，做ITO软件开发，有离岸业务"))
+    chat.say(answer)
+    slots = chat.slots()
+    expected = {"除了上市，其他都有": [f != "plans_listing" for f in offered],
+                "只有第二项": [i == 1 for i in range(len(offered))],
+                "都不是": [False] * len(offered)}[answer]
+    assert [slots[f] for f in offered] == expected
+
+
+def test_adding_a_field_keeps_the_others(servers):
+    chat = Chat(servers["api"])
+    chat.say("我们在杭州，做软件开发")
+    reply = chat.text("我们其实也做大数据分析")
+    slots = chat.slots()
+    assert set(slots["fields"]) == {"software_it", "digital_tech"}
+    assert "已补充" in reply
+
+
+def test_a_correction_changes_that_fact_says_so_and_re_evaluates(servers):
+    chat = Chat(servers["api"])
+    chat.say("我们是杭州的外资企业，做离岸软件外包")
+    before = {e["id"] for e in results_of(chat.say("直接看结果"))["eligible"]}
+    assert "zj-foreign-enterprise" in before
+    replies = chat.say("刚才说错了，我们不是外资")
+    slots = chat.slots()
+    assert slots["foreign_invested"] is False and slots["city"] == "杭州" and slots["offshore"] is True
+    assert "已更正" in texts(replies) and texts(replies).count("已更正") == 1
+    after = {e["id"] for e in results_of(replies)["eligible"]}
+    assert "zj-foreign-enterprise" not in after and "zj-offshore-zero-rate" in after
+
+
+def test_a_fact_typed_while_the_checklist_is_open_is_understood(servers):
+    chat = Chat(servers["api"])
+    offered = checklist_of(chat.say("我们在杭州，做ITO软件开发，有离岸业务"))
+    assert "foreign_invested" in offered
+    replies = chat.say("我们是内资企业")
+    slots = chat.slots()
+    assert slots["foreign_invested"] is False
+    assert "抱歉" not in texts(replies)
+    assert all(slots[f] is None for f in offered if f != "foreign_invested")  # the others stay open
+
+
+def test_an_answer_that_volunteers_another_fact_keeps_both(servers):
+    chat = Chat(servers["api"])
+    chat.say("我们在武汉")
+    assert chat.slots()["requested_slot"] == "service_types"
+    chat.say("我们做BPO，员工两三百人，有外籍员工")
+    slots = chat.slots()
+    assert slots["service_types"] == ["BPO"] and slots["employees"] == 250 and slots["hires_foreign_talent"] is True
+
+
+@pytest.mark.parametrize("field,kind,label", [
+    ("软件外包", "ITO", "信息技术外包（ITO）"), ("呼叫中心", "BPO", "业务流程外包（BPO）"), ("工业设计", "KPO", "知识流程外包（KPO）")])
+def test_the_service_type_is_inferred_from_the_field_and_confirmed(servers, field, kind, label):
+    chat = Chat(servers["api"])
+    reply = chat.text(f"我们在杭州，做{field}")
+    slots = chat.slots()
+    assert slots["service_types"] == [kind] and slots["requested_slot"] != "service_types"
+    assert label in reply  # said at once
+    assert label in texts(chat.say("直接看结果"))  # and in the recap of the results
+
+
+@pytest.mark.parametrize("question", ["啥是KPO？", "不懂", "什么意思"])
+def test_what_does_it_mean_gets_an_explanation_then_the_same_question(servers, question):
+    chat = Chat(servers["api"])
+    chat.say("我们在武汉")
+    assert chat.slots()["requested_slot"] == "service_types"
+    reply = chat.text(question)
+    assert "知识流程外包" in reply and "例如" in reply
+    assert "贵公司承接哪类服务外包业务" in reply  # the same question again
+    slots = chat.slots()
+    assert slots["requested_slot"] == "service_types" and slots["service_types"] is None
+
+
+def test_no_outsourcing_but_training_does_not_loop(servers):
+    chat = Chat(servers["api"])
+    chat.say("我们在杭州")
+    assert chat.slots()["requested_slot"] == "service_types"
+    chat.say("不算外包企业，我们主要做服务外包人才培训")
+    slots = chat.slots()
+    assert slots["service_types"] == [] and slots["provides_training"] is True
+    assert slots["requested_slot"] != "service_types"
+
+
+def test_no_question_is_asked_more_than_twice(servers):
+    chat = Chat(servers["api"])
+    log = [chat.say("你好")]
+    for message in ["嗯嗯嗯", "哈哈哈", "随便吧", "啥", "今天天气怎么样", "哦", "……", "好吧好吧"]:
+        log.append(chat.say(message))
+    counts = question_counts(log)
+    assert counts and max(counts.values()) <= 2, counts
+    second = [m for replies in log for m in replies if any(b.get("payload") == "/dont_know" for b in m.get("buttons") or [])]
+    assert second, "the second time a question comes with 不清楚/跳过"
+    assert "city" in (chat.slots()["skipped_fields"] or [])
+
+
+def test_no_question_more_than_twice_even_with_questions_in_between(servers):
+    chat = Chat(servers["api"])
+    log = [chat.say("我们在武汉")]
+    for message in ["零税率是什么？", "要准备什么材料？", "找哪个部门？", "多久能批下来？"]:
+        log.append(chat.say(message))
+    counts = question_counts(log)
+    assert max(counts.values()) <= 2, counts
+
+
+def test_an_old_button_changes_nothing(servers):
+    chat = Chat(servers["api"])
+    replies = chat.say("我们在杭州，做ITO软件开发")
+    first = chat.slots()["requested_slot"]
+    [old_yes] = [b["payload"] for m in replies for b in m.get("buttons") or [] if b["title"] == "是的"]
+    assert first in old_yes
+    chat.say(old_yes)
+    assert chat.slots()[first] is True
+    second = chat.slots()["requested_slot"]
+    assert second != first
+    old_no = old_yes.replace("/affirm", "/deny")
+    reply = chat.text(old_no)
+    slots = chat.slots()
+    assert "已经回答过" in reply
+    assert slots[first] is True and (second not in slots or slots[second] is None)
+
+
+@pytest.mark.parametrize("opening", ["请问有什么政策适合我们企业", "你好", "在吗", "你好，想咨询一下"])
+def test_opening_lines_start_the_profile(servers, opening):
+    chat = Chat(servers["api"])
+    reply = chat.text(opening)
+    assert chat.slots()["requested_slot"] == "city"
+    assert "城市" in reply and "相关的政策共" not in reply
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("要准备什么材料？", "原文未规定"), ("零税率是什么？", "零税率"), ("找哪个部门？", "部门"), ("多久能批下来？", "原文未规定")])
+def test_questions_in_the_middle_of_the_form(servers, question, expected):
+    chat = Chat(servers["api"])
+    chat.say("我们在杭州")
+    requested = chat.slots()["requested_slot"]
+    replies = chat.say(question)
+    assert expected in texts(replies)
+    assert chat.slots()["requested_slot"] == requested
+    assert "贵公司承接哪类服务外包业务" in texts(replies)  # the form goes on with its question
+    assert not [m for m in replies if (m.get("custom") or {}).get("type") == "eligibility_results"]
+
+
+def test_results_are_not_re_sent_after_thanks_questions_or_small_talk(servers):
+    chat = Chat(servers["api"])
+    chat.say("我们是宁波的外资企业，做离岸呼叫中心")
+    results_of(chat.say("直接看结果"))
+    for message in ["谢谢", "零税率要准备什么材料？", "你好", "今天天气怎么样", "哈哈好的"]:
+        replies = chat.say(message)
+        assert not [m for m in replies if (m.get("custom") or {}).get("type") == "eligibility_results"], message
+        assert replies, f"no reply to {message}"
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("我們是杭州的軟體公司，做離岸外包", {"city": "杭州", "offshore": True, "fields": ["software_it"]}),
+    ("我们在杭州，我们做BPO，有offshore业务", {"service_types": ["BPO"], "offshore": True}),
+    ("我们在杭州，做AI和SaaS", {"fields": ["digital_tech", "software_it"]}),
+    ("我们在宁波，员工一百出头", {"city": "宁波", "employees": 100}),
+    ("我们在航州，做离案外宝", {"city": "杭州", "offshore": True}),
+    ("我们在杭州，做ＩＴＯ，３００人", {"service_types": ["ITO"], "employees": 300}),
+    ("我们在杭州😊做离岸外包👍", {"city": "杭州", "offshore": True}),
+])
+def test_how_firms_write(servers, typed, expected):
+    chat = Chat(servers["api"])
+    chat.say(typed)
+    slots = chat.slots()
+    for name, value in expected.items():
+        got = slots[name]
+        assert (sorted(got) == sorted(value)) if isinstance(value, list) else got == value, (name, got)
