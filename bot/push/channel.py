@@ -3,6 +3,7 @@
     GET  /webhooks/push/unsubscribe/<token>   退订 page: one button (a GET never deletes: mail scanners follow links)
     POST /webhooks/push/unsubscribe/<token>   deletes the subscription and the stored profile (also RFC 8058 one-click)
     GET  /webhooks/push/results/<token>       the firm's current 政策匹配报告 (bot/report), made from its stored profile
+    GET  /webhooks/push/preview.js            the console's 新政策推送预览 section (bot/web/console.html loads it)
     GET  /webhooks/push/api/preview           新政策推送预览 for the console: who would be told what (dry run of the
                                               server's catalogue directory); needs `Authorization: Bearer $CONSOLE_TOKEN`
     GET  /webhooks/push/api/outbox            notifications still waiting, and the latest audit rows (same token)
@@ -14,6 +15,7 @@ import datetime as dt
 import hmac
 import os
 from html import escape
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -27,6 +29,7 @@ from . import db, store
 from .contact import masked
 from .run import preview
 
+PREVIEW_JS = Path(__file__).with_name("preview.js")
 HEADERS = {**SECURITY_HEADERS, "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
@@ -81,6 +84,11 @@ class PushInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("push", __name__)
+
+        @bp.route("/preview.js", methods=["GET"])
+        async def preview_js(request: Request):  # the console's 新政策推送预览 section
+            return response.raw(PREVIEW_JS.read_bytes(), content_type="application/javascript; charset=utf-8",
+                                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 
         @bp.route("/unsubscribe/<token>", methods=["GET"])
         async def confirm(request: Request, token: str):
