@@ -81,16 +81,16 @@ def test_an_unknown_measure_id_fails(workdir):
 
 def test_an_entry_that_is_not_in_the_text_fails(workdir):
     path = workdir.parent / "sources" / "wuhan-2021.coverage.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("reason: 标题", "reason: 标题\n  - sentence: 对所有企业发放补贴\n    reason: 杜撰", 1),
-                    encoding="utf-8")
+    invented = "reason: 标题\n  - sentence: 对所有企业发放补贴\n    reason: 杜撰"
+    path.write_text(path.read_text(encoding="utf-8").replace("reason: 标题", invented, 1), encoding="utf-8")
     problems = check_coverage(load_catalogue(workdir), workdir)
     assert any("不是原文中的句子：对所有企业发放补贴" in p for p in problems)
 
 
 def test_not_encoded_needs_a_reason(workdir):
     path = workdir.parent / "sources" / "wuhan-2021.coverage.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("    reason: 服务外包业务统计的备案与审核管理要求，不是企业可享受的措施\n", ""),
-                    encoding="utf-8")
+    reason = "    reason: 服务外包业务统计的备案与审核管理要求，不是企业可享受的措施\n"
+    path.write_text(path.read_text(encoding="utf-8").replace(reason, ""), encoding="utf-8")
     assert any("缺少未编码的原因" in p for p in check_coverage(load_catalogue(workdir), workdir))
 
 

@@ -287,3 +287,66 @@ def test_next_question_skips_fields_the_firm_could_not_answer(compiled):
     ev = evaluate_compiled(compiled, {"city": "杭州"}, D)
     assert ev.next_question() == "service_types"
     assert ev.next_question(exclude=["service_types"]) == "offshore"
+
+
+# ---- availability: the verdict on conditions and whether the document is in force --------------
+
+EXPIRED_PHRASE = "符合条件；文件执行期已满（2025年底），请向部门确认是否延续"
+
+
+@pytest.mark.parametrize("as_of, availability, phrase", [
+    (dt.date(2022, 12, 31), "not_yet", "符合条件；文件自2023年1月1日起执行，目前尚未生效"),
+    (dt.date(2025, 12, 31), "in_force", "符合条件"),
+    (dt.date(2026, 1, 1), "expired", EXPIRED_PHRASE),
+    (dt.date(2026, 11, 23), "expired", EXPIRED_PHRASE),
+])
+def test_expired_plan_is_never_presented_as_available(compiled, as_of, availability, phrase):
+    entry = evaluate_compiled(compiled, {"city": "杭州", "offshore": True}, as_of).result("zj-offshore-zero-rate").to_dict()
+    assert entry["status"] == "eligible"  # the verdict on the conditions is unchanged
+    assert entry["availability"] == availability
+    assert entry["status_phrase"] == phrase
+    assert entry["in_force"] is (availability == "in_force")
+
+
+def test_open_ended_document_asks_to_confirm(compiled):
+    entry = evaluate_compiled(compiled, {"city": "武汉", "offshore": True}, dt.date(2026, 11, 23)).result("wh-export-credit").to_dict()
+    assert entry["availability"] == "open_ended" and entry["in_force"] is True
+    assert "确认" in entry["status_phrase"]
+    # Before the (reconstructed) signing date 2021-02-08 it was not yet in force.
+    early = evaluate_compiled(compiled, {"city": "武汉", "offshore": True}, dt.date(2021, 2, 7)).result("wh-export-credit")
+    assert early.availability == "not_yet" and early.in_force is False
+
+
+def test_status_phrase_only_for_eligible(compiled):
+    ev = evaluate_compiled(compiled, {"city": "杭州", "offshore": False}, dt.date(2026, 11, 23))
+    assert ev.result("zj-offshore-zero-rate").to_dict()["status_phrase"] is None
+
+
+def test_expiry_year_comes_from_valid_to():
+    from policies_db.availability import status_phrase
+    doc = Document("d", "i", "t", "wuhan", dt.date(2021, 1, 1), dt.date(2027, 6, 30))
+    assert status_phrase("eligible", doc, dt.date(2028, 1, 1)) == "符合条件；文件执行期已满（2027年6月30日），请向部门确认是否延续"
+    doc = Document("d", "i", "t", "wuhan", dt.date(2021, 1, 1), dt.date(2027, 12, 31))
+    assert "（2027年底）" in status_phrase("eligible", doc, dt.date(2028, 1, 1))
+
+
+# ---- kinds: apply → service → direction ----------------------------------------------------------
+
+def test_results_lead_with_what_the_firm_can_apply_for(compiled):
+    ev = evaluate_compiled(compiled, {"city": "杭州", "service_types": ["ITO"], "offshore": True, "hires_foreign_talent": True}, D)
+    kinds = [r.kind for r in ev.by_kind("eligible")]
+    assert kinds == sorted(kinds, key=["apply", "service", "direction"].index) and kinds[0] == "apply"
+    counts = ev.kind_counts("eligible")
+    assert list(counts) == ["apply", "service", "direction"]
+    assert sum(counts.values()) == len(ev.eligible)
+    assert counts == {k: kinds.count(k) for k in ("apply", "service", "direction")}
+    data = ev.to_dict()
+    assert data["kind_counts"]["eligible"] == counts
+    assert [e["kind"] for e in data["eligible"]] == kinds
+    assert all("kind" in e for group in ("eligible", "undetermined", "ineligible") for e in data[group])
+
+
+def test_reorganised_unit_carries_its_current_name(compiled):
+    contacts = evaluate_compiled(compiled, {"city": "武汉", "offshore": True}, D).result("wh-export-credit-insurance").contacts
+    [cbirc] = [c for c in contacts if c["name"] == "湖北银保监局"]
+    assert cbirc["current_name"] == "国家金融监督管理总局湖北监管局" and "2023" in cbirc["note"]
