@@ -29,9 +29,10 @@ logger = logging.getLogger(__name__)
 
 MAX_TRIES = 2  # an answer not understood twice: the question is dropped, never asked a third time
 MAX_FIRM_NAME = 60
-_REFUSAL = re.compile(r"跳过|不方便|不想|不愿|不用|不需要|不必|不留|算了|保密|不告诉|不了|不是|不要|拒绝|免了|^没有|^不$|^no$|^否$", re.IGNORECASE)
+_REFUSAL = re.compile(r"跳过|不方便|不想|不愿|不用|不需要|不必|不留|算了|保密|不告诉|不了|不是|不要|拒绝|免了"
+                      r"|^没有|^不$|^no$|^否$", re.IGNORECASE)
 _AGREE = re.compile(r"好|可以|行|同意|留|是|嗯|对|没问题|ok|yes|确认", re.IGNORECASE)
-_NAME_PREFIX = re.compile(r"^(?:我们|我司|本公司|公司|企业)?(?:的)?(?:是|叫|名叫|名字是|名称是|全称是|全称|名称)\s*[:：]?\s*")
+_NAME_PREFIX = re.compile(r"^(?:我们|我司|本公司)?(?:公司|企业)?的?(?:(?:名字|名称|全称)(?:是|叫|为)?|是|叫|名叫)\s*[:：]?\s*")
 
 
 def _intent(tracker: Tracker) -> Optional[str]:
@@ -64,14 +65,14 @@ class ActionHandoff(Action):
         try:
             evaluation = evaluate_tracker(tracker)
             measures = [r.measure.title for r in evaluation.eligible + evaluation.undetermined]
-        except Exception:  # noqa: BLE001 - the queue row matters more than the measure titles
+        except Exception:
             logger.exception("could not evaluate %s for the queue", tracker.sender_id)
             measures = None
         try:
             await asyncio.to_thread(handoff_queue.request, tracker.sender_id, channel, text, profile_of(tracker), measures)
             typed = find_contact(text)
             candidate = typed or await asyncio.to_thread(_stored_contact, tracker.sender_id)
-        except Exception:  # noqa: BLE001 - the firm must still get an answer
+        except Exception:
             logger.exception("could not queue handoff for %s", tracker.sender_id)
             dispatcher.utter_message(text="抱歉，转人工暂时没有成功。请稍后再试，或直接联系所在地商务主管部门。")
             return [SlotSet("handoff_requested", False)]
@@ -120,6 +121,12 @@ class ValidateHandoffForm(FormValidationAction):
         if tracker.slots.get("contact_consent") is True:
             order.append("contact")
         return order
+
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Optional[EventType]:
+        # Always decided here (the SDK leaves it to Rasa when the list happens to equal the domain's).
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return SlotSet("requested_slot", next((s for s in required if tracker.slots.get(s) is None), None))
 
     def _misunderstood(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, hint: Optional[str],
                        give_up: Any, give_up_response: Optional[str] = None) -> Dict[Text, Any]:
@@ -190,7 +197,7 @@ class ActionHandoffSubmit(Action):
         contact = _as_contact(tracker.get_slot("contact")) if tracker.get_slot("contact_consent") is True else None
         try:
             await asyncio.to_thread(handoff_queue.set_details, tracker.sender_id, firm or None, contact)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("could not store the hand-off details of %s", tracker.sender_id)
             dispatcher.utter_message(text="抱歉，联系方式暂时没有保存成功。工作人员仍会查看本次对话；您也可以稍后再留一次。")
             return [SlotSet("contact_candidate", None)]

@@ -14,8 +14,21 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import (JSON, Column, DateTime, Integer, String, Text, case, create_engine, delete, func, or_, select,
-                        update)
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    case,
+    create_engine,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base

@@ -91,6 +91,7 @@ def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str |
     env = {**ENV, "POLICY_SKIP_STARTUP_CHECK": "0", "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22", "CONSOLE_TOKEN": CONSOLE_TOKEN,
            "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}", "PUSH_DB_URL": f"sqlite:///{workdir / 'push.db'}",
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "PUBLIC_BASE_URL": "https://policy.example.gov.cn",  # WeCom messages link reports under it
            "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB_URL": "", "TRACKER_DB": str(workdir / "tracker.db"),
            **{v: "" for v in WECOM_VARS}, **(wecom or {})}
     stack = Stack(workdir, env)

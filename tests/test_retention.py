@@ -16,7 +16,6 @@ from bot import handoff_queue
 from bot.contact import find_contact
 from bot.retention import main
 
-
 DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain"))
 
 

@@ -1,6 +1,7 @@
 """WeCom channel: official crypto vector, encrypted round trips through a local WeCom stub, bad input."""
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -8,7 +9,7 @@ import pytest
 from wechatpy.enterprise.crypto import WeChatCrypto
 
 from bot.channels.wecom import WeComInput
-from bot.channels.wecom_format import MAX_BYTES, choose, render, split_bytes
+from bot.channels.wecom_format import MAX_BYTES, choose, render, results_messages, split_bytes
 from tests.conftest import WECOM
 from tests.stack import http
 
@@ -76,7 +77,7 @@ def test_official_vector_message_is_decrypted_and_answered(servers, wecom_stub):
     assert reply["agentid"] == 1000002 and reply["msgtype"] in ("text", "markdown")
 
 
-def test_round_trip_with_numbered_quick_replies_and_markdown_results(servers, wecom_stub):
+def test_round_trip_with_numbered_quick_replies_results_link_and_pdf(servers, wecom_stub):
     user = f"zhang-{uuid.uuid4().hex[:6]}"
     status, body, elapsed = send_encrypted(servers, inner(user, "我们是宁波的外资企业，做离岸呼叫中心，有外籍员工"))
     assert (status, body) == (200, "") and elapsed < 5
@@ -86,17 +87,30 @@ def test_round_trip_with_numbered_quick_replies_and_markdown_results(servers, we
     send_encrypted(servers, inner(user, "2"))  # 2 → BPO, as the numbered option says
     second = wecom_stub.wait_sent(2, user=user)
     assert "服务外包业务" not in second[-1]["text"]["content"]
+    before = len(wecom_stub.sent(user=user))
     send_encrypted(servers, inner(user, "直接看结果"))
-    messages = wecom_stub.wait_sent(3, user=user)
-    deadline = time.monotonic() + 30
-    while not any(m["msgtype"] == "markdown" for m in messages) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    messages = wecom_stub.sent(user=user)
+    while not any(m["msgtype"] == "file" for m in messages) and time.monotonic() < deadline:
         time.sleep(0.2)
         messages = wecom_stub.sent(user=user)
-    results = [m["markdown"]["content"] for m in messages if m["msgtype"] == "markdown"]
-    assert results and "**可以享受的政策" in results[0] and "宁波市商务局" in "".join(results)
+    texts = [m["text"]["content"] for m in messages[before:] if m["msgtype"] == "text"]
+    results = "\n".join(texts)
+    assert "根据您提供的信息" in texts[0] and "宁波市商务局" in results  # the summary first
     for m in messages:
-        content = m.get("text", m.get("markdown", {})).get("content", "")
-        assert len(content.encode()) <= MAX_BYTES
+        assert m["msgtype"] in ("text", "file")  # plain text: it shows in WeChat as well as in WeCom
+        if m["msgtype"] == "text":
+            assert len(m["text"]["content"].encode()) <= MAX_BYTES
+    # The last text ends with the link to the full report, which the server serves.
+    link = re.search(r"完整报告[^：]*：(https://policy\.example\.gov\.cn(/report/[A-Za-z0-9_-]+))", texts[-1])
+    assert link, texts[-1]
+    status, page = http("GET", f"{servers['plain']}{link.group(2)}")
+    assert status == 200 and "政策匹配报告" in str(page)
+    # …and the same report as a PDF file message, uploaded through media/upload first.
+    [file_message] = [m for m in messages if m["msgtype"] == "file"]
+    upload = wecom_stub.uploads[file_message["file"]["media_id"]]
+    assert upload["type"] == "file" and upload["filename"].endswith(".pdf") and upload["data"].startswith(b"%PDF")
+    assert messages.index(file_message) == len(messages) - 1  # after the texts
     assert wecom_stub.token_requests == 1  # the access token is cached until it expires
 
 
@@ -169,6 +183,28 @@ def test_split_bytes_keeps_every_piece_under_the_limit():
     pieces = split_bytes(text)
     assert all(len(p.encode()) <= MAX_BYTES for p in pieces)
     assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
+
+
+def test_results_split_only_between_measures_and_end_with_the_link(compiled, monkeypatch):
+    import datetime as dt
+
+    from policies_db import evaluate_compiled, wording
+
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://policy.example.gov.cn/")
+    profile = {"city": "武汉", "foreign_invested": True, "offshore": True, "onshore": True, "service_types": ["ITO", "KPO"],
+               "fields": ["software_it", "digital_tech"], "employees": 300}
+    ev = evaluate_compiled(compiled, profile, dt.date(2024, 6, 30))
+    blocks = wording.text_blocks(ev)
+    payload = {"report": {"page": "/report/" + "a" * 32, "pdf": "/report/" + "a" * 32 + "/pdf"}}
+    for limit in (MAX_BYTES, 700):
+        messages = results_messages(blocks, payload, limit)
+        assert all(len(m.encode()) <= limit for m in messages)
+        assert messages[-1].endswith("完整报告（条件、出处、联系部门）：https://policy.example.gov.cn/report/" + "a" * 32)
+        for block in blocks:  # every measure whole, in exactly one message
+            assert sum(block in m for m in messages) == 1, block
+    assert len(results_messages(blocks, payload, 700)) > len(results_messages(blocks, payload, MAX_BYTES)) >= 1
+    rendered = render([{"text": "x", "custom": {"type": "eligibility_results", **payload}}], lambda p: ["结果"])
+    assert [(o.kind, o.content) for o in rendered.messages] == [("text", "结果"), ("report_pdf", "a" * 32)]
 
 
 def test_numbered_options_map_digits_to_payloads():

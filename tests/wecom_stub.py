@@ -1,4 +1,4 @@
-"""A local stand-in for WeCom's server API (gettoken, message/send, kf/sync_msg, kf/send_msg).
+"""A local stand-in for WeCom's server API (gettoken, message/send, media/upload, kf/sync_msg, kf/send_msg).
 
 Runs an aiohttp server on 127.0.0.1 in a background thread and records every call.
 """
@@ -20,6 +20,7 @@ class WeComStub:
         self.calls: list[tuple[str, dict]] = []
         self.token_requests = 0
         self.kf_pending: list[dict] = []  # messages the next kf/sync_msg returns
+        self.uploads: dict[str, dict] = {}  # media_id → the uploaded file
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -28,6 +29,7 @@ class WeComStub:
     def _app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
+        app.router.add_post("/cgi-bin/media/upload", self._upload)
         app.router.add_post("/cgi-bin/{path:.*}", self._post)
         return app
 
@@ -38,11 +40,41 @@ class WeComStub:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         return web.json_response({"errcode": 0, "access_token": "stub-token", "expires_in": 7200})
 
+    async def _upload(self, request):
+        """multipart/form-data with one part named "media", as WeCom documents; the file is kept for checks."""
+        if request.query.get("access_token") != "stub-token":
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        kind = request.query.get("type")
+        if kind not in ("image", "voice", "video", "file"):
+            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+        reader = await request.multipart()
+        part = await reader.next()
+        if part is None or part.name != "media" or not part.filename:
+            return web.json_response({"errcode": 41001, "errmsg": "media data missing"})
+        data = await part.read()
+        if not data or len(data) > 20 * 1024 * 1024:  # WeCom: files up to 20 MB
+            return web.json_response({"errcode": 40006, "errmsg": "invalid file size"})
+        with self._lock:
+            media_id = f"media-{len(self.uploads) + 1}"
+            self.uploads[media_id] = {"type": kind, "filename": part.filename, "content_type": part.headers.get("Content-Type"),
+                                      "data": data}
+            self.calls.append(("media/upload", {"type": kind, "filename": part.filename, "media_id": media_id}))
+        return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id,
+                                  "created_at": str(int(time.time()))})
+
     async def _post(self, request):
         path = request.match_info["path"]
         if request.query.get("access_token") != "stub-token":
             return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
         body = await request.json()
+        if path == "message/send" and body.get("msgtype") == "file":
+            with self._lock:
+                known = (body.get("file") or {}).get("media_id") in self.uploads
+            if not known:
+                return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        if path == "message/send" and body.get("msgtype") == "text":
+            if len((body.get("text") or {}).get("content", "").encode()) > 2048:  # WeCom cuts longer texts
+                return web.json_response({"errcode": 44004, "errmsg": "text content over limit"})
         with self._lock:
             self.calls.append((path, body))
         if path == "kf/sync_msg":

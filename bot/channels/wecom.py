@@ -5,12 +5,17 @@
                                    an empty 200; the assistant's replies go out through message/send
                                    (or kf/send_msg for 微信客服) in the background
 
+Results go out as text messages under 2,048 bytes, cut between measures, ending with the link to the full
+report (PUBLIC_BASE_URL + /report/<token>); the app channel also sends the report as a PDF file
+(media/upload + message/send msgtype=file). The hotline console sends a report through deliver_report().
+
 Configured from the environment through credentials.yml: WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID,
 WECOM_TOKEN, WECOM_AES_KEY, WECOM_API_BASE. Off (404) while WECOM_TOKEN is empty.
 """
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from typing import Any, Awaitable, Callable, Optional, Text
@@ -25,9 +30,11 @@ from wechatpy.exceptions import InvalidSignatureException, WeChatException
 from bot.push import kf as push_kf
 
 from .failure import APOLOGY, turn_failed
-from .wecom_state import state_from_env
 from .wecom_api import WeComClient
-from .wecom_format import choose, render
+from .wecom_format import choose, public_url, render, results_messages
+from .wecom_state import state_from_env
+
+ACTIVE: Optional["WeComInput"] = None  # the enabled channel of this server, for the console's 发送给企业
 
 logger = logging.getLogger(__name__)
 UNSUPPORTED_REPLY = "抱歉，目前只能处理文字消息。请用文字告诉我贵公司的情况，或者问“有哪些出口信用保险政策”。"
@@ -53,6 +60,9 @@ class WeComInput(InputChannel):
         self.client = WeComClient(corp_id, secret, api_base) if self.enabled else None
         self.state = state_from_env()  # retries seen, numbered options, kf cursors (Redis with replicas)
         self._tasks: set[asyncio.Task] = set()
+        if self.enabled:
+            global ACTIVE
+            ACTIVE = self
 
     # -- the HTTP side ------------------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -124,11 +134,27 @@ class WeComInput(InputChannel):
 
     def _app_sender(self, user: str):
         async def send(kind: str, content: str) -> None:
-            if kind == "markdown":
+            if kind == "report_pdf":
+                await self._send_pdf(user, content)
+            elif kind == "markdown":
                 await self.client.send_markdown(self.agent_id, user, content)
             else:
                 await self.client.send_text(self.agent_id, user, content)
         return send
+
+    async def _send_pdf(self, user: str, token: str) -> bool:
+        """The report as a file message; a failure is logged, the link has already gone out."""
+        try:
+            data = await asyncio.to_thread(_report_pdf, token)
+            if data is None:
+                return False
+            name = f"政策匹配报告-{dt.date.today():%Y%m%d}.pdf"
+            media_id = await self.client.upload_media("file", name, data, "application/pdf")
+            await self.client.send_file(self.agent_id, user, media_id)
+            return True
+        except Exception:  # noqa: BLE001
+            logger.exception("could not send the report PDF to %s", user)
+            return False
 
     async def _converse(self, sender_id: str, text: str, on_new_message, send, user: str,
                         metadata: Optional[dict] = None) -> int:
@@ -141,11 +167,28 @@ class WeComInput(InputChannel):
         messages = collector.messages
         if not messages or turn_failed(sender_id, started):  # silence means an action failed
             messages = messages + [{"text": APOLOGY}]
-        rendered = render(messages)
+        rendered = await asyncio.to_thread(render, messages, _results_text)  # evaluates: off the event loop
         await self.state.set_options(user, rendered.options)
         for outgoing in rendered.messages:
             await send(outgoing.kind, outgoing.content)
         return len(rendered.messages)
+
+    # -- the console's 发送给企业 ------------------------------------------------------------------------
+    async def deliver_report(self, sender_id: str, token: str, open_kfid: Optional[str] = None) -> str:
+        """Send a conversation's report to the firm where it wrote: the link (and the PDF in the app channel).
+        Returns what was done, in Chinese, for the staff member; raises if WeCom refuses."""
+        page = public_url(f"/report/{token}")
+        text = ("您好，这是热线工作人员为您整理的政策匹配报告" + (f"：{page}" if page else "，请查收文件。")
+                + "\n具体申报条件和流程，以相关部门的通知为准。")
+        if sender_id.startswith("wecom-"):
+            user = sender_id[len("wecom-"):]
+            await self.client.send_text(self.agent_id, user, text)
+            sent_pdf = await self._send_pdf(user, token)
+            return "已通过企业微信发送报告链接" + ("和 PDF 文件" if sent_pdf else "")
+        if sender_id.startswith("wxkf-") and open_kfid and page:
+            await self.client.kf_send_text(open_kfid, sender_id[len("wxkf-"):], text)
+            return "已通过微信客服发送报告链接"
+        raise ValueError("该对话不是来自企业微信，或未配置 PUBLIC_BASE_URL")
 
     # -- 微信客服 (WeChat customer service) -----------------------------------------------------------------
     async def _pull_kf(self, event: dict, on_new_message) -> None:
@@ -179,6 +222,8 @@ class WeComInput(InputChannel):
 
     def _kf_sender(self, open_kfid: str, user: str):
         async def send(kind: str, content: str) -> None:
+            if kind == "report_pdf":
+                return  # 微信客服 gets the link (in the text); files only through the app channel
             options = await self.state.options(f"kf:{user}")
             if kind == "text" and options and content.endswith("（回复数字即可）"):
                 head = content.split("\n1. ")[0]
@@ -186,6 +231,29 @@ class WeComInput(InputChannel):
             else:
                 await self.client.kf_send_text(open_kfid, user, content)
         return send
+
+
+def _results_text(payload: dict) -> list[str]:
+    """Results as WeCom text messages, from the facts and date the results payload carries."""
+    import policies_db
+    from policies_db import wording
+
+    as_of = dt.date.fromisoformat(payload["as_of"]) if payload.get("as_of") else None
+    ev = policies_db.evaluate_compiled(policies_db.load(), payload.get("profile") or {}, as_of)
+    blocks = wording.text_blocks(ev)
+    change = payload.get("change")
+    if isinstance(change, dict) and change.get("text"):
+        blocks = [wording.diff_text(change)] + blocks
+    return results_messages(blocks, payload)
+
+
+def _report_pdf(token: str) -> Optional[bytes]:
+    """The PDF behind a live report link (None if it expired or was deleted meanwhile)."""
+    from bot.report import channel as report_channel
+    from bot.report import store
+
+    link = store.get(token)
+    return report_channel._pdf(link) if link else None
 
 
 def _args(request: Request, *names: str) -> Optional[dict]:

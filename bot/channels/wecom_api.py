@@ -1,4 +1,4 @@
-"""WeCom server API over aiohttp: access token (cached until it expires), message/send, 微信客服 kf/*."""
+"""WeCom server API over aiohttp: access token (cached until it expires), message/send, media/upload, 微信客服 kf/*."""
 from __future__ import annotations
 
 import asyncio
@@ -67,6 +67,27 @@ class WeComClient:
     async def send_text(self, agent_id: str, user: str, content: str) -> None:
         await self.call("message/send", {"touser": user, "msgtype": "text", "agentid": int(agent_id),
                                          "text": {"content": content}})
+
+    async def send_file(self, agent_id: str, user: str, media_id: str) -> None:
+        await self.call("message/send", {"touser": user, "msgtype": "file", "agentid": int(agent_id),
+                                         "file": {"media_id": media_id}})
+
+    async def upload_media(self, kind: str, filename: str, data: bytes, content_type: str) -> str:
+        """media/upload (multipart, field "media"): a temporary media id, valid three days."""
+        for attempt in (1, 2):
+            form = aiohttp.FormData()
+            form.add_field("media", data, filename=filename, content_type=content_type)
+            token = await self.access_token()
+            async with self._http().post(f"{self.api_base}/cgi-bin/media/upload",
+                                         params={"access_token": token, "type": kind}, data=form) as resp:
+                result = await resp.json(content_type=None)
+            if result.get("errcode") in (40014, 42001) and attempt == 1:
+                self._token = None
+                continue
+            if result.get("errcode", 0) != 0 or not result.get("media_id"):
+                raise WeComAPIError(f"media/upload failed: {result.get('errcode')} {result.get('errmsg')}")
+            return result["media_id"]
+        raise WeComAPIError("media/upload failed after refreshing the token")
 
     async def send_markdown(self, agent_id: str, user: str, content: str) -> None:
         await self.call("message/send", {"touser": user, "msgtype": "markdown", "agentid": int(agent_id),

@@ -1,16 +1,20 @@
-"""Bot messages → WeCom messages: split under 2048 bytes, results as markdown, quick replies as numbers."""
+"""Bot messages → WeCom messages: text under WeCom's 2,048-byte limit, results cut only between measures and
+ending with the link to the full report, quick replies as numbers."""
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Optional
 
 MAX_BYTES = 2048
 DIGITS = "123456789"
+REPORT_PATH = re.compile(r"^/report/([A-Za-z0-9_-]{20,64})$")
 
 
 @dataclass
 class Outgoing:
-    kind: str  # text / markdown
+    kind: str  # text / markdown / report_pdf (content: the report token; the app channel sends the PDF file)
     content: str
 
 
@@ -45,32 +49,44 @@ def split_bytes(text: str, limit: int = MAX_BYTES) -> list[str]:
     return pieces or [""]
 
 
-def results_markdown(payload: dict[str, Any]) -> str:
-    lines = [f"**可以享受的政策（{len(payload.get('eligible', []))}项）**"]
-    for i, e in enumerate(payload.get("eligible", []), 1):
-        contacts = "、".join(c["name"] for c in e.get("contacts", []))
-        lines.append(f"{i}. **{e['title']}**（{e.get('in_force_note', '')}）")
-        lines.append(f"> 可获得：{e.get('benefit', '')}")
-        lines.append(f"> 联系部门：<font color=\"info\">{contacts}</font>")
-        lines.append(f"> 出处：{e.get('source_text', '')}")
-    open_ = payload.get("undetermined", [])
-    if open_:
-        lines.append(f"**可能符合，还需确认（{len(open_)}项）**")
-        for e in open_[:8]:
-            lines.append(f"- {e['title']}：还需确认{'、'.join(e.get('missing_labels', []))}")
-    missed = [e for e in payload.get("ineligible", []) if not (e.get("what_if") or {}).get("region_only")]
-    if missed:
-        lines.append(f"另有{len(missed)}项暂不符合，回复“是”查看原因。")
-    return "\n".join(lines)
+def public_url(path: str) -> Optional[str]:
+    """An absolute URL for a firm's phone (PUBLIC_BASE_URL); None when the server's address is not configured."""
+    base = (os.environ.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    return f"{base}{path}" if base and path.startswith("/") else None
 
 
-def render(bot_messages: list[dict[str, Any]]) -> Rendered:
+def report_token(payload: dict[str, Any]) -> Optional[str]:
+    match = REPORT_PATH.match(((payload.get("report") or {}).get("page")) or "")
+    return match.group(1) if match else None
+
+
+def report_tail(payload: dict[str, Any]) -> str:
+    page = public_url((payload.get("report") or {}).get("page") or "")
+    return f"完整报告（条件、出处、联系部门）：{page}" if page else ""
+
+
+def results_messages(blocks: list[str], payload: dict[str, Any], limit: int = MAX_BYTES) -> list[str]:
+    """The results as text messages of at most `limit` bytes, cut only between blocks (summary, one block per
+    measure, closing lines), the report link at the end."""
+    from policies_db.wording import pack_blocks
+
+    return pack_blocks(blocks, limit, tail=report_tail(payload))
+
+
+def render(bot_messages: list[dict[str, Any]],
+           results: Optional[Callable[[dict[str, Any]], list[str]]] = None) -> Rendered:
+    """`results(payload)` turns an eligibility_results payload into text messages (the channel evaluates
+    the profile it carries); without it the bot's own text is sent, split at line ends."""
     out = Rendered()
     for m in bot_messages:
         custom = m.get("custom") or {}
         if custom.get("type") == "eligibility_results":
-            out.messages += [Outgoing("markdown", part) for part in split_bytes(results_markdown(custom))]
-        elif m.get("text"):
+            texts = results(custom) if results else split_bytes(m.get("text") or "")
+            out.messages += [Outgoing("text", part) for part in texts if part]
+            if token := report_token(custom):
+                out.messages.append(Outgoing("report_pdf", token))
+            continue
+        if m.get("text"):
             text = m["text"]
             buttons = m.get("buttons") or []
             if buttons:
