@@ -194,8 +194,8 @@ class ValidateProfileForm(FormValidationAction):
                 return await self._skip(dispatcher, tracker, domain, events, requested, "utter_skip_unclear")
             # Nothing usable in the answer: say what is expected and ask again instead of leaving the form.
             hint = ("utter_did_not_understand_checklist" if requested == SITUATIONS
-                    else "utter_did_not_understand_list" if FIELDS[requested].kind == "list"
-                    else "utter_did_not_understand")
+                    else {"list": "utter_did_not_understand_list", "city": "utter_did_not_understand_city",
+                          "int": "utter_did_not_understand_number"}.get(FIELDS[requested].kind, "utter_did_not_understand"))
             dispatcher.utter_message(response=hint)
             events = events + [SlotSet("misunderstood_turns", count)]
         return await self._ask_next(dispatcher, tracker, domain, events, requested)
