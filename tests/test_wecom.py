@@ -114,6 +114,22 @@ def test_round_trip_with_numbered_quick_replies_results_link_and_pdf(servers, we
     assert wecom_stub.token_requests == 1  # the access token is cached until it expires
 
 
+def test_console_sends_the_report_to_a_wecom_firm_with_the_pdf(servers, wecom_stub):
+    from tests.stack import CONSOLE_TOKEN
+
+    user = f"li-{uuid.uuid4().hex[:6]}"
+    send_encrypted(servers, inner(user, "我们是武汉的企业，做软件外包，有离岸业务"))
+    wecom_stub.wait_sent(1, user=user)
+    before = len(wecom_stub.sent(user=user))
+    status, sent = http("POST", f"{servers['plain']}/webhooks/console/api/conversations/wecom-{user}/send",
+                        {"staff": "张三"}, {"Authorization": f"Bearer {CONSOLE_TOKEN}"})
+    assert status == 200 and sent["via"] == "wecom" and "PDF" in sent["message"], sent
+    new = wecom_stub.sent(user=user)[before:]
+    assert [m["msgtype"] for m in new] == ["text", "file"]
+    assert f"https://policy.example.gov.cn{sent['report']['page']}" in new[0]["text"]["content"]
+    assert wecom_stub.uploads[new[1]["file"]["media_id"]]["data"].startswith(b"%PDF")
+
+
 def test_bad_signature_is_refused_and_nothing_processed(servers, wecom_stub):
     user = f"mallory-{uuid.uuid4().hex[:6]}"
     status, _, _ = send_encrypted(servers, inner(user, "你好"), signature="0" * 40)

@@ -253,7 +253,7 @@ def _report_pdf(token: str) -> Optional[bytes]:
     from bot.report import store
 
     link = store.get(token)
-    return report_channel._pdf(link) if link else None
+    return report_channel.pdf_for(link) if link else None
 
 
 def _args(request: Request, *names: str) -> Optional[dict]:
