@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import policies_db
 from bot.channels.wecom_api import WeComClient
 from bot.push import db, kf, store
 from bot.push.adapters import Email, Sms, WeComApp, WeComKf
-from bot.push.deliver import RateLimiter, deliver
+from bot.push.deliver import RateLimiter
 from bot.push.diff import snapshot
 from bot.push.migrations import LATEST, migrate
 from bot.push.run import preview, send
@@ -336,3 +337,30 @@ def test_cli_rejects_a_broken_catalogue(tmp_path):
     out = subprocess.run([sys.executable, "-m", "bot.push", "--catalogue", str(broken), "--dry-run",
                           "--db", f"sqlite:///{tmp_path / 'p.db'}"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "extra.yml" in out.stderr
+
+
+def test_cli_sends_on_postgresql_as_in_the_cluster(pg_url, tmp_path, smtp):
+    """The officer's command against PostgreSQL (the cluster's database): send, audit, and nothing twice."""
+    v1, v2 = catalogue_version(tmp_path, "v1"), catalogue_version(tmp_path, "v2", add_offshore_measure)
+    subscribe(pg_url, v1, FIRM_A, "email", A_MAIL)
+    subscribe(pg_url, v1, FIRM_B, "email", "firm-b@example.com")
+    db.dispose(pg_url)
+    env = {**os.environ, "PUSH_DB_URL": pg_url, **smtp.env()}
+    command = [sys.executable, "-m", "bot.push", "--catalogue", str(v2), "--as-of", AS_OF.isoformat(), "--json"]
+    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["summary"]["delivered"] == {"sent": 1}
+    assert NEW_TITLE in smtp.wait_for(A_MAIL)[0].get_content() and smtp.to("firm-b@example.com") == []
+    second = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert json.loads(second.stdout)["deliveries"] == [] and len(smtp.to(A_MAIL)) == 1
+    assert [(r["recipient"], r["outcome"]) for r in audit_rows(pg_url)] == [(A_MAIL, "sent")]
+
+
+def test_the_cluster_shares_one_push_database():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import cluster
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    env = cluster.env()
+    assert env["PUSH_DB_URL"] == env["POLICIES_DB_URL"] and env["PUSH_DB_URL"].startswith("postgresql+psycopg2://")
