@@ -325,7 +325,7 @@ def summary_lines(ev) -> list[str]:
     else:
         first = "根据目前的信息，暂未找到贵公司符合条件的政策"
     if ev.undetermined:
-        first += f"；另有{len(ev.undetermined)}项需确认信息后才能判断"
+        first += f"；还有{len(ev.undetermined)}项需确认信息后才能判断"
     lines = [first + "。"]
     expired = {r.document.id: r for r in ev.eligible if availability(r) == "expired"}
     for r in expired.values():

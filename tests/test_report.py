@@ -81,7 +81,7 @@ def test_summary_is_two_or_three_lines_with_next_steps(hangzhou, wuhan):
         assert 2 <= len(lines) <= 3
         counts = w.kind_counts(ev)
         assert f"{counts['apply']}项申请类政策" in lines[0]
-        assert f"另有{len(ev.undetermined)}项需确认信息后才能判断" in lines[0]
+        assert f"还有{len(ev.undetermined)}项需确认信息后才能判断" in lines[0]
         assert lines[-1].startswith("建议下一步：①")
     assert "执行期已满（2025年底）" in w.summary_lines(hangzhou)[1]
 

@@ -70,9 +70,12 @@ def test_conversation_to_result_cards(page):
     first = cards.first
     expect(first.locator("h4")).not_to_be_empty()
     expect(first.locator(".pc-badge")).not_to_be_empty()
-    expect(first).to_contain_text("联系部门：浙江省商务厅、杭州市商务局")
+    expect(first).to_contain_text("联系：杭州市商务局（协同单位：浙江省商务厅）")  # the city bureau leads
+    expect(first.locator("details")).not_to_have_attribute("open", "")  # collapsed: title, benefit, contact
+    first.locator("summary").click()
     expect(first).to_contain_text("出处：《浙江省服务外包提能升级三年行动计划（2023—2025年）》")
-    page.locator(".pc-results details summary").last.click()  # expandable reasons and what-if
+    expect(first).to_contain_text("原文未规定，以部门通知为准")
+    page.locator(".pc-results > details summary").last.click()  # expandable reasons and what-if
     page.screenshot(path=str(SCREENSHOTS / "widget-results.png"))
 
 
@@ -145,9 +148,10 @@ def test_accessibility_structure_and_axe(page):
     send(page, "我们在宁波，做离岸外包")
     send(page, "直接看结果")
     expect(page.locator(".pc-card").first).to_be_visible()
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+    page.get_by_role("button", name="修改信息").click()  # the recap list and its buttons too
+    page.locator(".pc-card summary").first.click()
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
 
 
 @pytest.mark.parametrize("width, height, name", [(320, 640, "320px"), (640, 430, "zoom200")])
@@ -165,3 +169,146 @@ def test_narrow_screens_and_zoom(browser, servers, width, height, name):
     expect(page.locator(".pc-form button")).to_be_in_viewport()
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
     context.close()
+
+
+# ---- results a firm can act on, its report, corrections, shared computers (issue 13) ----------------
+
+def to_results(page, opening="我们在杭州，做离岸外包"):
+    open_widget(page)
+    send(page, opening)
+    send(page, "直接看结果")
+    expect(page.locator(".pc-summary").last).to_be_visible(timeout=30000)
+
+
+def test_one_screen_summary_cards_only_and_view_at_the_summary(page):
+    to_results(page)
+    summary = page.locator(".pc-summary").last
+    expect(summary).to_contain_text("根据您提供的信息")
+    expect(summary).to_contain_text("建议下一步")
+    expect(summary).to_contain_text("执行期已满（2025年底）")
+    # Cards only: the compact text for REST clients is not shown a second time.
+    assert page.locator(".pc-msg-bot", has_text="建议下一步").count() == 0
+    assert page.locator(".pc-msg-bot", has_text="【申请类政策】").count() == 0
+    # The view starts at the summary, not at the bottom of the results.
+    log_box, summary_box = page.locator(".pc-log").bounding_box(), summary.bounding_box()
+    assert log_box["y"] - 1 <= summary_box["y"] <= log_box["y"] + 40, (log_box, summary_box)
+    # Expired plan: honest wording on every card, never 可以享受.
+    badges = page.locator(".pc-card .pc-badge").all_inner_texts()
+    assert badges and all(b == "符合条件；文件执行期已满（2025年底），请向部门确认是否延续" for b in badges)
+    assert "可以享受" not in page.locator(".pc-results").last.inner_text()
+    # Grouped by kind; each card collapsed to title + benefit + contact.
+    headings = page.locator(".pc-results > h3").all_inner_texts()
+    assert headings and headings[0].startswith("申请类政策")
+    total = page.evaluate("document.querySelector('.pc-results:last-of-type').scrollHeight")
+    assert total < 4000, f"results are {total}px tall"
+    page.screenshot(path=str(SCREENSHOTS / "widget-summary.png"))
+
+
+def test_report_open_download_copy_delete(browser, servers):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN", bypass_csp=True,
+                                  accept_downloads=True, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{servers['plain']}/webhooks/web/widget/")
+    to_results(page)
+    bar = page.locator(".pc-report").last
+    with page.expect_download() as download:
+        bar.get_by_role("link", name="下载报告").click()
+    path = download.value.path()
+    assert Path(path).read_bytes().startswith(b"%PDF")
+    assert page.evaluate("document.activeElement.tagName") in ("A", "TEXTAREA")
+
+    href = bar.get_by_role("link", name="查看报告").get_attribute("href")
+    assert "/report/" in href
+    report = context.new_page()
+    report.goto(href)
+    expect(report.locator("h1")).to_have_text("政策匹配报告")
+    expect(report.locator(".summary")).to_contain_text("建议下一步")
+    expect(report.locator("body")).to_contain_text("企业信息（您提供的）")
+    violations = Axe().run(report).response["violations"]
+    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    report.screenshot(path=str(SCREENSHOTS / "report-page.png"), full_page=True)
+
+    bar.get_by_role("button", name="复制链接").click()
+    expect(page.locator(".pc-notice")).to_contain_text("报告链接已复制")
+    assert page.evaluate("navigator.clipboard.readText()") == href
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".pc-report").last.get_by_role("button", name="删除报告").click()
+    expect(page.locator(".pc-report").last).to_contain_text("报告已删除")
+    report.reload()
+    expect(report.locator("h1")).to_have_text("报告不存在或已过期")
+    context.close()
+
+
+def test_recap_corrects_one_fact_and_shows_the_difference(page):
+    to_results(page, "我们在杭州，做ITO软件开发，有离岸业务")
+    results_before = page.locator(".pc-results").count()
+    page.get_by_role("button", name="修改信息").last.click()
+    facts = page.locator(".pc-facts li")
+    expect(facts.first).to_contain_text("所在地：杭州")
+    offshore = page.locator(".pc-facts li", has_text="承接离岸业务")
+    offshore.get_by_role("button", name="修改承接离岸业务").click()
+    offshore.get_by_role("button", name="暂无离岸业务").click()
+    expect(page.locator(".pc-msg-user").last).to_have_text("我：修改：承接离岸业务 → 暂无离岸业务")
+    assert page.evaluate("document.activeElement.id") == "pc-input"  # focus back to the input
+    # Re-evaluated at once: new results with the difference, not the questions again.
+    for _ in range(6):
+        if page.locator(".pc-results").count() > results_before:
+            break
+        send(page, "不清楚")
+    expect(page.locator(".pc-results")).to_have_count(results_before + 1, timeout=30000)
+    change = page.locator(".pc-change").last
+    expect(change).to_contain_text("与上次相比：")
+    expect(change).to_contain_text("不再符合")
+    expect(page.locator(".pc-results").first.get_by_role("button", name="修改信息")).to_be_disabled()
+    page.screenshot(path=str(SCREENSHOTS / "widget-correction.png"))
+
+
+def test_answered_buttons_disabled_focus_back_and_touch_targets(page):
+    open_widget(page)
+    send(page, "我们在杭州，做ITO软件开发")
+    replies = page.locator(".pc-replies:not(:has(button:disabled)) button")
+    expect(replies.first).to_be_visible()
+    replies.first.click()
+    assert page.evaluate("document.activeElement.id") == "pc-input"
+    page.wait_for_function("!document.querySelector('.pc-form button').disabled", timeout=30000)
+    expect(page.locator(".pc-replies").first.locator("button").first).to_be_disabled()
+    send(page, "直接看结果")
+    expect(page.locator(".pc-summary")).to_be_visible()
+    page.get_by_role("button", name="修改信息").click()
+    small = page.evaluate("""() => [...document.querySelectorAll('#pc-dialog button, #pc-dialog a, #pc-dialog summary, .pc-launcher, .pc-check')]
+        .filter(e => e.offsetParent !== null)
+        .map(e => [e.textContent.trim().slice(0, 12), e.getBoundingClientRect().width, e.getBoundingClientRect().height])
+        .filter(([, w, h]) => w < 44 || h < 44)""")
+    assert small == [], small
+
+
+def test_restart_asks_and_clear_removes_local_history(page):
+    open_widget(page)
+    send(page, "我们在武汉，做设计外包")
+    count = page.locator(".pc-log > *").count()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="重新开始").click()
+    expect(page.locator(".pc-log > *")).to_have_count(count)  # dismissed: nothing lost
+    sender = page.evaluate("JSON.parse(localStorage.getItem('policy-chat-v1')).sender")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="清除记录").click()
+    expect(page.locator(".pc-notice")).to_contain_text("对话记录已清除")
+    expect(bot_messages(page).first).to_contain_text("服务外包政策助手", timeout=30000)
+    assert page.locator(".pc-msg-user", has_text="设计外包").count() == 0
+    assert page.evaluate("JSON.parse(localStorage.getItem('policy-chat-v1')).sender") != sender
+
+
+def test_local_history_expires_on_shared_computers(page):
+    open_widget(page)
+    send(page, "我们在宁波")
+    page.evaluate("""() => { const s = JSON.parse(localStorage.getItem('policy-chat-v1'));
+        s.savedAt = Date.now() - 121 * 60000; localStorage.setItem('policy-chat-v1', JSON.stringify(s)); }""")
+    page.reload()
+    expect(page.locator("#pc-dialog")).to_be_hidden()  # expired: not even reopened
+    assert page.evaluate("localStorage.getItem('policy-chat-v1')") is None
+    page.click(".pc-launcher")
+    expect(bot_messages(page).first).to_contain_text("服务外包政策助手", timeout=30000)
+    assert page.locator(".pc-msg-user", has_text="宁波").count() == 0
