@@ -113,14 +113,15 @@ def _documents(source) -> Iterable[Document]:
 
 
 def regions(source) -> list[Region]:
-    """The covered regions in catalogue order; `source` is a Catalogue, CompiledCatalogue or documents."""
+    """The covered regions in the order of the division codes (浙江 33 before 湖北 42); `source` is a
+    Catalogue, CompiledCatalogue or documents."""
     grouped: dict[str, list[Document]] = {}
     for doc in _documents(source):
         grouped.setdefault(region_place(doc.jurisdiction).label, []).append(doc)
     out = []
     for docs in grouped.values():
         out.append(Region(docs[0].jurisdiction, region_place(docs[0].jurisdiction), tuple(docs)))
-    return out
+    return sorted(out, key=lambda r: (r.place.province_code, r.place.city_code or ""))
 
 
 def _join(items: list[str]) -> str:

@@ -192,6 +192,8 @@ def _parse_document(raw: Any, where: str, problems: _Problems) -> tuple[Document
         id=raw.get("id"), issuer=raw.get("issuer"), title=raw.get("title"), jurisdiction=raw.get("jurisdiction"),
         valid_from=dates["valid_from"], valid_to=dates["valid_to"], issued_on=dates["issued_on"], **fields,
     )
+    if _region_problem(raw.get("jurisdiction")):  # its measures cannot carry a region condition
+        return None, raw
     return doc, raw
 
 

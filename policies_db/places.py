@@ -232,12 +232,14 @@ def _index() -> _Index:
     return index
 
 
-def _candidates(index: _Index, name: str) -> list[Place]:
-    """What one name can mean: a province name means the province (海南, not 青海's 海南州); a place
-    inside another candidate gives way to it (吉林 → 吉林省, not also 吉林市)."""
+def _candidates(index: _Index, name: str, top_only: bool = True) -> list[Place]:
+    """What one name can mean. The higher level wins: a province name means the province (海南, not
+    青海's 海南州), a city name the city (西安, not 牡丹江's 西安区); a place inside another candidate
+    gives way to it (吉林 → 吉林省, not also 吉林市). Same-level names stay ambiguous (青山区)."""
     found = list(dict.fromkeys(index.names.get(name, [])))
-    if any(p.depth == 0 for p in found):
-        found = [p for p in found if p.depth == 0]
+    if found and top_only:
+        top = min(p.depth for p in found)
+        found = [p for p in found if p.depth == top]
     return [p for p in found if not any(q is not p and q.depth < p.depth and _related(q, p) for q in found)]
 
 
@@ -269,15 +271,17 @@ def resolve(text: str, context: str = "") -> Resolution:
     chains: list[list[Place]] = []
     for _, name in _mentions(index, cleaned):
         found = _candidates(index, name)
-        if chains:
-            merged = [_deeper(a, b) for a in chains[-1] for b in found if _related(a, b)]
+        if chains:  # after a place, every meaning of the name counts: 北京|朝阳 is 北京's 朝阳区
+            merged = [_deeper(a, b) for a in chains[-1] for b in _candidates(index, name, top_only=False)
+                      if _related(a, b)]
             if merged:
                 chains[-1] = list(dict.fromkeys(merged))
                 continue
         chains.append(found)
     candidates = list(dict.fromkeys(p for chain in chains for p in chain))
     if len(candidates) > 1 and context:
-        hints = [p for _, n in _mentions(index, _clean(context)) if n not in cleaned for p in _candidates(index, n)]
+        hints = [p for _, n in _mentions(index, _clean(context)) if n not in cleaned
+                 for p in _candidates(index, n, top_only=False)]
         narrowed = [c for c in candidates if any(_related(c, h) for h in hints)]
         if narrowed:
             candidates = list(dict.fromkeys(_deeper(c, h) for c in narrowed for h in hints if _related(c, h)))
