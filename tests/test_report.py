@@ -196,6 +196,9 @@ def test_links_expire_and_can_be_deleted(links_db, monkeypatch):
     with Session(store.engine(links_db)) as session, session.begin():
         session.execute(update(store.ReportLink).values(expires_at=dt.datetime.utcnow() - dt.timedelta(seconds=1)))
     assert store.get(link["token"], url=links_db) is None
+    store.publish("firm-b", {"city": "宁波"}, AS_OF, url=links_db)
+    with Session(store.engine(links_db)) as session:  # an expired link's facts are deleted with it
+        assert session.get(store.ReportLink, link["token"]) is None
     renewed = store.publish("firm-a", {"city": "杭州"}, AS_OF, url=links_db)
     assert renewed["token"] != link["token"]  # an expired link never comes back
     assert store.remove(renewed["token"], url=links_db) is True

@@ -72,11 +72,9 @@ def publish(conversation_id: str, profile: dict[str, Any], as_of: dt.date, url: 
     now = _now()
     expires = now + dt.timedelta(days=days or lifetime_days())
     with Session(engine(url)) as session, session.begin():
+        # Expired links go now, with the firm's facts: nothing outlives its link (indexed, cheap).
+        session.execute(delete(ReportLink).where(ReportLink.expires_at <= now))
         row = session.scalars(select(ReportLink).where(ReportLink.conversation_id == conversation_id)).first()
-        if row is not None and row.expires_at <= now:
-            session.delete(row)
-            session.flush()
-            row = None
         if row is None:
             row = ReportLink(token=secrets.token_urlsafe(24), conversation_id=conversation_id, created_at=now)
             session.add(row)
