@@ -43,8 +43,10 @@ class ActionShowResults(Action):
         if change and not change["facts"]:
             change = None  # the same facts again: nothing to highlight
         report = await _report(tracker.sender_id, evaluation)
+        # 精准推送: a firm with results it can act on may ask to hear about new ones (actions/subscribe.py).
+        buttons = [{"title": "有新政策请通知我", "payload": "/subscribe_push"}] if report else []
         dispatcher.utter_message(text=results_text(evaluation, change),
-                                 json_message=results_payload(evaluation, change, report))
+                                 json_message=results_payload(evaluation, change, report), buttons=buttons)
         return [SlotSet("misunderstood_turns", None)]
 
 

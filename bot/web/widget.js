@@ -400,11 +400,11 @@
         var results = m.custom && m.custom.type === "eligibility_results";
         // A results message's text is the compact version of the cards (for REST clients): not shown twice.
         if (m.text && !results) state.log.push({ kind: "bot", text: m.text });
-        if (m.buttons && m.buttons.length) state.log.push({ kind: "buttons", buttons: m.buttons });
         if (results) {
           scrollTarget = state.log.length;
           state.log.push({ kind: "results", payload: m.custom });
         }
+        if (m.buttons && m.buttons.length) state.log.push({ kind: "buttons", buttons: m.buttons });  // after the cards
         if (m.custom && m.custom.type === "checklist") state.log.push({ kind: "checklist", items: m.custom.items });
       });
     }).catch(function () {
