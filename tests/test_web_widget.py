@@ -278,10 +278,11 @@ def test_answered_buttons_disabled_focus_back_and_touch_targets(page):
     send(page, "直接看结果")
     expect(page.locator(".pc-summary")).to_be_visible()
     page.get_by_role("button", name="修改信息").click()
-    small = page.evaluate("""() => [...document.querySelectorAll('#pc-dialog button, #pc-dialog a, #pc-dialog summary, .pc-launcher, .pc-check')]
+    targets = "#pc-dialog button, #pc-dialog a, #pc-dialog summary, .pc-launcher, .pc-check"
+    small = page.evaluate("""(targets) => [...document.querySelectorAll(targets)]
         .filter(e => e.offsetParent !== null)
         .map(e => [e.textContent.trim().slice(0, 12), e.getBoundingClientRect().width, e.getBoundingClientRect().height])
-        .filter(([, w, h]) => w < 44 || h < 44)""")
+        .filter(([, w, h]) => w < 44 || h < 44)""", targets)
     assert small == [], small
 
 

@@ -79,9 +79,9 @@ def _measure(r, n: int) -> str:
 
 def _undetermined(r, questions: dict[str, str]) -> str:
     asks = "".join(f"<li>{_e(w.question_for(f, questions))}</li>" for f in r.missing)
-    return (f'<article class="measure"><h3>{_e(r.measure.title)}</h3>'
-            f"{_dl([('可获得', _e(r.measure.benefit)), ('还需确认', f'<ul>{asks}</ul>'), ('联系单位', _contacts_html(r)), ('出处', _e(w.source_text(r)))], 'measure-facts')}"
-            "</article>")
+    rows = [("可获得", _e(r.measure.benefit)), ("还需确认", f"<ul>{asks}</ul>"),
+            ("联系单位", _contacts_html(r)), ("出处", _e(w.source_text(r)))]
+    return f'<article class="measure"><h3>{_e(r.measure.title)}</h3>{_dl(rows, "measure-facts")}</article>'
 
 
 def _ineligible(r) -> str:

@@ -147,6 +147,11 @@
     return -1;
   }
 
+  function lastResultsIndex() {
+    for (var i = state.log.length - 1; i >= 0; i--) if (state.log[i].kind === "results") return i;
+    return -1;
+  }
+
   // ---- results: summary, report, recap, cards ------------------------------------------------
   function line(labelText, value) {
     var p = el("p");
@@ -219,7 +224,7 @@
   function recap(item, index) {
     var payload = item.payload;
     var facts = payload.recap || [];
-    var active = index === lastButtonsIndex();
+    var active = index === lastResultsIndex();  // buttons sent with the results (e.g. 订阅) don't retire it
     var wrap = el("div", { className: "pc-recap" });
     var toggle = el("button", { type: "button", "aria-expanded": item.recapOpen ? "true" : "false" }, "修改信息");
     toggle.disabled = !active || !facts.length;
