@@ -83,13 +83,16 @@ def status_text(r) -> str:
     state = availability(r)
     doc = r.document
     if r.status == "eligible":
+        own = getattr(r, "status_phrase", None)  # the catalogue's phrase (policies_db/availability.py)
+        if isinstance(own, str) and own:
+            return own
         if state == "expired":
             return f"符合条件；文件执行期已满（{_end_phrase(doc.valid_to)}），请向部门确认是否延续"
         if state == "not_yet":
             return f"符合条件；文件自{cn_date(doc.valid_from)}起执行"
         if state == "open_ended":
             return "符合条件；原文未规定截止日期，请向部门确认是否仍在执行"
-        return "符合条件，文件在执行期内"
+        return "符合条件"
     if r.status == "undetermined":
         return "可能符合，还需确认：" + missing_text(r.missing)
     return "暂不符合"
