@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 CATALOGUE := $(wildcard policies_db/catalogue/*.yml) policies_db/gazetteer.yml
-NLU_INPUTS := $(CATALOGUE) bot/vocabulary.yml bot/vocabulary.py bot/nlu_assets.py
+NLU_INPUTS := $(CATALOGUE) bot/vocabulary.yml bot/vocabulary.py bot/nlu_assets.py policies_db/places.py
 TRAIN_INPUTS := $(NLU_STAMP) config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml") bot/tokenizer.py bot/profile_extractor.py bot/numbers.py bot/text_normalizer.py bot/normalize.py bot/phrases.py
 
 .PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval eval browser cluster cluster-stop audit report-fonts
