@@ -85,6 +85,8 @@ class ValidatePushForm(FormValidationAction):
 
     def validate_push_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
+        if isinstance(value, bool):  # already decided (validated on an earlier turn)
+            return {"push_consent": value}
         text, intent = str(value or "").strip(), _intent(tracker)
         if intent == "deny" or _DECLINE.search(text):
             return {"push_consent": False}
