@@ -1,7 +1,9 @@
 """Shared fixtures: the real catalogue (compiled from YAML), SQLite and PostgreSQL databases."""
 from __future__ import annotations
 
+import functools
 import os
+import re
 import uuid
 
 # In-process tests import the actions package with their own databases; the servers they start check.
@@ -17,22 +19,35 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # ---- Test tiers (pytest -m unit | rasa | system; make test-unit, test-rasa, test-system) ---------------
 # unit: the engine, catalogue, profile, CLI and actions on tracker fixtures — no model, browser, nginx,
-#   Rasa server or database server; the whole tier runs in well under a minute.
+#   Rasa server or database server; the inner loop, meant to stay under a minute of CPU.
 # rasa: Rasa itself — the trained model, `rasa data validate` / `rasa test`, Rasa's internals and stores.
 # system: the running assistant and real services — servers, browser, cluster, WeCom, PostgreSQL, Redis.
-# A file not listed is unit, unless its tests use a fixture of the running stack (then system).
+# A file not listed is placed per test by what it uses: a fixture of the running stack, a helper that starts
+# one, or the browser → system; the Rasa CLI helpers (tests/rasa_cli.py) → rasa; otherwise unit.
 RASA_TIER = {"test_rasa_data.py", "test_rasa_patches.py", "test_tracker_store.py", "test_retention.py",
              "test_startup.py"}
 SYSTEM_TIER = {"test_e2e.py", "test_bad_input.py", "test_web_widget.py", "test_console.py", "test_cluster.py",
                "test_wecom.py", "test_wecom_state.py"}
 SYSTEM_FIXTURES = {"servers", "wecom_stub", "pg_url", "page", "browser"}
+# What in a test file's source means it starts the stack or a browser, or drives the Rasa CLI.
+SYSTEM_SOURCE = re.compile(r"^\s*(from|import)\s+(playwright|tests\.wecom_stub)\b|\bstart_stack\(", re.M)
+RASA_SOURCE = re.compile(r"^\s*from\s+tests\.rasa_cli\s+import\b", re.M)
+
+
+@functools.lru_cache(maxsize=None)
+def _source(path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def tier_of(item) -> str:
     name = item.path.name
-    if name in SYSTEM_TIER or SYSTEM_FIXTURES & set(getattr(item, "fixturenames", ())):
+    if name in SYSTEM_TIER:
         return "system"
-    return "rasa" if name in RASA_TIER else "unit"
+    if name in RASA_TIER:
+        return "rasa"
+    if SYSTEM_FIXTURES & set(getattr(item, "fixturenames", ())) or SYSTEM_SOURCE.search(_source(item.path)):
+        return "system"
+    return "rasa" if RASA_SOURCE.search(_source(item.path)) else "unit"
 
 
 def pytest_collection_modifyitems(config, items):
