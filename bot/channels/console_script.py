@@ -1,16 +1,9 @@
 """What hotline staff read out, and keyword search over measures. Pure Python."""
 from __future__ import annotations
 
-from policies_db import FIELDS, CompiledCatalogue, Evaluation
+from policies_db import CompiledCatalogue, Evaluation, coverage, wording
 from policies_db.engine import resolve_contacts, source_dict
-from policies_db import coverage, wording
 from policies_db.schema import CATEGORIES
-
-ORDINALS = "一二三四五六七八九十"
-
-
-def _ordinal(i: int) -> str:
-    return f"{ORDINALS[i]}是" if i < len(ORDINALS) else f"第{i + 1}项"
 
 
 def answer_script(ev: Evaluation) -> str:
