@@ -70,7 +70,7 @@ def test_match_readable_report(db):
     result = cli("match", "--profile", "policies_db/examples/wuhan-pharma-cro.json", "--as-of", "2024-06-30", db=db)
     assert result.returncode == 0, result.stderr
     assert "【申请类政策】" in result.stdout and "建议下一步" in result.stdout
-    assert "综合保税区生物医药研发用品进口免于提交许可证" in result.stdout
+    assert "综合保税区生物医药研发用品进口免于提交许可证" in result.stdout  # wh-bonded-rd-imports
     assert "中国出口信用保险公司湖北分公司" in result.stdout
 
 
