@@ -148,3 +148,13 @@ def test_every_measure_has_its_cases_and_they_pass():
     report = check_catalogue()
     assert report.ok, "\n".join(report.problems)
     assert report.expectations >= 80
+
+
+def test_pilot_tasks_only_in_pilot_areas(compiled):
+    """外汇收支便利化等试点任务 are pilots, not province-wide (issue 11)."""
+    base = {"city": "温州", "offshore": True}
+    for in_zone, applies in ((True, "eligible"), (False, "ineligible"), (None, "undetermined")):
+        profile = base if in_zone is None else {**base, "in_pilot_zone": in_zone}
+        result = evaluate_compiled(compiled, profile, D).result("zj-trade-facilitation")
+        assert result.status == "eligible"
+        assert [e["applies"] for e in result.extra_benefits] == [applies]
