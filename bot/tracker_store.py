@@ -47,7 +47,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
         WAL with synchronous=NORMAL survives a crash of the process; a power cut may lose the last turns.
         Deployments that need more use PostgreSQL (deploy/endpoints.cluster.yml)."""
         @sa.event.listens_for(self.engine, "connect")
-        def _pragmas(dbapi_connection, _record):  # noqa: ANN001
+        def _pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")

@@ -3,8 +3,6 @@ behind nginx, two action servers. Needs the machine's PostgreSQL and Redis: skip
 under CI=true."""
 from __future__ import annotations
 
-import json
-import os
 import random
 import socket
 import subprocess
@@ -12,7 +10,6 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.forms import FormAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.exceptions import RasaException
 
 import bot.channels  # noqa: F401 - applies the patches, as the Rasa server does when it loads our channels
 from bot import rasa_patches
 from bot.channels.failure import turn_failed
 from bot.rasa_patches.log_copies import LOG_ONLY_DEEPCOPY_MODULES
-from rasa.core.actions.action import RemoteAction
-from rasa.core.actions.forms import FormAction
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,7 +79,7 @@ async def test_a_failed_action_call_is_recorded_for_the_channel():
     action = RemoteAction("action_show_results", EndpointConfig("http://127.0.0.1:9/webhook"))  # nothing listens
     tracker = DialogueStateTracker("firm-with-a-failed-turn", [])
     started = time.monotonic()
-    with pytest.raises(Exception):
+    with pytest.raises(RasaException, match="Failed to execute custom action"):
         await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, Domain.empty())
     assert turn_failed("firm-with-a-failed-turn", started)
     assert not turn_failed("firm-with-a-failed-turn", started)  # asked once per turn

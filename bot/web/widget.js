@@ -401,10 +401,13 @@
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
     }).then(function (messages) {
-      (messages || []).forEach(function (m) {
+      (messages || []).forEach(function (m, i) {
         var results = m.custom && m.custom.type === "eligibility_results";
-        // A results message's text is the compact version of the cards (for REST clients): not shown twice.
-        if (m.text && !results) state.log.push({ kind: "bot", text: m.text });
+        // Rasa sends a results message's text (the compact version of the cards, for REST clients) as its
+        // own message just before the payload: not shown twice.
+        var next = (messages[i + 1] || {}).custom;
+        var textOfResults = !!(next && next.type === "eligibility_results");
+        if (m.text && !results && !textOfResults) state.log.push({ kind: "bot", text: m.text });
         if (results) {
           scrollTarget = state.log.length;
           state.log.push({ kind: "results", payload: m.custom });
