@@ -15,8 +15,9 @@ def say(base: str, sender: str, text: str) -> list[dict]:
 
 
 def results(replies: list[dict]) -> tuple[str, dict]:
-    [message] = [m for m in replies if (m.get("custom") or {}).get("type") == "eligibility_results"]
-    return message.get("text", ""), message["custom"]
+    """(text, payload): Rasa sends the text (with any buttons) just before the custom payload."""
+    [i] = [i for i, m in enumerate(replies) if (m.get("custom") or {}).get("type") == "eligibility_results"]
+    return (replies[i - 1].get("text", "") if i else ""), replies[i]["custom"]
 
 
 def fetch(url: str, method: str = "GET") -> tuple[int, dict, bytes]:
