@@ -15,8 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+import policies_db
 from policies_db import FIELDS
-from policies_db.engine import evaluate_compiled
 
 from .context import as_of, catalogue, profile_from_slots
 
@@ -127,7 +127,7 @@ class ActionAskSituations(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         skipped = tracker.get_slot("skipped_fields") or []
-        evaluation = evaluate_compiled(catalogue(), profile_from_slots(tracker.slots), as_of())
+        evaluation = policies_db.evaluate(profile_from_slots(tracker.slots), as_of(), catalogue(), normalized=True)
         items = checklist_items(evaluation.open_questions(exclude=skipped))
         dispatcher.utter_message(
             text=question_text(items),

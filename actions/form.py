@@ -19,12 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+import policies_db
 from bot.answers import is_correction, yes_no
 from bot.normalize import normalize
 from bot.numbers import bare_count
 from bot.phrases import NO_OUTSOURCING
 from policies_db import FIELDS
-from policies_db.engine import evaluate_compiled
 
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer
 from .context import as_of, catalogue, normalized_field, profile_from_slots
@@ -110,7 +110,7 @@ class ValidateProfileForm(FormValidationAction):
         # Several yes/no circumstances still open after the core questions: one checklist instead.
         profile = profile_from_slots(tracker.slots)
         skipped = tracker.slots.get("skipped_fields") or []
-        evaluation = evaluate_compiled(catalogue(), profile, as_of())
+        evaluation = policies_db.evaluate(profile, as_of(), catalogue(), normalized=True)  # normalised per slot
         open_questions = evaluation.open_questions(exclude=skipped)
         if "city" not in skipped and "city" not in open_questions and city_matters(evaluation):
             open_questions = ["city"] + open_questions  # 浙江 alone: judged, and the city bureau needs the city

@@ -15,11 +15,13 @@ from .engine import CompiledCatalogue, evaluate_compiled
 from .loader import CatalogueError, load_catalogue
 from .profile import FIELD_INDEX, FIELD_ORDER, FIELDS, ProfileError, normalize_profile
 from .results import STATUS, Evaluation, MeasureResult
+from .schema import CATEGORIES, Document, Measure
 from .store import DatabaseError, database_url, make_engine, read_catalogue
 
 __all__ = [
-    "FIELDS", "FIELD_INDEX", "FIELD_ORDER", "STATUS",
-    "CatalogueError", "CompiledCatalogue", "DatabaseError", "Evaluation", "MeasureResult", "ProfileError",
+    "CATEGORIES", "FIELDS", "FIELD_INDEX", "FIELD_ORDER", "STATUS",
+    "CatalogueError", "CompiledCatalogue", "DatabaseError", "Document", "Evaluation", "Measure", "MeasureResult",
+    "ProfileError",
     "built_digest", "catalogue_digest", "database_url", "evaluate", "evaluate_compiled", "load", "load_catalogue",
     "next_question", "normalize_profile", "resolve_contacts", "source_dict", "validity_of",
 ]

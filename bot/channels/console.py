@@ -31,9 +31,7 @@ from sanic.request import Request
 
 import policies_db
 from bot import handoff_queue
-from policies_db import FIELD_ORDER, FIELDS, ProfileError
-from policies_db.engine import evaluate_compiled
-from policies_db.schema import CATEGORIES
+from policies_db import CATEGORIES, FIELD_ORDER, FIELDS, ProfileError, evaluate_compiled
 
 from .console_script import answer_script, search_measures
 from .console_transcript import last_metadata, transcript

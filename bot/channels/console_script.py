@@ -1,9 +1,7 @@
 """What hotline staff read out, and keyword search over measures. Pure Python."""
 from __future__ import annotations
 
-from policies_db import CompiledCatalogue, Evaluation, coverage, wording
-from policies_db.engine import resolve_contacts, source_dict
-from policies_db.schema import CATEGORIES
+from policies_db import CATEGORIES, CompiledCatalogue, Evaluation, coverage, resolve_contacts, source_dict, wording
 
 
 def answer_script(ev: Evaluation) -> str:
