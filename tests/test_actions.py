@@ -220,7 +220,7 @@ async def test_handoff_queues_the_conversation(domain, tmp_path, monkeypatch):
     monkeypatch.setenv("HANDOFF_DB_URL", url)
     dispatcher, events = await run(ActionHandoff(), tracker({"city": "温州", "offshore": True}, intent="human_handoff",
                                                             text="转人工", form=False), domain)
-    assert slot_events(events) == {"handoff_requested": True}
+    assert slot_events(events)["handoff_requested"] is True  # the form then asks name and contact (test_handoff.py)
     assert "转人工" in dispatcher.messages[0]["text"]
     [request] = handoff_queue.open_requests(url)
     assert request["conversation_id"] == "test-firm"
