@@ -59,3 +59,19 @@ def test_squeeze_ignores_punctuation_space_and_case():
     assert squeeze("有的，主要是 日本客户！") == squeeze("有的主要是日本客户")
     assert squeeze("We do BPO.") == squeeze("we do bpo")
     assert squeeze("有的") != squeeze("有")
+
+
+def test_expected_measures_follow_from_the_firm_described(corpus, compiled):
+    """must_include/must_exclude agree with the catalogue for the profile the conversation describes: a
+    catalogue change that moves a measure shows up here, not as a bot failure in `make eval`."""
+    import datetime as dt
+
+    from policies_db import evaluate_compiled
+
+    wrong = []
+    for c in corpus:
+        evaluation = evaluate_compiled(compiled, c.described_profile(), dt.date(2026, 11, 22))
+        eligible = {r.measure.id for r in evaluation.eligible}
+        wrong += [f"{c.id}: {m} is not eligible for {c.described_profile()}" for m in c.must_include if m not in eligible]
+        wrong += [f"{c.id}: {m} is eligible for {c.described_profile()}" for m in c.must_exclude if m in eligible]
+    assert not wrong, "\n".join(wrong)

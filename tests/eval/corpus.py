@@ -92,6 +92,23 @@ class Conversation:
     must_include: list[str]
     must_exclude: list[str]
 
+    def described_profile(self) -> dict[str, Any]:
+        """The firm as the conversation describes it: every answer's facts (as if it were asked), then the
+        stated facts. Checklist defaults are left out (which items are offered is the bot's choice)."""
+        profile: dict[str, Any] = {}
+        for turn in [*self.turns, self.answers, *self.after]:
+            for slot, answer in [*turn.by_slot.items(), *([("", turn.default)] if turn.default else [])]:
+                if answer.means is None:
+                    continue
+                if slot == SITUATIONS and isinstance(answer.means, dict):
+                    profile.update({k: v for k, v in answer.means.items() if k in FIELDS})
+                elif isinstance(answer.means, dict):
+                    profile.update(answer.means)
+                elif slot in FIELDS:
+                    profile[slot] = answer.means
+        profile.update(self.facts)
+        return {k: v for k, v in profile.items() if v is not None}
+
     def utterances(self) -> list[str]:
         """Every message the firm may type (for the held-out check)."""
         out = []
