@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from policies_db import FIELDS, Evaluation, MeasureResult
+from policies_db import FIELDS, Evaluation, MeasureResult, coverage
 from policies_db import wording as w
-from policies_db import coverage
 
 # Kept for callers that import them from here.
 profile_summary, missing_text, source_text, local_ineligible = (
@@ -85,12 +84,17 @@ def results_payload(ev: Evaluation, change: Optional[dict] = None, report: Optio
 
 
 def previous_results(events: list[dict]) -> Optional[dict]:
-    """What the last results message showed (eligible ids and the profile), from the tracker's events."""
-    for event in reversed(events):
+    """What the last results message showed (eligible ids and the profile), from the tracker's events;
+    None if there was none since the conversation (re)started."""
+    shown = None
+    for event in events:
+        if event.get("event") == "restart":
+            shown = None
+            continue
         custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
         if isinstance(custom, dict) and custom.get("type") == "eligibility_results":
-            return {"eligible": [e["id"] for e in custom.get("eligible", [])], "profile": custom.get("profile") or {}}
-    return None
+            shown = {"eligible": [e["id"] for e in custom.get("eligible", [])], "profile": custom.get("profile") or {}}
+    return shown
 
 
 def ineligible_text(ev: Evaluation) -> str:

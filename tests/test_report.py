@@ -205,3 +205,16 @@ def test_links_expire_and_can_be_deleted(links_db, monkeypatch):
     assert store.get(renewed["token"], url=links_db) is None and store.remove(renewed["token"], url=links_db) is False
     for bad in ("", "../etc/passwd", "short", "x" * 65, None):
         assert store.get(bad, url=links_db) is None
+
+
+def test_previous_results_are_read_back_from_the_tracker_since_the_last_restart():
+    from actions.render import previous_results
+
+    def shown(ids, city):
+        return {"event": "bot", "text": "…", "data": {"custom": {"type": "eligibility_results", "profile": {"city": city},
+                                                                "eligible": [{"id": i} for i in ids]}}}
+
+    events = [shown(["a"], "杭州"), {"event": "user", "text": "说错了"}, shown(["a", "b"], "温州"), {"event": "bot", "text": "好的"}]
+    assert previous_results(events) == {"eligible": ["a", "b"], "profile": {"city": "温州"}}
+    assert previous_results(events + [{"event": "restart"}]) is None
+    assert previous_results([]) is None
