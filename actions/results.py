@@ -10,8 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.report import store as report_links
-from policies_db import wording
-from policies_db import coverage
+from policies_db import coverage, wording
 
 from .context import evaluate_tracker
 from .render import ineligible_text, previous_results, results_payload, results_text
@@ -26,7 +25,7 @@ async def _report(sender_id: str, evaluation) -> Optional[dict]:
         return None
     try:
         link = await asyncio.to_thread(report_links.publish, sender_id, evaluation.profile, evaluation.as_of)
-    except Exception:  # noqa: BLE001 - the firm must still get its results
+    except Exception:  # any store failure: the firm must still get its results
         logger.exception("could not publish the report link for %s", sender_id)
         return None
     return {**report_links.links(link["token"]), "expires_at": link["expires_at"]}
