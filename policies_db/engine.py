@@ -13,18 +13,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from .citations import resolve_contacts, source_dict, validity_of
 from .logic import FALSE, TRUE, UNKNOWN, leaf_value
 from .profile import FIELD_INDEX, FIELD_ORDER, normalize_profile
-from .results import STATUS, Evaluation, MeasureResult
+from .results import Evaluation
 from .schema import Catalogue, Document, Measure, Node
 
-__all__ = [
-    "CompiledCatalogue", "evaluate_compiled",
-    # Transitional: modules outside the package still import these from here (see the report of
-    # issue 15); new code imports them from policies_db, the package's public interface.
-    "STATUS", "Evaluation", "MeasureResult", "resolve_contacts", "source_dict", "validity_of",
-]
+__all__ = ["CompiledCatalogue", "evaluate_compiled"]
 
 _KIND = {"leaf": 0, "all": 1, "any": 2, "not": 3}
 _FIELD_BITS = 1 << np.arange(len(FIELD_ORDER), dtype=np.int64)
