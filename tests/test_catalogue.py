@@ -12,7 +12,7 @@ D = dt.date(2024, 6, 30)
 
 # id → (a profile that makes it eligible, the single change that makes it ineligible)
 CORE = {
-    "zj-offshore-zero-rate": ({"city": "杭州", "offshore": True}, {"offshore": False}),
+    "zj-offshore-zero-rate": ({"city": "杭州", "service_types": ["ITO"], "offshore": True}, {"offshore": False}),
     "zj-export-credit-insurance": ({"city": "宁波", "offshore": True}, {"offshore": False}),
     "zj-foreign-talent": ({"city": "嘉兴", "hires_foreign_talent": True}, {"hires_foreign_talent": False}),
     "zj-foreign-enterprise": ({"city": "绍兴", "foreign_invested": True, "service_types": ["ITO"]},
@@ -23,8 +23,8 @@ CORE = {
     "zj-leading-enterprise": ({"city": "杭州", "service_types": ["ITO"], "leading_firm": True}, {"leading_firm": False}),
     "zj-open-pilot-policies": ({"city": "舟山", "service_types": ["BPO"], "in_pilot_zone": True}, {"in_pilot_zone": False}),
     "zj-bank-risk-compensation": ({"city": "湖州", "financial_institution": True}, {"financial_institution": False}),
-    "wh-export-credit": ({"city": "武汉", "offshore": True}, {"offshore": False}),
-    "wh-export-credit-insurance": ({"city": "武汉", "offshore": True}, {"offshore": False}),
+    "wh-export-credit": ({"city": "武汉", "service_types": ["ITO"], "offshore": True}, {"offshore": False}),
+    "wh-export-credit-insurance": ({"city": "武汉", "service_types": ["BPO"], "offshore": True}, {"service_types": []}),
     "wh-talent-introduction": ({"city": "武汉", "service_types": ["ITO"], "recruits_senior_talent": True},
                                {"recruits_senior_talent": False}),
     "wh-training": ({"city": "武汉", "provides_training": True}, {"provides_training": False}),
