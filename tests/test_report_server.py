@@ -2,6 +2,7 @@
 deletion; and the compact text REST clients get beside the payload."""
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 import uuid
 
@@ -24,9 +25,9 @@ def fetch(url: str, method: str = "GET") -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, method=method)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
 def test_results_link_a_report_page_and_pdf_that_the_firm_can_delete(servers):
@@ -41,16 +42,16 @@ def test_results_link_a_report_page_and_pdf_that_the_firm_can_delete(servers):
 
     status, headers, body = fetch(base + report["page"])
     html = body.decode()
-    assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["Cache-Control"] == "no-store"
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in headers["content-security-policy"] and headers["cache-control"] == "no-store"
     assert "<h1>政策匹配报告</h1>" in html and "所在地</dt><dd>杭州" in html and "评估日期：2026年11月22日" in html
     assert "符合条件；文件执行期已满（2025年底），请向部门确认是否延续" in html
     status, headers, css = fetch(f"{base}/report/assets/report.css")
     assert status == 200 and b"Noto Sans CJK SC" in css
 
     status, headers, pdf = fetch(base + report["pdf"])
-    assert status == 200 and headers["Content-Type"] == "application/pdf" and pdf.startswith(b"%PDF")
-    assert "attachment" in headers["Content-Disposition"]
+    assert status == 200 and headers["content-type"] == "application/pdf" and pdf.startswith(b"%PDF")
+    assert "attachment" in headers["content-disposition"]
 
     # The same conversation keeps its link; a correction refreshes what it shows.
     replies = say(base, sender, "说错了，我们在温州")

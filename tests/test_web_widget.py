@@ -38,11 +38,12 @@ def bot_messages(page):
 
 
 def send(page, text):
-    before = bot_messages(page).count()
+    """Type and send; wait for the reply (a bot message, buttons or result cards: results have no text bubble)."""
+    before = page.locator(".pc-log > *").count()
     page.fill("#pc-input", text)
     page.keyboard.press("Enter")
-    expect(page.locator(".pc-typing")).to_have_text("", timeout=30000)
-    page.wait_for_function(f"document.querySelectorAll('.pc-msg-bot').length > {before}", timeout=30000)
+    page.wait_for_function(f"document.querySelectorAll('.pc-log > *').length > {before + 1}"
+                           " && !document.querySelector('.pc-form button').disabled", timeout=30000)
 
 
 def open_widget(page):

@@ -52,7 +52,7 @@
   var header = el("div", { className: "pc-header" });
   var title = el("h2", { id: "pc-title", className: "pc-title" }, "服务外包政策助手");
   var restartBtn = el("button", { type: "button" }, "重新开始");
-  var clearBtn = el("button", { type: "button", "aria-label": "清除本机上的对话记录" }, "清除记录");
+  var clearBtn = el("button", { type: "button", title: "删除本机上的对话记录，开始新的对话" }, "清除记录");
   var closeBtn = el("button", { type: "button", "aria-label": "关闭对话窗口" }, "关闭");
   header.append(title, restartBtn, clearBtn, closeBtn);
 
