@@ -106,7 +106,7 @@ def test_conversation_survives_a_reload(page):
     expect(page.locator("#pc-dialog")).to_be_visible()
     expect(page.locator(".pc-log > *")).to_have_count(count)
     send(page, "直接看结果")  # the server kept the profile too
-    expect(page.locator(".pc-card").first).to_contain_text("武汉市商务局")
+    expect(page.locator(".pc-card", has_text="武汉市商务局").first).to_be_visible()
 
 
 def test_keyboard_only_and_escape(page):
