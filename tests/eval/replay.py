@@ -12,7 +12,7 @@ from tests.stack import http
 
 MAX_ANSWER_TURNS = 25  # answers to the bot's questions after the scripted turns, before giving up
 # Replies that say the message was not understood (response names, so wording changes don't matter).
-NOT_UNDERSTOOD = re.compile(r"did_not_understand|^utter_default$|skip_unclear|fallback")
+NOT_UNDERSTOOD = re.compile(r"did_not_understand|^utter_default$|skip_unclear|skip_asked_twice|fallback")
 NOT_UNDERSTOOD_TEXT = re.compile(r"^抱歉，我没有(听明白|理解)")
 
 
