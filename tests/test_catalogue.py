@@ -131,6 +131,9 @@ def test_every_body_named_in_the_sentence_is_a_contact(catalogue):
 def test_reorganised_units_show_the_text_name_and_the_current_one(catalogue):
     [cbirc] = [c for c in catalogue.measure("wh-export-credit-insurance").contacts if c.name == "湖北银保监局"]
     assert cbirc.current_name == "国家金融监督管理总局湖北监管局" and "2023" in cbirc.note
+    # 2023年机构改革方案：撤销人民银行大区分行及分行营业管理部，设立省级分行（task 7's first 责任单位）.
+    [pboc] = [c for c in catalogue.measure("wh-noncore-outsourcing").contacts if c.name == "人行武汉分行营管部"]
+    assert pboc.current_name == "中国人民银行湖北省分行" and "2023" in pboc.note
 
 
 def test_document_metadata(catalogue):
