@@ -115,6 +115,13 @@ def test_wuhan_contacts_keep_the_responsible_units_verbatim(catalogue):
     assert "武汉海关" in [c.name for c in pharma.contacts]
 
 
+def test_bonded_zone_imports_lead_with_customs_and_keep_every_task_4_unit(catalogue):
+    """免于提交许可证 is a customs matter: 武汉海关 first, and still all five of task 4's 责任单位."""
+    names = [c.name for c in catalogue.measure("wh-bonded-rd-imports").contacts]
+    assert names[0] == "武汉海关"
+    assert sorted(names) == sorted(c.name for c in catalogue.measure("wh-pharma-rd").contacts)
+
+
 def test_zhejiang_contacts_are_issuer_and_city_bureau(catalogue):
     for m in catalogue.measures:
         if m.document_id == "zhejiang-2023-59":
