@@ -24,7 +24,7 @@ TRAIN_INPUTS := $(NLU_STAMP) config.yml $(wildcard domain/*.yml) $(shell find da
 help:
 	@echo "make run       build everything needed, train if the data changed, start the assistant"
 	@echo "make test      lint, catalogue check, audit, then the unit, rasa and system test tiers"
-	@echo "make test-unit the fast tier (engine, catalogue, profile, CLI, actions): under a minute"
+	@echo "make test-unit the fast tier: engine, catalogue, profile, CLI, actions — no model, browser or servers"
 	@echo "make lint      ruff check (pyproject.toml)"
 	@echo "make cluster   nginx + 2 Rasa replicas (PostgreSQL, Redis) + 2 action servers; make cluster-stop"
 	@echo "make sample    build the policy database and print a sample evaluation"
