@@ -35,7 +35,7 @@ CORE = {
     "wh-service-parks": ({"city": "武汉", "runs_park": True}, {"runs_park": False}),
     "wh-design": ({"city": "武汉", "fields": ["design"]}, {"fields": ["pharma_rd"]}),
     "wh-accounting-legal": ({"city": "武汉", "fields": ["accounting_legal"]}, {"fields": []}),
-    "wh-onshore-market": ({"city": "武汉", "onshore": True}, {"onshore": False}),
+    "wh-onshore-market": ({"city": "武汉", "service_types": ["BPO"], "onshore": True}, {"onshore": False}),
 }
 
 
@@ -56,6 +56,8 @@ def test_core_criteria(compiled, measure_id):
     # 二（二）: 服务外包外资企业 / 国际服务外包人才 — a foreign manufacturer is neither.
     ("zj-foreign-enterprise", {"city": "嘉兴", "foreign_invested": True, "service_types": []}),
     ("zj-global-talent", {"city": "嘉兴", "hires_foreign_talent": True, "service_types": []}),
+    # 三（五）13: 在岸服务外包业务 — a firm with no outsourcing business is not asked about onshore clients.
+    ("wh-onshore-market", {"city": "武汉", "service_types": [], "financial_institution": True}),
     # 三（五）12: 中小企业.
     ("wh-sme-innovation", {"city": "武汉", "service_types": ["ITO"], "is_sme": False}),
 ])
