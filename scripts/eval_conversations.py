@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -43,14 +44,26 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def start(workdir: Path):
-    from tests.stack import start_stack
+    from tests import stack as stack_module
 
-    db = ROOT / "build" / "policies.db"
-    if not db.exists():
-        subprocess.run([sys.executable, "-m", "policies_db", "build"], cwd=ROOT, check=True)
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    stack, _, ports = start_stack(workdir, f"sqlite:///{db}", {"rasa": TOKEN})
+    # Its own policy database, built from the catalogue as it is now (the action server refuses a stale one).
+    db_url = f"sqlite:///{workdir / 'policies.db'}"
+    subprocess.run([sys.executable, "-m", "policies_db", "build"], cwd=ROOT, check=True,
+                   env={**os.environ, "POLICIES_DB_URL": db_url}, stdout=subprocess.DEVNULL)
+    # A server that fails to start must not leave the others running (start_stack does not stop them).
+    wait = stack_module.Stack.wait
+
+    def wait_or_stop(self):
+        try:
+            wait(self)
+        except Exception:
+            self.stop()
+            raise
+
+    stack_module.Stack.wait = wait_or_stop
+    stack, _, ports = stack_module.start_stack(workdir, db_url, {"rasa": TOKEN})
     return stack, f"http://127.0.0.1:{ports['rasa']}"
 
 
