@@ -188,6 +188,7 @@
       return bar;
     }
     var open = el("a", { href: absolute(report.page), target: "_blank", rel: "noopener", className: "pc-link-button" }, "查看报告");
+    open.append(el("span", { className: "pc-sr" }, "（在新窗口打开）"));
     var pdf = el("a", { href: absolute(report.pdf), download: "政策匹配报告.pdf", className: "pc-link-button" }, "下载报告");
     var copy = el("button", { type: "button" }, "复制链接");
     var del = el("button", { type: "button" }, "删除报告");
