@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from bot import handoff_queue
 from tests.stack import CONSOLE_TOKEN, http
+from tests.test_wecom import get_text
 from tests.test_web_widget import SCREENSHOTS, browser  # noqa: F401 - the shared browser fixture
 
 AUTH = {"Authorization": f"Bearer {CONSOLE_TOKEN}"}
@@ -19,7 +20,7 @@ ENDPOINTS = [("GET", "api/fields", None), ("GET", "api/handoffs", None), ("GET",
              ("GET", "api/queue", None), ("POST", "api/queue/anyone/take", {"staff": "张三"}),
              ("POST", "api/queue/anyone/close", {"staff": "张三"}), ("POST", "api/conversations/anyone/send", {}),
              ("POST", "api/report", {"profile": {"city": "杭州"}})]
-FIRM = "宁波海曙某某呼叫中心有限公司"
+FIRM = "宁波海曙远景呼叫中心有限公司"
 
 
 def console(servers, path=""):
@@ -89,7 +90,7 @@ def test_queue_has_one_row_per_conversation_with_firm_city_contact(servers, hand
     row = rows[0]
     assert (row["firm_name"], row["city"], row["contact"], row["status"]) == (FIRM, "宁波", "13812345678", "new")
     assert row["channel"] == "web" and row["requested_at"]
-    for query in ["海曙某某", "138 1234 5678", "离岸服务外包"]:  # firm name, phone, a measure it matched
+    for query in ["海曙远景", "138 1234 5678", "离岸服务外包"]:  # firm name, phone, a measure it matched
         status, found = http("GET", console(servers, f"api/queue?q={query}"), None, AUTH)
         assert handed_off in [r["conversation_id"] for r in found["items"]], query
     assert http("GET", console(servers, "api/queue?status=open"), None, AUTH)[0] == 400
@@ -125,7 +126,7 @@ def test_queue_work_is_stored_and_survives_a_restart(servers):
     assert http("POST", f"{url}/wander", {"staff": "王五"}, AUTH)[0] == 404
     # Another process (a restarted server) reads the same state from the database.
     code = ("import json,sys; from bot import handoff_queue as q; r=q.get(sys.argv[1], sys.argv[2]);"
-            "print(json.dumps([r['status'], r['closed_by'], len(r['notes'])]))")
+            "print(json.dumps([r['status'], r['closed_by'], len(r['notes'])], ensure_ascii=False))")
     out = subprocess.run([sys.executable, "-c", code, sender, servers["handoff_db"]], capture_output=True, text=True,
                          check=True).stdout.strip().splitlines()[-1]
     assert out == '["closed", "王五", 4]'
@@ -135,8 +136,8 @@ def test_send_to_a_web_firm_gives_a_report_link(servers, handed_off):
     assert http("POST", console(servers, f"api/conversations/{handed_off}/send"), {}, AUTH)[0] == 400  # no staff name
     status, sent = http("POST", console(servers, f"api/conversations/{handed_off}/send"), {"staff": "张三"}, AUTH)
     assert status == 200 and sent["via"] == "link" and sent["report"]["page"].startswith("/report/")
-    status, page = http("GET", f"{servers['plain']}{sent['report']['page']}")
-    assert status == 200 and "政策匹配报告" in str(page)
+    status, page = get_text(f"{servers['plain']}{sent['report']['page']}")
+    assert status == 200 and "政策匹配报告" in page
     notes = handoff_queue.get(handed_off, servers["handoff_db"])["notes"]
     assert notes[-1]["kind"] == "sent" and sent["report"]["page"] in notes[-1]["text"]
 
@@ -166,7 +167,7 @@ def test_a_staff_member_works_a_queue_item_and_prints_the_report(browser, server
     assert _axe(page) == []
 
     # The queue: one row per conversation, with firm, city, contact, status.
-    page.fill("#queue-q", "海曙某某")
+    page.fill("#queue-q", "海曙远景")
     page.click("#queue-form button")
     row = page.locator("#queue tbody tr", has_text=FIRM)
     expect(row).to_have_count(1)
@@ -203,7 +204,7 @@ def test_a_staff_member_works_a_queue_item_and_prints_the_report(browser, server
     expect(page.locator("#queue tbody tr", has_text=FIRM)).to_contain_text("已办结")
 
     # 打印: the print dialog opens on the report, and print media shows the report only.
-    page.evaluate("window.__printed = 0; window.print = function () { window.__printed += 1; }")
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     conv.get_by_role("button", name="打印").click()
     assert page.evaluate("window.__printed") == 1
     assert page.evaluate("document.body.dataset.print") == "conv-report"
