@@ -135,6 +135,8 @@ def test_every_body_named_in_the_sentence_is_a_contact(catalogue):
     # “会同科技等部门定期评选技术先进型服务企业”
     names = [c.name for c in catalogue.measure("zj-tech-advanced-certification").contacts]
     assert "科技部门" in names
+    # “优化海关监管模式”
+    assert "海关" in [c.name for c in catalogue.measure("zj-trade-facilitation").contacts]
 
 
 def test_reorganised_units_show_the_text_name_and_the_current_one(catalogue):
