@@ -49,7 +49,7 @@ def test_unknown_profile_field(workdir):
     edit(workdir, ZJ, "{field: offshore, op: eq, value: true, text: 承接离岸服务外包业务}",
          "{field: offshor, op: eq, value: true, text: 承接离岸服务外包业务}")
     problems = problems_of(workdir)
-    assert any("measure zj-offshore-zero-rate: criteria.all[0].field" in p and "offshor" in p for p in problems)
+    assert any("measure zj-offshore-zero-rate: criteria.all[1].field" in p and "offshor" in p for p in problems)
 
 
 def test_wrong_operator_for_field_kind(workdir):

@@ -48,7 +48,7 @@ def test_postgres_roundtrip(pg_url, catalogue):
 def test_engine_reads_from_postgres(pg_url, catalogue):
     build(pg_url, catalogue).dispose()
     compiled = policies_db.load(pg_url, refresh=True)
-    ev = policies_db.evaluate({"city": "武汉", "offshore": True}, dt.date(2024, 1, 1), catalogue=compiled)
+    ev = policies_db.evaluate({"city": "武汉", "service_types": ["ITO"], "offshore": True}, dt.date(2024, 1, 1), catalogue=compiled)
     assert ev.status_of("wh-export-credit-insurance") == "eligible"
     assert [c["name"] for c in ev.result("wh-export-credit-insurance").contacts] == [
         "湖北银保监局", "武汉市金融工作局", "中国出口信用保险公司湖北分公司"]
