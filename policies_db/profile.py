@@ -78,6 +78,15 @@ FIELDS: dict[str, Field] = {
         Field("in_pilot_zone", "bool", "是否位于自贸试验区或开放试点区域", "位于自贸试验区或开放试点区域", "不在自贸试验区或开放试点区域"),
         Field("is_school", "bool", "是否高校或职业学校", "高校或职业学校", "非高校或职业学校"),
         Field("soe_or_hospital", "bool", "是否市管国有企业或医疗机构", "市管国有企业或医疗机构", "非市管国有企业或医疗机构"),
+        # Facts a single measure's sentence makes decisive (second reading of issue 11).
+        Field("covid_commissioned", "bool", "是否疫情期间受委托开展新冠药物研发等服务",
+              "新冠肺炎疫情期间受委托开展过药物研发、疫苗研究等服务", "疫情期间未受委托开展相关服务"),
+        Field("training_demo_recognized", "bool", "是否经认定的服务外包人才培训示范机构",
+              "经认定的服务外包人才培训示范机构", "尚未认定为服务外包人才培训示范机构"),
+        Field("supports_first_projects", "bool", "是否支持首创模式、首拓市场、首发新品",
+              "支持过首创模式、首拓市场或首发新品", "未支持首创模式、首拓市场或首发新品"),
+        Field("overseas_qualification", "bool", "人才是否持有境外职业资格",
+              "有持境外职业资格的人才", "暂无持境外职业资格的人才"),
     ]
 }
 

@@ -229,7 +229,7 @@ def test_next_question_none_when_everything_decided(compiled):
                                       "tech_advanced_certified": False, "financial_institution": False,
                                       "overseas_expansion": False, "is_sme": True, "leading_firm": False,
                                       "runs_platform": False, "runs_park": False, "is_school": False,
-                                      "soe_or_hospital": False}, D)
+                                      "soe_or_hospital": False, "covid_commissioned": False}, D)
     assert ev.counts()["undetermined"] == 0
     assert ev.next_question() is None
 
