@@ -30,6 +30,7 @@ from tests.eval.report import as_json, markdown, summary  # noqa: E402
 
 OUT = ROOT / "build" / "eval"
 TOKEN = "eval-token"
+START_SECONDS = 900
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -52,12 +53,12 @@ def start(workdir: Path):
     db_url = f"sqlite:///{workdir / 'policies.db'}"
     subprocess.run([sys.executable, "-m", "policies_db", "build"], cwd=ROOT, check=True,
                    env={**os.environ, "POLICIES_DB_URL": db_url}, stdout=subprocess.DEVNULL)
-    # A server that fails to start must not leave the others running (start_stack does not stop them).
-    wait = stack_module.Stack.wait
-
+    # A server that fails to start must not leave the others running (start_stack does not stop them),
+    # and on a machine busy with other servers a start may take longer than the tests' 240 s.
     def wait_or_stop(self):
         try:
-            wait(self)
+            for process, url, log in self.processes:
+                stack_module.wait_until_up(url, process, log, seconds=START_SECONDS)
         except Exception:
             self.stop()
             raise
