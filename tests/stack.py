@@ -107,5 +107,9 @@ def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str |
                      "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", *api],
                     name, f"http://127.0.0.1:{port}/", {"TRACKER_DB": str(workdir / f"tracker-{name}.db")})
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    stack.wait()
+    try:
+        stack.wait()
+    except BaseException:
+        stack.stop()  # a server that did not come up must not leave the others running (1 GB each)
+        raise
     return stack, action_port, ports
