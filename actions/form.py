@@ -7,7 +7,8 @@ On top of Rasa's slot mappings, every message is read for what it holds, whateve
   - a changed fact is acknowledged in one line (已更正 / 已补充), an outsourcing type inferred from the field too;
   - no question is asked more than twice (MAX_ASKS): the second time it comes with 不清楚/跳过 buttons, after
     that the field is recorded as unknown (skipped_fields) and the form moves on;
-  - an old yes/no button (its payload names the question it answered) changes nothing.
+  - an old yes/no button (its payload names the question it answered) changes nothing;
+  - once the results were shown, a new or corrected fact re-evaluates at once instead of reopening the questions.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from bot.numbers import bare_count
 from bot.phrases import NO_OUTSOURCING
 from policies_db import FIELDS
 
+from .after_form import facts_at_last_results
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer
 from .context import as_of, catalogue, normalized_field, profile_from_slots
 from .places import city_matters, city_slots
@@ -115,6 +117,9 @@ class ValidateProfileForm(FormValidationAction):
         if "city" not in skipped and "city" not in open_questions and city_matters(evaluation):
             open_questions = ["city"] + open_questions  # 浙江 alone: judged, and the city bureau needs the city
         known = [name for name in domain_slots if name in FIELDS and tracker.slots.get(name) is not None]
+        if facts_at_last_results(tracker.events) is not None:
+            # After the results, a new or corrected fact re-evaluates at once: no new questions.
+            return known
         if checklist_items(open_questions):
             return known + [SITUATIONS]
         return known + open_questions[:1]
@@ -167,7 +172,9 @@ class ValidateProfileForm(FormValidationAction):
         if _stale_button(tracker, requested) and _just_answered(tracker):
             # The slot Rasa set from the old button is put back; nothing else changes.
             dispatcher.utter_message(response="utter_old_button")
+            # (a slot event besides requested_slot, or Rasa rejects the form and falls back)
             undo = [SlotSet(requested, None)] if requested in FIELDS else []
+            undo.append(SlotSet("misunderstood_turns", tracker.get_slot("misunderstood_turns")))
             tracker.add_slots(undo)
             return await self._ask_next(dispatcher, tracker, domain, undo, requested)
         tracker.add_slots([SlotSet(k, v) for k, v in self._contextual(tracker, requested).items()])

@@ -46,7 +46,11 @@ class ActionAnswerMeasure(Action):
         answer = ANSWERS.get(intent, why_text)
         phrases = _policy_phrases(tracker)
         if not phrases:
-            dispatcher.utter_message(text="请问您想了解哪项政策？例如“零税率”“出口信用保险”“工作许可”“人才培训”。")
+            if intent == "ask_contact":  # 「找哪个部门？」 without a measure: each has its own departments
+                dispatcher.utter_message(text="每项政策的联系部门不同，会在结果中逐项列出；"
+                                              "您也可以直接问某项政策，例如“零税率找哪个部门”。")
+            else:
+                dispatcher.utter_message(text="请问您想了解哪项政策？例如“零税率”“出口信用保险”“工作许可”“人才培训”。")
             return []
         compiled = catalogue()
         # The first phrase that names a measure: 「培训示范机构怎么认定」 is about 培训示范机构.
