@@ -38,8 +38,9 @@ def handed_off(servers):
     """A firm that talked to the assistant on the website, asked for a person, gave its name and — pressing the
     notice's button — its phone number."""
     sender = f"web-{uuid.uuid4().hex[:8]}"
-    for text in ["我们在宁波，做离岸呼叫中心", "转人工", FIRM, "/affirm", "13812345678"]:
-        web(servers, sender, text)
+    said = [(text, web(servers, sender, text)) for text in ["我们在宁波，做离岸呼叫中心", "转人工", FIRM, "/affirm", "13812345678"]]
+    row = handoff_queue.get(sender, servers["handoff_db"])
+    assert row and row["firm_name"] == FIRM and row["contact"] == "13812345678", said
     return sender
 
 
