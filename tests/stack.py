@@ -1,8 +1,10 @@
 """Start the real action server and Rasa servers for end-to-end tests, on free local ports."""
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -16,6 +18,13 @@ from tests.rasa_cli import ENV, RASA, ROOT, require_model
 
 
 CONSOLE_TOKEN = "console-test-token"
+
+
+def die_with_parent() -> None:
+    """Run in the child before exec: a server outlives no test run, even one killed with SIGKILL
+    (orphaned Rasa servers, ~0.5–1 GB each, once starved this machine)."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -65,6 +74,7 @@ class Stack:
     def start(self, args: list[str], name: str, health_url: str, extra_env: dict | None = None) -> None:
         log = self.workdir / f"{name}.log"
         process = subprocess.Popen([RASA, *args], cwd=ROOT, env={**self.env, **(extra_env or {})},
+                                   preexec_fn=die_with_parent,
                                    stdout=log.open("w"), stderr=subprocess.STDOUT)
         self.processes.append((process, health_url, log))
 
