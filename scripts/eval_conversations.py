@@ -68,6 +68,17 @@ def start(workdir: Path):
     return stack, f"http://127.0.0.1:{ports['rasa']}"
 
 
+def slots_missing_from_model(base: str, token: str) -> list[str]:
+    """Profile fields the loaded model's domain has no slot for: a model older than the domain loses them."""
+    from policies_db import FIELDS
+    from tests.stack import http
+
+    status, domain = http("GET", f"{base}/domain?token={token}", headers={"Accept": "application/json"})
+    if status != 200 or not isinstance(domain, dict):
+        return []
+    return [name for name in FIELDS if name not in (domain.get("slots") or {})]
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     conversations = load_corpus()
@@ -83,6 +94,9 @@ def main(argv: list[str]) -> int:
         stack, base = start(OUT / "stack")
         token = TOKEN
     try:
+        lacking = slots_missing_from_model(base, token)
+        if lacking:
+            print(f"WARNING: the model's domain has no slot for {lacking}: retrain (make train)", flush=True)
         print(f"Replaying {len(conversations)} conversations…", flush=True)
         replayer = Replayer(base, token)
         with ThreadPoolExecutor(max(1, args.jobs)) as pool:
@@ -92,7 +106,7 @@ def main(argv: list[str]) -> int:
             stack.stop()
     meta = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "model": "models/policy-assistant.tar.gz", "seconds": time.monotonic() - began,
-            "conversations_file_count": len({c.file for c in conversations})}
+            "conversations_file_count": len({c.file for c in conversations}), "model_lacks_slots": lacking}
     text = markdown(records, meta)
     (OUT / "report.md").write_text(text, encoding="utf-8")
     (OUT / "report.json").write_text(json.dumps(as_json(records, meta), ensure_ascii=False, indent=1), encoding="utf-8")

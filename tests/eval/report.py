@@ -84,6 +84,9 @@ def markdown(records: list[Record], meta: dict[str, Any]) -> str:
     out = [f"# Conversation evaluation — {meta.get('date', '')}", "",
            f"{s['conversations']} conversations from `tests/conversations/` replayed through the REST channel "
            f"(model `{meta.get('model', '')}`, {meta.get('seconds', 0):.0f} s).", "",
+           *([f"**Warning:** the model's domain has no slot for {', '.join(meta['model_lacks_slots'])} — the model is "
+              "older than domain/ (run `make train`); answers about these fields cannot be held.", ""]
+             if meta.get("model_lacks_slots") else []),
            "| measure | value | target |", "|---|---:|---|",
            f"| task success (facts right, results reached, measures as expected) | {_pct(s['success_rate'])} "
            f"({s['success']}/{s['conversations']}) | ≥ 95 % — {ok(s['success_rate'], TARGET_SUCCESS)} |",
