@@ -26,6 +26,18 @@ _PLACEHOLDER = re.compile(r"\{n:([a-z_,]+)\}")
 DEFAULT_ANSWER = "这个不太清楚"
 
 
+def restatement(name: str, value: Any) -> str:
+    """What a firm says when asked again about something it already stated: the same fact, briefly."""
+    spec = FIELDS[name]
+    if spec.kind == "bool":
+        return "是的，前面说过了" if value else "不是，前面说过了"
+    if spec.kind == "list":
+        return "前面说过了：" + "、".join(spec.choices.get(v, v) for v in value) if value else "前面说过了，不涉及"
+    if spec.kind == "int":
+        return f"前面说过了，{value}人左右"
+    return f"前面说过了，在{value}"
+
+
 class CorpusError(ValueError):
     pass
 
@@ -111,7 +123,7 @@ class Conversation:
 
     def utterances(self) -> list[str]:
         """Every message the firm may type (for the held-out check)."""
-        out = []
+        out = [restatement(name, value) for name, value in self.facts.items() if value is not None]
         for turn in [*self.turns, self.answers, *self.after]:
             for answer in [*turn.by_slot.values(), *([turn.default] if turn.default else [])]:
                 out.append(answer.say)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policies_db import FIELDS, ProfileError, normalize_profile
-from tests.eval.corpus import SITUATIONS, Answer, Conversation, Turn
+from tests.eval.corpus import SITUATIONS, Answer, Conversation, Turn, restatement
 from tests.stack import http
 
 MAX_ANSWER_TURNS = 25  # answers to the bot's questions after the scripted turns, before giving up
@@ -178,12 +178,21 @@ class Replayer:
         tracker = client.tracker()
         self.events_seen = len(tracker.get("events") or [])
         self.last_asks: list[str] = []
-        for turn in conversation.turns:
+        self.after_script = not conversation.turns
+        for number, turn in enumerate(conversation.turns, 1):
+            self.after_script = number == len(conversation.turns)
             tracker = self._turn(client, record, tracker, turn, "script")
+        self.after_script = True
         for _ in range(MAX_ANSWER_TURNS):
-            if not (tracker["slots"].get("requested_slot") and (tracker.get("active_loop") or {}).get("name")):
+            asked = tracker["slots"].get("requested_slot")
+            if not (asked and (tracker.get("active_loop") or {}).get("name")):
                 break
-            tracker = self._turn(client, record, tracker, conversation.answers, "answers")
+            answers = conversation.answers
+            if asked in conversation.facts and asked not in answers.by_slot and conversation.facts[asked] is not None:
+                # Asked again about something the scripted turns stated: the firm says it again (the
+                # question itself counts as misunderstood: see _misunderstood).
+                answers = Turn({asked: Answer(restatement(asked, conversation.facts[asked]), kind="answer")}, None)
+            tracker = self._turn(client, record, tracker, answers, "answers")
         for turn in conversation.after:
             tracker = self._turn(client, record, tracker, turn, "after")
         record.final_slots = tracker["slots"]
@@ -223,6 +232,10 @@ class Replayer:
                 rec.results = custom
                 record.results = custom
         rec.misunderstood = self._misunderstood(rec, replies)
+        stated = [s for s in rec.asks if record.conversation.facts.get(s) is not None]
+        if self.after_script and stated and not rec.misunderstood:
+            # Every scripted statement has been sent: asking for one of its facts means it was not understood.
+            rec.misunderstood = f"asked {stated[0]}, already stated"
         rec.check_failures = self._checks(answer, rec, replies)
         self.last_asks = rec.asks or self.last_asks
         record.turns.append(rec)
