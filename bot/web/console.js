@@ -189,19 +189,20 @@
   function reportPanel(o) {
     var panel = el("div", null, "report");
     panel.id = o.id;
-    var h = el("h4", "政策匹配报告" + (o.firm ? " · " + o.firm : ""));
+    var level = o.level || 4, sub = "h" + (level + 1);  // headings follow the panel's own
+    var h = el("h" + level, "政策匹配报告" + (o.firm ? " · " + o.firm : ""));
     panel.append(h);
     var ev = o.evaluation;
     if (!ev) { panel.append(el("p", "暂无法评估这次对话的企业信息。")); return panel; }
     panel.append(el("p", "评估日期 " + ev.as_of + "　可享受 " + ev.counts.eligible + " 项，待确认 " +
                           ev.counts.undetermined + " 项，不符合 " + ev.counts.ineligible + " 项", "hint"));
-    panel.append(el("h5", "企业信息"));
+    panel.append(el(sub, "企业信息"));
     var ul = el("ul", null, "profile");
     Object.keys(o.profileText).forEach(function (k) { ul.append(el("li", o.profileText[k])); });
     if (!ul.children.length) ul.append(el("li", "尚未收集"));
     panel.append(ul);
     if (ev.summary && ev.summary.length) {
-      panel.append(el("h5", "概要"));
+      panel.append(el(sub, "概要"));
       ev.summary.forEach(function (line) { panel.append(el("p", line, "summary")); });
     }
     table(panel, "可以享受", ["政策", "可获得", "联系部门", "出处", "时效"], ev.eligible, function (e) {
@@ -381,7 +382,7 @@
       box.textContent = "";
       var text = {};
       Object.keys(request.profile).forEach(function (k) { text[k] = fieldLabel(k) + "：" + describe(k, request.profile[k]); });
-      box.append(reportPanel({ id: "eval-report", profileText: text, evaluation: r }));
+      box.append(reportPanel({ id: "eval-report", profileText: text, evaluation: r, level: 3 }));
       say("评估完成：可享受 " + r.counts.eligible + " 项");
     }).catch(function (e) { box.textContent = "评估失败：" + e.message; });
   }
