@@ -330,3 +330,42 @@ async def test_session_start_sets_the_coverage_slots(domain):
     assert "《浙江省服务外包提能升级三年行动计划（2023—2025年）》" in slots["coverage_documents"]
     assert slots["city"] == "杭州"  # carried over
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+
+
+# ---- through the REST channel, with the trained model and both servers ------------------------------
+
+def test_conversation_ambiguous_district_asks_with_buttons_then_goes_on(servers):
+    from tests.test_e2e import Chat
+    chat = Chat(servers["api"])
+    greeting = chat.text("你好")
+    assert "浙江省和武汉市" in greeting  # the coverage slot set at session start
+    replies = chat.say("我们公司在青山区")
+    buttons = [b["title"] for m in replies for b in m.get("buttons", [])]
+    assert {"武汉市青山区", "包头市青山区"} <= set(buttons), replies
+    assert chat.slots()["city"] is None and chat.slots()["requested_slot"] == "city"
+    chat.say('/inform{"city": "武汉市青山区"}')
+    slots = chat.slots()
+    assert slots["city"] == "武汉" and slots["requested_slot"] not in (None, "city")
+
+
+def test_conversation_district_with_its_city_and_province_alone(servers):
+    from tests.test_e2e import Chat
+    chat = Chat(servers["api"])
+    chat.say("我们在武汉的青山区")
+    assert chat.slots()["city"] == "武汉"
+    chat = Chat(servers["api"])
+    reply = chat.text("我们在浙江")
+    slots = chat.slots()
+    assert slots["province"] == "浙江" and slots["city"] is None and slots["requested_slot"] == "city"
+    assert "浙江省哪个城市" in reply
+    chat.say("义乌")
+    assert chat.slots()["city"] == "金华" and chat.slots()["province"] is None
+
+
+def test_conversation_outside_coverage_says_so_and_names_the_department(servers):
+    from tests.test_e2e import Chat
+    chat = Chat(servers["api"])
+    reply = chat.text("我们在成都龙泉驿区")
+    assert chat.slots()["city"] == "成都"
+    reply += chat.text("直接看结果")
+    assert "暂不包括成都市" in reply and "浙江省" in reply and "武汉市" in reply and "成都市商务主管部门" in reply
