@@ -169,6 +169,13 @@ def test_narrow_screens_and_zoom(browser, servers, width, height, name):
     expect(page.locator("#pc-input")).to_be_in_viewport()
     expect(page.locator(".pc-form button")).to_be_in_viewport()
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
+    send(page, "直接看结果")  # the results too: summary, report buttons, cards, recap — no sideways scrolling
+    expect(page.locator(".pc-summary")).to_be_in_viewport()
+    page.get_by_role("button", name="修改信息").click()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("(() => { const l = document.querySelector('.pc-log'); return l.scrollWidth <= l.clientWidth; })()")
+    expect(page.locator("#pc-input")).to_be_in_viewport()
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-results.png"))
     context.close()
 
 
