@@ -33,7 +33,10 @@ def city_slots(value: Any, message: str = "") -> Dict[Text, Any]:
         return {"city": None}
     found = places.resolve(text, context=message or "")
     if found.status == places.RESOLVED:
-        return {"city": found.place.city_name, "province": None, CANDIDATES: None, QUERY: None}
+        slots = {"city": found.place.city_name, "province": None, CANDIDATES: None, QUERY: None}
+        if found.bonded_zone:  # 「我们在东湖综保区」: the place name swallows the 综保区 phrase of the NLU
+            slots["in_bonded_zone"] = True
+        return slots
     if found.status == places.PROVINCE_ONLY:
         return {"city": None, "province": found.place.province_name, CANDIDATES: None, QUERY: None}
     if found.status == places.AMBIGUOUS:

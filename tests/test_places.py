@@ -283,6 +283,8 @@ def test_city_answer_slots():
     ambiguous = city_slots("青山区", "青山区")
     assert ambiguous["city"] is None and set(ambiguous["place_candidates"]) == {"武汉市青山区", "包头市青山区"}
     assert city_slots("青山区", "我们在武汉的青山区")["city"] == "武汉"
+    assert city_slots("东湖综保区") == {"city": "武汉", "province": None, "place_candidates": None,
+                                   "place_query": None, "in_bonded_zone": True}
 
 
 async def test_ambiguous_city_asks_which_one_with_buttons(domain):
