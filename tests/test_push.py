@@ -154,6 +154,33 @@ def test_a_new_measure_reaches_the_firm_it_fits_once_and_is_audited(url, tmp_pat
     assert preview(v2, url, AS_OF)["notifications"] == []
 
 
+def add_wuhan_document(directory: Path) -> None:
+    """A new policy file, written the way the existing ones are (a document block and its measures)."""
+    wuhan = yaml.safe_load((directory / "wuhan-2021.yml").read_text(encoding="utf-8"))
+    document = {**wuhan["document"], "id": "wuhan-push-test", "title": "武汉市医药研发外包专项措施（测试）"}
+    measure = {**wuhan["measures"][0], "id": "wh-push-test-pharma", "title": "医药研发外包专项支持（测试新增）",
+               "criteria": {"all": [{"field": "fields", "op": "has", "value": "pharma_rd", "text": "从事医药研发外包"}]},
+               "conditions_to_confirm": [], "extra_benefits": [], "keywords": []}
+    (directory / "wuhan-push-test.yml").write_text(
+        yaml.safe_dump({"document": document, "measures": [measure]}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_a_new_policy_file_reaches_the_firm_it_fits_through_wecom(url, tmp_path, smtp, wecom_stub):
+    v1 = catalogue_version(tmp_path, "v1")
+    v2 = catalogue_version(tmp_path, "v2")
+    add_wuhan_document(v2)
+    user = f"firmb-{time.monotonic_ns()}"
+    subscribe(url, v1, FIRM_A, "email", A_MAIL)
+    subscribe(url, v1, FIRM_B, "wecom_app", user)
+    plan = preview(v2, url, AS_OF)
+    assert [(n["recipient"], n["new"]) for n in plan["notifications"]] == [(user, ["wh-push-test-pharma"])]
+    assert [d["outcome"] for d in run_send(url, v2, smtp, wecom_stub)["deliveries"]] == ["sent"]
+    [call] = wecom_sent_to(wecom_stub, user)
+    assert "医药研发外包专项支持（测试新增）" in call["text"]["content"] and smtp.to(A_MAIL) == []
+    assert [(r["recipient"], r["channel"], r["outcome"]) for r in audit_rows(url)] == [(user, "wecom_app", "sent")]
+    assert run_send(url, v2, smtp, wecom_stub)["deliveries"] == []
+
+
 def test_a_changed_condition_that_drops_a_measure_announces_nothing(url, tmp_path, smtp, wecom_stub):
     v1 = catalogue_version(tmp_path, "v1")
     ev = policies_db.evaluate(FIRM_A, AS_OF, catalogue=CompiledCatalogue(load_catalogue(v1)))
