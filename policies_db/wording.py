@@ -451,7 +451,7 @@ def diff(before: dict[str, Any], ev) -> Optional[dict[str, Any]]:
         parts.append(f"新增 {len(added)} 项")
     if removed:
         parts.append(f"不再符合 {len(removed)} 项")
-    text = " / ".join(parts) if parts else "可享受的政策没有变化"
+    text = " / ".join(parts) if parts else "符合条件的政策没有变化"
     return {"added": added, "removed": removed, "facts": facts, "text": text,
             "removed_titles": [titles.get(i, i) for i in removed],
             "added_titles": [titles.get(i, i) for i in added]}
