@@ -194,8 +194,10 @@
     panel.append(h);
     var ev = o.evaluation;
     if (!ev) { panel.append(el("p", "暂无法评估这次对话的企业信息。")); return panel; }
+    // Other regions' measures are not "missed": only the firm's own region counts as 不符合.
+    var local = ev.ineligible.filter(function (e) { return !(e.what_if && e.what_if.region_only); });
     panel.append(el("p", "评估日期 " + ev.as_of + "　可享受 " + ev.counts.eligible + " 项，待确认 " +
-                          ev.counts.undetermined + " 项，不符合 " + ev.counts.ineligible + " 项", "hint"));
+                          ev.counts.undetermined + " 项，本地区暂不符合 " + local.length + " 项", "hint"));
     panel.append(el(sub, "企业信息"));
     var ul = el("ul", null, "profile");
     Object.keys(o.profileText).forEach(function (k) { ul.append(el("li", o.profileText[k])); });
@@ -211,7 +213,6 @@
     table(panel, "可能符合，还需确认", ["政策", "还需了解", "满足什么就可以"], ev.undetermined, function (e) {
       return [e.title, e.missing.map(fieldLabel).join("、"), e.what_if ? e.what_if.summary : ""];
     });
-    var local = ev.ineligible.filter(function (e) { return !(e.what_if && e.what_if.region_only); });
     table(panel, "暂不符合", ["政策", "原因", "改变什么就可以"], local, function (e) {
       return [e.title, e.reasons.join("；"), e.what_if ? e.what_if.summary : "—"];
     });
