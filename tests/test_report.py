@@ -49,9 +49,13 @@ def test_in_force_and_open_ended_documents(compiled):
 
 
 def test_city_bureau_leads_zhejiang_contacts(hangzhou):
-    for r in hangzhou.eligible:
-        assert w.contact_parts(r)[0] == "杭州市商务局"
-        assert w.contacts_text(r) == "杭州市商务局（协同单位：浙江省商务厅）"
+    with_city = [r for r in hangzhou.eligible + hangzhou.undetermined
+                 if any(c.get("resolved_from") == "city" for c in r.contacts)]
+    assert with_city
+    for r in with_city:  # the firm's own city bureau first, the province and the others as 协同单位
+        lead, partners = w.contact_parts(r)
+        assert lead == "杭州市商务局" and "浙江省商务厅" in partners
+        assert w.contacts_text(r).startswith("杭州市商务局（协同单位：浙江省商务厅")
 
 
 def test_never_more_than_three_bodies_named(wuhan, compiled):
