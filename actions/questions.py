@@ -34,7 +34,8 @@ def other_region_text(compiled, measures, profile: dict) -> str:
     docs = {m.document_id: compiled.documents[m.document_id] for m in measures}
     where = "、".join(dict.fromkeys(coverage.region_name(d.jurisdiction) for d in docs.values()))
     titles = "、".join(f"「{m.title}」" for m in measures)
-    return f"{titles}出自{'、'.join(f'《{d.title}》' for d in docs.values())}，只适用于{where}的企业，贵公司在{city}，暂不适用。可以问我“{city}有哪些相关政策”。"
+    sources = "、".join(f"《{d.title}》" for d in docs.values())
+    return f"{titles}出自{sources}，只适用于{where}的企业，贵公司在{city}，暂不适用。可以问我“{city}有哪些相关政策”。"
 
 
 class ActionAnswerMeasure(Action):

@@ -15,7 +15,18 @@ from actions.form import ValidateProfileForm
 from actions.places import ActionAskCity, ActionSessionStart, city_question, city_slots
 from policies_db import ProfileError, coverage, normalize_profile, places
 from policies_db.engine import evaluate_compiled
-from tests.test_actions import _env, domain, run, slot_events, tracker  # noqa: F401 - fixtures
+from tests.test_actions import ROOT, run, slot_events, tracker
+
+
+@pytest.fixture(scope="module")
+def domain():
+    from rasa.shared.core.domain import Domain
+    return Domain.load(str(ROOT / "domain")).as_dict()
+
+
+@pytest.fixture(autouse=True)
+def _env(policy_db, monkeypatch):
+    monkeypatch.setenv("POLICY_AS_OF", "2026-11-22")
 
 D = dt.date(2024, 6, 1)
 
