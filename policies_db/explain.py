@@ -5,7 +5,7 @@ import copy
 from typing import Any, Optional
 
 from .coverage import example_city
-from .logic import FALSE, TRUE, tri
+from .logic import FALSE, TRUE, UNKNOWN, tri
 from .profile import FIELDS
 from .schema import Node
 
@@ -100,7 +100,8 @@ def what_if(node: Node, profile: dict) -> Optional[dict]:
             "from": profile.get(leaf.field),
             "to": changed[leaf.field],
             "text": label or leaf.text,
-            "confirm_only": profile.get(leaf.field) is None,
+            # Unknown, not wrong: a missing fact (湖北 alone for a 武汉 measure too; 浙江 alone is outside it).
+            "confirm_only": tri(leaf, profile) == UNKNOWN,
         })
     if tri(node, changed) != TRUE:  # conflicting requirements on one field
         return None

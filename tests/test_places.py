@@ -256,6 +256,15 @@ def test_zhejiang_alone_decides_the_zhejiang_measures_and_names_the_city_bureau_
     assert "温州市商务局" in [c["name"] for c in with_city.contacts]
 
 
+def test_other_regions_measures_are_not_missed_by_a_province_alone(compiled):
+    ev = evaluate_compiled(compiled, {"city": "浙江", "offshore": True}, D)
+    wh = ev.result("wh-export-credit")
+    assert wh.status == "ineligible" and wh.what_if["region_only"] is True
+    assert "在武汉市注册经营（贵公司：位于浙江）" in wh.reasons[0]
+    hubei = evaluate_compiled(compiled, {"city": "湖北", "offshore": True}, D).result("wh-export-credit")
+    assert hubei.what_if["region_only"] is False and "经确认" in hubei.what_if["summary"]
+
+
 def test_hubei_alone_leaves_the_wuhan_measures_open_on_the_city(compiled):
     wh, ev = _status(compiled, {"city": "湖北省"}, "wh-")
     assert wh <= {"undetermined", "ineligible"} and "undetermined" in wh
