@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from bot import handoff_queue
 from tests.stack import CONSOLE_TOKEN, http
-from tests.test_wecom import get_text
 from tests.test_web_widget import SCREENSHOTS, browser  # noqa: F401 - the shared browser fixture
+from tests.test_wecom import get_text
 
 AUTH = {"Authorization": f"Bearer {CONSOLE_TOKEN}"}
 ENDPOINTS = [("GET", "api/fields", None), ("GET", "api/handoffs", None), ("GET", "api/search?q=信保", None),
