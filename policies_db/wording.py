@@ -388,8 +388,9 @@ def pack_blocks(blocks: list[str], limit: int, tail: str = "") -> list[str]:
     pieces: list[str] = []
     for block in blocks + ([tail] if tail else []):
         while size(block) > limit:  # never expected for one measure; keep the limit anyway
-            cut = block[:limit // 3]
-            cut = cut[:cut.rfind("\n")] if "\n" in cut else cut
+            cut = block[:limit // 4]  # ≤ 4 bytes a character: always within the limit
+            at = cut.rfind("\n")
+            cut = cut[:at] if at > 0 else cut  # at a line end when there is one
             pieces.append(cut)
             block = block[len(cut):].lstrip("\n")
         pieces.append(block)

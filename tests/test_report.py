@@ -165,14 +165,16 @@ def test_report_text_is_escaped(compiled):
 def test_pdf_embeds_the_cjk_font_quickly(wuhan):
     from bot.report.pdf import render_pdf
 
-    started = time.perf_counter()
     pdf = render_pdf(page.render(wuhan, for_pdf=True))
-    elapsed = time.perf_counter() - started
     assert pdf.startswith(b"%PDF")
     streams = [zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
                if m[:1] == b"x"]
     assert any(b"NotoSansCJK" in s for s in streams + [pdf]), "the CJK font is not embedded"
-    assert elapsed < 15, f"PDF took {elapsed:.1f}s: is libharfbuzz-subset0 installed (make report-fonts)?"
+    # Subsetting the CJK font: ~0.5 s with HarfBuzz, 15–60 s with fontTools (a one-line page shows it).
+    started = time.perf_counter()
+    render_pdf('<html lang="zh-CN"><body><p>政策匹配报告：杭州市商务局</p></body></html>')
+    elapsed = time.perf_counter() - started
+    assert elapsed < 8, f"a one-line PDF took {elapsed:.1f}s: is libharfbuzz-subset0 installed (make report-fonts)?"
 
 
 # ---- links ------------------------------------------------------------------------------------------
@@ -222,3 +224,10 @@ def test_previous_results_are_read_back_from_the_tracker_since_the_last_restart(
     assert previous_results(events) == {"eligible": ["a", "b"], "profile": {"city": "温州"}}
     assert previous_results(events + [{"event": "restart"}]) is None
     assert previous_results([]) is None
+
+
+def test_an_oversized_block_is_still_cut_under_the_limit():
+    blocks = ["\n" + "政策" * 700 + "\n短行", "尾"]
+    messages = w.pack_blocks(blocks, 300)
+    assert all(0 < len(m.encode()) <= 300 for m in messages)
+    assert "".join(messages).replace("\n", "") == "".join(blocks).replace("\n", "")

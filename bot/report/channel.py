@@ -11,7 +11,10 @@ An unknown, expired or deleted token is a 404 with a short page; the token is th
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import threading
+from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Optional, Text
 from urllib.parse import quote
 
@@ -25,6 +28,7 @@ from ..channels.static import SECURITY_HEADERS
 from . import page, store
 
 logger = logging.getLogger(__name__)
+_PDF_LOCK = threading.Lock()
 HEADERS = {**SECURITY_HEADERS, "Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 GONE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>报告不存在</title>'
         '<link rel="stylesheet" href="assets/report.css"></head><body class="report"><main><h1>报告不存在或已过期</h1>'
@@ -42,11 +46,28 @@ def html_for(link: dict, for_pdf: bool = False) -> str:
                        for_pdf=for_pdf)
 
 
+_PDF_CACHE: "OrderedDict[tuple, bytes]" = OrderedDict()
+_PDF_CACHE_SIZE = 16
+
+
 def pdf_for(link: dict) -> bytes:
-    """The report PDF for a live link (WeCom's file message, the console's 发送给企业). Blocking: ~0.3 s."""
+    """The report PDF for a live link (WeCom's file message, the console's 发送给企业). Blocking: a few
+    seconds of CPU for a long report, so the same facts on the same date are rendered once (small LRU)."""
     from .pdf import render_pdf
 
-    return render_pdf(html_for(link, for_pdf=True))
+    key = (link["token"], json.dumps(link["profile"], sort_keys=True, ensure_ascii=False), str(link["as_of"]),
+           str(link["expires_at"]),
+           id(policies_db.load()))
+    with _PDF_LOCK:
+        if key in _PDF_CACHE:
+            _PDF_CACHE.move_to_end(key)
+            return _PDF_CACHE[key]
+    data = render_pdf(html_for(link, for_pdf=True))
+    with _PDF_LOCK:
+        _PDF_CACHE[key] = data
+        while len(_PDF_CACHE) > _PDF_CACHE_SIZE:
+            _PDF_CACHE.popitem(last=False)
+    return data
 
 
 _pdf = pdf_for  # the name bot/channels/wecom.py first used
