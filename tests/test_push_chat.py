@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.push import db, store
 from tests.conftest import WECOM
-from tests.stack import http
+from tests.stack import CONSOLE_TOKEN, http
 from tests.test_wecom import inner, send_encrypted
 
 
@@ -156,4 +156,21 @@ def test_wechat_customer_service_subscribe_keeps_the_kf_account_and_window(serve
     _wait_text(wecom_stub, customer, "已为您订阅", path="kf/send_msg")
     [sub] = subscriptions(servers, f"wxkf-{customer}")
     assert (sub.channel, sub.address, sub.open_kfid) == ("wecom_kf", customer, "wk-push")
-    assert sub.kf_last_inbound_at is not None and sub.kf_sent_since_inbound >= 1  # the replies counted
+    deadline = time.monotonic() + 10  # the channel counts its replies right after sending them
+    while sub.kf_sent_since_inbound < 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        [sub] = subscriptions(servers, f"wxkf-{customer}")
+    assert sub.kf_last_inbound_at is not None and sub.kf_sent_since_inbound >= 1  # the window's count
+
+
+def test_console_preview_api_needs_the_token(servers):
+    base = f"{servers['plain']}/webhooks/push"
+    assert http("GET", f"{base}/api/preview")[0] == 401
+    assert http("GET", f"{base}/api/outbox", headers={"Authorization": "Bearer wrong"})[0] == 401
+    auth = {"Authorization": f"Bearer {CONSOLE_TOKEN}"}
+    status, body = http("GET", f"{base}/api/preview", headers=auth, timeout=120)
+    assert status == 200 and body["dry_run"] is True and set(body["summary"]) >= {"subscribers", "to_notify"}
+    status, body = http("GET", f"{base}/api/outbox", headers=auth)
+    assert status == 200 and set(body) == {"waiting", "audit"}
+    with urllib.request.urlopen(f"{base}/preview.js", timeout=10) as script:
+        assert script.headers["Content-Type"].startswith("application/javascript") and b"push-preview" in script.read()
