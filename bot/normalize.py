@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Dict, List, Optional, Text
 
 # Cantonese words, only in traditional text (applied before t2s, which would turn 係 into 系).
 CANTONESE = {"係": "是", "喺": "在", "我哋": "我们", "哋": "们", "冇": "没有", "唔係": "不是", "唔": "不", "嘅": "的",

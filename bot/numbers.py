@@ -23,9 +23,11 @@ _APPROX = r"(?:多|余|来|出头|左右|上下|开外|不到)?"
 _PERSON = r"(?:个|号)?(?:人|名|位)(?:员工|职工|雇员)?"
 # A figure followed by 人/名/位 (号人, 来号人), or 员工/人数 followed by a figure; not 几十 (vague).
 _AFTER = re.compile(rf"(?<![几数])({_FIGURE})\s*{_APPROX}\s*{_PERSON}")
-_BEFORE = re.compile(rf"(?:员工|职工|人数|雇员|规模)(?:有|约|大约|大概|差不多|共|总共|是|在)?\s*(?![几数])({_FIGURE})\s*{_APPROX}\s*(?:人|名)?")
+_BEFORE = re.compile(rf"(?:员工|职工|人数|雇员|规模)(?:有|约|大约|大概|差不多|共|总共|是|在)?"
+                     rf"\s*(?![几数])({_FIGURE})\s*{_APPROX}\s*(?:人|名)?")
 # A bare answer to 「大约有多少名员工？」: 一百出头, 两三百, 大概80, 五十来个
-_BARE = re.compile(rf"^(?:大概|大约|差不多|约|将近|接近|有|一共|总共|目前|现在)*\s*({_FIGURE})\s*{_APPROX}\s*(?:个|号)?(?:人|名|位)?\s*(?:吧|左右|的样子|这样|的)?[。.!！~～]*$")
+_BARE = re.compile(rf"^(?:大概|大约|差不多|约|将近|接近|有|一共|总共|目前|现在)*\s*({_FIGURE})\s*{_APPROX}"
+                   rf"\s*(?:个|号)?(?:人|名|位)?\s*(?:吧|左右|的样子|这样|的)?[。.!！~～]*$")
 
 
 def to_int(numeral: str) -> int | None:
