@@ -56,9 +56,11 @@ def test_rest_subscribe_after_results_with_notice_consent_and_validated_contact(
     # The report link in every notification leads to the firm's current report.
     with urllib.request.urlopen(f"{servers['plain']}/webhooks/push/results/{sub.token}", timeout=30) as page:
         assert "/report/" in page.url and "政策匹配报告" in page.read().decode()
+        report_page = page.url
 
     assert "已为您退订" in texts(rest(servers, sender, "退订"))
     assert subscriptions(servers, sender) == []
+    assert http("GET", report_page)[0] == 404  # the report made from the stored profile is gone too
     assert "没有订阅" in texts(rest(servers, sender, "退订"))
 
 

@@ -113,7 +113,7 @@ class PushInput(InputChannel):
                 return _page("订阅不存在", "<p>该订阅不存在或已退订。</p>", 404)
             from bot.report import store as reports  # the 政策匹配报告, made fresh from the stored profile
 
-            link = await asyncio.to_thread(reports.publish, f"push-{sub.id}", sub.profile, as_of())
+            link = await asyncio.to_thread(reports.publish, store.report_conversation(sub.id), sub.profile, as_of())
             return response.redirect(reports.links(link["token"])["page"], headers=HEADERS)
 
         @bp.route("/api/preview", methods=["GET"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlalchemy import delete, select, update
 from . import db
 
 DEFAULT_RETENTION_MONTHS = 12
+logger = logging.getLogger(__name__)
 
 
 def retention_months() -> int:
@@ -102,11 +104,31 @@ def _delete(conn, ids: list[int]) -> None:
     conn.execute(delete(s).where(s.c.id.in_(ids)))
 
 
+def report_conversation(subscription_id: int) -> str:
+    """The conversation id under which the subscriber's report link is published (channel.py)."""
+    return f"push-{subscription_id}"
+
+
+def forget_reports(ids: list[int]) -> None:
+    """The report links made for these subscribers hold their profile too: deleted with the subscription."""
+    if not ids:
+        return
+    try:
+        from bot.report import store as reports
+
+        with reports.engine().begin() as conn:
+            conn.execute(delete(reports.ReportLink.__table__).where(
+                reports.ReportLink.conversation_id.in_([report_conversation(i) for i in ids])))
+    except Exception:
+        logger.exception("push: could not delete the report links of subscriptions %s", ids)
+
+
 def unsubscribe_token(token: str, url: str | None = None) -> bool:
     t = db.subscriptions
     with db.engine(url).begin() as conn:
         ids = conn.execute(select(t.c.id).where(t.c.token == token)).scalars().all()
         _delete(conn, ids)
+    forget_reports(ids)
     return bool(ids)
 
 
@@ -119,6 +141,7 @@ def unsubscribe_conversation(conversation_id: str, address: str | None = None, u
     with db.engine(url).begin() as conn:
         ids = conn.execute(select(t.c.id).where(where)).scalars().all()
         _delete(conn, ids)
+    forget_reports(ids)
     return len(ids)
 
 
@@ -127,4 +150,5 @@ def purge_expired(url: str | None = None, at: dt.datetime | None = None) -> int:
     with db.engine(url).begin() as conn:
         ids = conn.execute(select(t.c.id).where(t.c.expires_at <= (at or db.now()))).scalars().all()
         _delete(conn, ids)
+    forget_reports(ids)
     return len(ids)
