@@ -27,6 +27,7 @@ SEED = int(os.environ.get("FUZZ_SEED") or time.time_ns() % 1_000_000)
 WALKS = int(os.environ.get("FUZZ_WALKS") or 12)
 MAX_ATTEMPTS = 2 * (len(FIELDS) + 1) + 4  # two tries per question (fields + checklist), and some slack
 MAX_TURNS = 90
+REPLY_SECONDS = 60  # generous: the shared test machine is often loaded
 AFTER_RESULTS = 6
 LOG_PROBLEMS = re.compile(r"Traceback|^\S*\s*ERROR\b|\bERROR\s|Exception:|exception occurred", re.M)
 
@@ -73,7 +74,12 @@ class Walk:
         return body
 
     def send(self, kind: str, text: str) -> tuple[list[dict], list[dict]]:
-        status, replies = http("POST", f"{self.base}/webhooks/rest/webhook", {"sender": self.sender, "message": text})
+        try:
+            status, replies = http("POST", f"{self.base}/webhooks/rest/webhook",
+                                   {"sender": self.sender, "message": text}, timeout=REPLY_SECONDS)
+        except OSError as exc:  # a timeout is a message without a reply
+            raise AssertionError(self.fail(f"no reply within {REPLY_SECONDS} s to {kind} message "
+                                           f"{text[:40]!r} ({len(text)} chars): {exc}")) from exc
         assert status == 200, self.fail(f"{kind} {text[:40]!r}: HTTP {status} {replies}")
         tracker = self.tracker()
         self.slots = tracker["slots"]
