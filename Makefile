@@ -146,11 +146,11 @@ test-unit: $(STAMP)
 test-rasa: $(STAMP) $(MODEL)
 	$(PY) -m pytest -q -m rasa tests
 
-test-system: db $(MODEL) $(CHROMIUM) $(NGINX)
+test-system: db $(MODEL) $(CHROMIUM) $(NGINX) report-fonts
 	$(PY) -m pytest -q -m system tests
 
 # Everything, fastest first, so a broken unit stops the run before the slow tiers start.
-test: lint db $(MODEL) $(CHROMIUM) $(NGINX)
+test: lint db $(MODEL) $(CHROMIUM) $(NGINX) report-fonts
 	$(PY) -m policies_db check
 	$(PY) scripts/audit.py
 	$(PY) -m pytest -q -m unit tests
