@@ -191,6 +191,10 @@ class ValidateProfileForm(FormValidationAction):
             events = events + [SlotSet("misunderstood_turns", None)]
         if tracker.active_loop.get("name") != "profile_form":
             return events
+        if intent in INTERRUPTIONS and _just_answered(tracker):
+            # Nothing but the form's own events: Rasa rejects the form, the rule answers the question, and the
+            # form runs again afterwards (not on the firm's reply) — that run counts and asks.
+            return events
         if requested and not filled and _just_answered(tracker) and intent not in INTERRUPTIONS:
             if intent == "dont_know":
                 # Unknown stays unknown; remember not to ask it again and move on.

@@ -57,13 +57,12 @@ def test_one_message_fills_many_slots_and_they_are_never_asked(servers):
     chat = Chat(servers["api"])
     chat.say("你好")
     assert chat.slots()["requested_slot"] == "city"
-    chat.say("我们是宁波的外资企业，做离岸呼叫中心，有外籍员工")
+    replies = chat.say("我们是宁波的外资企业，做离岸呼叫中心，有外籍员工")
     slots = chat.slots()
     assert slots["city"] == "宁波" and slots["foreign_invested"] is True and slots["offshore"] is True
     assert slots["fields"] == ["business_operations"] and slots["hires_foreign_talent"] is True
     filled = {"city", "foreign_invested", "offshore", "fields", "hires_foreign_talent"}
     asked, offered = [], []
-    replies = []
     for _ in range(15):
         requested = chat.slots()["requested_slot"]
         if requested is None:
@@ -92,9 +91,12 @@ def test_yes_no_questions_offer_quick_replies(servers):
     replies = chat.say("我们在杭州，做ITO软件开发")
     assert FIELDS[chat.slots()["requested_slot"]].kind == "bool"
     buttons = [b for m in replies for b in m.get("buttons", [])]
-    assert [(b["title"], b["payload"]) for b in buttons] == [("是的", "/affirm"), ("不是", "/deny"), ("不清楚", "/dont_know")]
     before = chat.slots()["requested_slot"]
-    chat.say("/affirm")
+    # Each payload names the question it answers, so an old button clicked later changes nothing.
+    assert [(b["title"], b["payload"]) for b in buttons] == [
+        (title, f'/{intent}{{"answer_for": "{before}"}}') for title, intent in
+        [("是的", "affirm"), ("不是", "deny"), ("不清楚", "dont_know")]]
+    chat.say(buttons[0]["payload"])
     assert chat.slots()[before] is True
 
 
