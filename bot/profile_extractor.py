@@ -25,11 +25,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.util import filter_spans
 
+from .contact import looks_like_contact_attempt
 from .nlu_assets import POLICY_SPANS
 from .numbers import find_employee_counts
 from .phrases import implied_facts, inferred_service_types, negated_after
@@ -99,8 +100,9 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
+            _no_contact_without_one(message, text)
             intent = (message.get(INTENT) or {}).get("name")
-            entities = self.add_extractor_name(self.extract(text, intent))
+            entities = self.add_extractor_name(_last_of_each(self.extract(text, intent)))
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages
 
@@ -145,6 +147,36 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
         for word in self._not_negations:
             window = window.replace(word, "")
         return any(neg in window for neg in self._negations)
+
+
+CONTACT_INTENT = "leave_contact"
+
+
+def _no_contact_without_one(message: Message, text: str) -> None:
+    """DIET reads short digit answers ("1 3" at the checklist) as a phone number left for a callback:
+    without digits enough for a number or a WeChat label, take the next intent in the ranking."""
+    intent = message.get(INTENT) or {}
+    if intent.get("name") != CONTACT_INTENT or looks_like_contact_attempt(text):
+        return
+    ranking = [dict(r) for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CONTACT_INTENT]
+    if ranking:
+        # The rule rules the contact reading out, so the runner-up keeps DIET's confidence: the
+        # FallbackClassifier after us would otherwise turn every such answer into a fallback.
+        ranking[0]["confidence"] = max(ranking[0]["confidence"], intent.get("confidence") or 0.0)
+        message.set(INTENT, dict(ranking[0]), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _last_of_each(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """A fact repeated in a long message counts once, at its last mention (the last word wins);
+    hundreds of copies made the form's slot handling slow enough to time out."""
+    seen, kept = set(), []
+    for entity in reversed(entities):
+        key = (entity["entity"], repr(entity.get("value")))
+        if key not in seen:
+            seen.add(key)
+            kept.append(entity)
+    return kept[::-1]
 
 
 def _merge_adjacent(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:

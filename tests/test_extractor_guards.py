@@ -1,0 +1,41 @@
+"""Guards in the profile extractor that keep DIET's mistakes from trapping a firm."""
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.profile_extractor import _last_of_each, _no_contact_without_one
+
+
+def _message(text: str, ranking: list[tuple[str, float]]) -> Message:
+    ranked = [{"name": n, "confidence": c} for n, c in ranking]
+    return Message(data={"text": text, "intent": dict(ranked[0]), "intent_ranking": ranked})
+
+
+def test_checklist_digits_are_not_a_phone_number():
+    message = _message("1 3", [("leave_contact", 0.97), ("inform", 0.02), ("affirm", 0.01)])
+    _no_contact_without_one(message, "1 3")
+    assert message.get("intent")["name"] == "inform"
+    assert message.get("intent")["confidence"] == 0.97  # not pushed under the fallback threshold
+    assert [r["name"] for r in message.get("intent_ranking")] == ["inform", "affirm"]
+
+
+def test_english_words_are_not_a_wechat_id():
+    message = _message("We are in Shenzhen, 做ITO outsourcing", [("leave_contact", 0.6), ("inform", 0.3)])
+    _no_contact_without_one(message, "We are in Shenzhen, 做ITO outsourcing")
+    assert message.get("intent")["name"] == "inform"
+
+
+def test_a_real_number_or_wechat_stays_a_contact():
+    for text in ("13812345678", "我微信 zhangsan_88", "座机 027-85412367"):
+        message = _message(text, [("leave_contact", 0.9), ("inform", 0.1)])
+        _no_contact_without_one(message, text)
+        assert message.get("intent")["name"] == "leave_contact", text
+
+
+def test_repeated_facts_count_once_at_their_last_mention():
+    entities = [{"entity": "city", "value": "杭州", "start": 0}, {"entity": "offshore", "value": True, "start": 3},
+                {"entity": "city", "value": "宁波", "start": 5}, {"entity": "city", "value": "杭州", "start": 9},
+                {"entity": "offshore", "value": False, "start": 12}] + \
+               [{"entity": "fields", "value": "software_it", "start": 20 + i} for i in range(300)]
+    kept = _last_of_each(entities)
+    assert [(e["entity"], e["value"]) for e in kept] == [
+        ("offshore", True), ("city", "宁波"), ("city", "杭州"), ("offshore", False), ("fields", "software_it")]
+    assert kept[-1]["start"] == 319
