@@ -16,7 +16,6 @@ from pathlib import Path
 
 from tests.rasa_cli import ENV, RASA, ROOT, require_model
 
-
 CONSOLE_TOKEN = "console-test-token"
 
 
@@ -100,7 +99,8 @@ def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str |
     """One action server, and one Rasa server per name (value: its auth token, or None for API off)."""
     model = require_model()
     action_port = free_port()
-    env = {**ENV, "POLICY_SKIP_STARTUP_CHECK": "0", "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22", "CONSOLE_TOKEN": CONSOLE_TOKEN,
+    env = {**ENV, "POLICY_SKIP_STARTUP_CHECK": "0", "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22",
+           "CONSOLE_TOKEN": CONSOLE_TOKEN,
            "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}", "PUSH_DB_URL": f"sqlite:///{workdir / 'push.db'}",
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
            "PUBLIC_BASE_URL": "https://policy.example.gov.cn",  # WeCom messages link reports under it

@@ -15,6 +15,9 @@ from policies_db.schema import Catalogue, Contact, Document, ExtraBenefit, Measu
 from policies_db.synthetic import random_profile, synthetic_catalogue
 
 D = dt.date(2024, 6, 30)
+# An outsourcing firm with offshore business, in Hangzhou and in Wuhan (read-only: the engine copies).
+HZ_OFFSHORE_ITO = {"city": "杭州", "service_types": ["ITO"], "offshore": True}
+WH_OFFSHORE_ITO = {"city": "武汉", "service_types": ["ITO"], "offshore": True}
 
 
 def leaf(field, value=True, op="eq", text=None):
@@ -129,7 +132,7 @@ def test_what_if_list_field_adds_value(compiled):
 
 
 def test_region_what_if_is_flagged_not_suggested(compiled):
-    r = evaluate_compiled(compiled, {"city": "杭州", "service_types": ["ITO"], "offshore": True}, D).result("wh-export-credit")
+    r = evaluate_compiled(compiled, HZ_OFFSHORE_ITO, D).result("wh-export-credit")
     assert r.what_if["region_only"] is True
     assert r.what_if["summary"] == "本措施仅适用于在武汉市注册经营的企业。"
 
@@ -137,7 +140,7 @@ def test_region_what_if_is_flagged_not_suggested(compiled):
 # ---- evaluate on the real catalogue ---------------------------------------------------------
 
 def test_groups_partition_the_catalogue(compiled):
-    ev = evaluate_compiled(compiled, {"city": "杭州", "service_types": ["ITO"], "offshore": True}, D)
+    ev = evaluate_compiled(compiled, HZ_OFFSHORE_ITO, D)
     ids = [r.id for r in ev.eligible + ev.undetermined + ev.ineligible]
     assert sorted(ids) == sorted(m.id for m in compiled.measures)
     assert "zj-offshore-zero-rate" in {r.id for r in ev.eligible}
@@ -180,19 +183,19 @@ def test_extra_benefit_follows_its_own_condition(compiled):
     (dt.date(2022, 12, 31), False), (dt.date(2023, 1, 1), True), (dt.date(2025, 12, 31), True), (dt.date(2026, 1, 1), False),
 ])
 def test_in_force_follows_the_as_of_date(compiled, as_of, in_force):
-    r = evaluate_compiled(compiled, {"city": "杭州", "service_types": ["ITO"], "offshore": True}, as_of).result("zj-offshore-zero-rate")
+    r = evaluate_compiled(compiled, HZ_OFFSHORE_ITO, as_of).result("zj-offshore-zero-rate")
     assert r.in_force is in_force
     assert r.status == "eligible"  # validity is reported, it does not change eligibility
 
 
 def test_expired_document_says_so_and_advises_confirming(compiled):
-    entry = evaluate_compiled(compiled, {"city": "杭州", "service_types": ["ITO"], "offshore": True}, dt.date(2026, 11, 22)).result("zj-offshore-zero-rate").to_dict()
+    entry = evaluate_compiled(compiled, HZ_OFFSHORE_ITO, dt.date(2026, 11, 22)).result("zj-offshore-zero-rate").to_dict()
     assert entry["in_force"] is False
     assert "已到期" in entry["validity"]["note"] and "确认" in entry["validity"]["note"]
 
 
 def test_document_without_end_date_in_force_with_caveat(compiled):
-    entry = evaluate_compiled(compiled, {"city": "武汉", "service_types": ["ITO"], "offshore": True}, dt.date(2026, 11, 22)).result("wh-export-credit").to_dict()
+    entry = evaluate_compiled(compiled, WH_OFFSHORE_ITO, dt.date(2026, 11, 22)).result("wh-export-credit").to_dict()
     assert entry["in_force"] is True
     assert entry["validity"]["stated_end"] is False
     assert "未规定" in entry["validity"]["note"] and "确认" in entry["validity"]["note"]
@@ -240,7 +243,7 @@ def test_next_question_asks_extra_benefit_fact_for_eligible_measure():
     measure = Measure("wh-m", "d", "t", "s", "b", "tax", Node("all", (region, leaf("offshore"))), (Contact("x"),),
                       Source("s", "e"), extra_benefits=(ExtraBenefit("综保区内另可享受", leaf("in_bonded_zone")),))
     compiled = CompiledCatalogue(Catalogue({"d": doc}, [measure]))
-    ev = evaluate_compiled(compiled, {"city": "武汉", "service_types": ["ITO"], "offshore": True}, D)
+    ev = evaluate_compiled(compiled, WH_OFFSHORE_ITO, D)
     assert ev.counts()["undetermined"] == 0
     assert ev.next_question() == "in_bonded_zone"
     assert evaluate_compiled(compiled, {"city": "武汉", "offshore": False}, D).next_question() is None
@@ -301,7 +304,7 @@ EXPIRED_PHRASE = "符合条件；文件执行期已满（2025年底），请向�
     (dt.date(2026, 11, 23), "expired", EXPIRED_PHRASE),
 ])
 def test_expired_plan_is_never_presented_as_available(compiled, as_of, availability, phrase):
-    entry = evaluate_compiled(compiled, {"city": "杭州", "service_types": ["ITO"], "offshore": True}, as_of).result("zj-offshore-zero-rate").to_dict()
+    entry = evaluate_compiled(compiled, HZ_OFFSHORE_ITO, as_of).result("zj-offshore-zero-rate").to_dict()
     assert entry["status"] == "eligible"  # the verdict on the conditions is unchanged
     assert entry["availability"] == availability
     assert entry["status_phrase"] == phrase
@@ -309,11 +312,11 @@ def test_expired_plan_is_never_presented_as_available(compiled, as_of, availabil
 
 
 def test_open_ended_document_asks_to_confirm(compiled):
-    entry = evaluate_compiled(compiled, {"city": "武汉", "service_types": ["ITO"], "offshore": True}, dt.date(2026, 11, 23)).result("wh-export-credit").to_dict()
+    entry = evaluate_compiled(compiled, WH_OFFSHORE_ITO, dt.date(2026, 11, 23)).result("wh-export-credit").to_dict()
     assert entry["availability"] == "open_ended" and entry["in_force"] is True
     assert "确认" in entry["status_phrase"]
     # Before the (reconstructed) signing date 2021-02-08 it was not yet in force.
-    early = evaluate_compiled(compiled, {"city": "武汉", "service_types": ["ITO"], "offshore": True}, dt.date(2021, 2, 7)).result("wh-export-credit")
+    early = evaluate_compiled(compiled, WH_OFFSHORE_ITO, dt.date(2021, 2, 7)).result("wh-export-credit")
     assert early.availability == "not_yet" and early.in_force is False
 
 
@@ -347,6 +350,6 @@ def test_results_lead_with_what_the_firm_can_apply_for(compiled):
 
 
 def test_reorganised_unit_carries_its_current_name(compiled):
-    contacts = evaluate_compiled(compiled, {"city": "武汉", "service_types": ["ITO"], "offshore": True}, D).result("wh-export-credit-insurance").contacts
+    contacts = evaluate_compiled(compiled, WH_OFFSHORE_ITO, D).result("wh-export-credit-insurance").contacts
     [cbirc] = [c for c in contacts if c["name"] == "湖北银保监局"]
     assert cbirc["current_name"] == "国家金融监督管理总局湖北监管局" and "2023" in cbirc["note"]

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies_db import ProfileError, normalize_profile
-from policies_db import coverage, load_catalogue
+from policies_db import ProfileError, coverage, load_catalogue, normalize_profile
 
 
 @pytest.mark.parametrize("raw, city", [

@@ -129,7 +129,7 @@ class WeComInput(InputChannel):
                 return
             text = choose((message.get("Content") or "")[:MAX_TEXT], await self.state.options(user))
             await self._converse(f"wecom-{user}", text, on_new_message, self._app_sender(user), user)
-        except Exception:  # noqa: BLE001 - a background task must never die silently
+        except Exception:
             logger.exception("WeCom message handling failed")
 
     def _app_sender(self, user: str):
@@ -152,7 +152,7 @@ class WeComInput(InputChannel):
             media_id = await self.client.upload_media("file", name, data, "application/pdf")
             await self.client.send_file(self.agent_id, user, media_id)
             return True
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("could not send the report PDF to %s", user)
             return False
 

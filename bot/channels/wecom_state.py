@@ -67,14 +67,14 @@ class RedisState:
     async def first_time(self, key: str) -> bool:
         try:
             return bool(await self.redis.set(f"{self.prefix}:seen:{key}", 1, nx=True, ex=RETRY_WINDOW))
-        except Exception:  # noqa: BLE001 - answering twice beats not answering
+        except Exception:
             logger.warning("WeCom state: Redis unavailable, cannot de-duplicate %s", key, exc_info=True)
             return True
 
     async def options(self, user: str) -> Options:
         try:
             raw = await self.redis.get(f"{self.prefix}:options:{user}")
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("WeCom state: Redis unavailable, no numbered options for %s", user, exc_info=True)
             return []
         return [tuple(pair) for pair in json.loads(raw)] if raw else []
@@ -82,7 +82,7 @@ class RedisState:
     async def set_options(self, user: str, options: Options) -> None:
         try:
             await self.redis.set(f"{self.prefix}:options:{user}", json.dumps(options, ensure_ascii=False), ex=OPTIONS_TTL)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("WeCom state: Redis unavailable, options of %s not kept", user, exc_info=True)
 
     async def cursor(self, open_kfid: str) -> Optional[str]:
