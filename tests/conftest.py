@@ -146,3 +146,13 @@ def servers(tmp_path_factory, policy_db, wecom_stub):
            "handoff_db": f"sqlite:///{workdir / 'handoff.db'}", "push_db": f"sqlite:///{workdir / 'push.db'}",
            "workdir": workdir}
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def domain():
+    """The real merged domain (domain/*.yml) as the action server receives it."""
+    from pathlib import Path
+
+    from rasa.shared.core.domain import Domain  # heavy: only tests that use the domain pay for it
+
+    return Domain.load(str(Path(__file__).resolve().parent.parent / "domain")).as_dict()

@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -16,11 +15,6 @@ from actions.results import ActionExplainIneligible, ActionShowResults
 from bot import handoff_queue
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def domain():
-    return Domain.load(str(ROOT / "domain")).as_dict()
 
 
 @pytest.fixture(autouse=True)
@@ -148,7 +142,7 @@ async def test_results_outside_coverage_name_the_covered_regions(domain):
 
 
 async def test_explain_ineligible_gives_reasons_and_what_would_change(domain):
-    slots = {"city": "武汉", "offshore": False, "fields": ["design"]}
+    slots = {"city": "武汉", "service_types": ["BPO"], "offshore": False, "fields": ["design"]}
     dispatcher, _ = await run(ActionExplainIneligible(), tracker(slots, form=False), domain)
     text = dispatcher.messages[0]["text"]
     assert "服务外包出口信用保险：需承接国际（离岸）服务外包项目（贵公司：暂无离岸业务）" in text
@@ -166,7 +160,7 @@ def ask(intent, phrase, slots=None, city=None):
 
 
 async def test_why_not_gives_reasons_and_what_if(domain):
-    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_why_not", "零税率", {"city": "杭州", "offshore": False}), domain)
+    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_why_not", "零税率", {"city": "杭州", "service_types": ["ITO"], "offshore": False}), domain)
     text = dispatcher.messages[0]["text"]
     assert "需承接离岸服务外包业务（贵公司：暂无离岸业务）" in text
     assert "若贵公司承接离岸服务外包业务，即可符合条件" in text

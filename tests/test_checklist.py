@@ -5,8 +5,9 @@ import pytest
 
 from actions.checklist import CHECKLIST_FIELDS, ActionAskSituations, checklist_items, read_answer
 from actions.form import ValidateProfileForm
+
 # The action tests' fixtures (the real domain; the policy database and a pinned date) and helpers.
-from tests.test_actions import _env, domain, run, slot_events, tracker  # noqa: F401
+from tests.test_actions import _env, run, slot_events, tracker  # noqa: F401
 
 OFFERED = ["foreign_invested", "hires_foreign_talent", "plans_listing", "overseas_expansion"]
 
