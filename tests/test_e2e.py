@@ -140,7 +140,7 @@ def test_no_outsourcing_answer_is_understood_typed_or_clicked(servers, answer):
 
 def test_direct_results_and_correction_updates_the_answer(servers):
     chat = Chat(servers["api"])
-    chat.say("我们在杭州，做离岸外包")
+    chat.say("我们在杭州，做离岸软件外包")
     results = results_of(chat.say("直接看结果"))
     zero_rate = next(e for e in results["eligible"] if e["id"] == "zj-offshore-zero-rate")
     assert "杭州市商务局" in [c["name"] for c in zero_rate["contacts"]]
