@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hmac
 import logging
 import os
 import uuid
@@ -33,6 +32,7 @@ import policies_db
 from bot import handoff_queue
 from policies_db import CATEGORIES, FIELD_ORDER, FIELDS, ProfileError, evaluate_compiled
 
+from .console_auth import console_refusal
 from .console_script import answer_script, search_measures
 from .console_transcript import last_metadata, transcript
 from .static import SECURITY_HEADERS, serve
@@ -99,13 +99,7 @@ class HotlineConsoleInput(InputChannel):
 
     def _authorized(self, request: Request) -> Optional[Any]:
         """None when the request may pass, else the refusal to send."""
-        if not self.token:
-            return _json({"error": "控制台未启用：请设置 CONSOLE_TOKEN"}, 503)
-        header = request.headers.get("authorization", "")
-        given = header[7:] if header.lower().startswith("bearer ") else ""
-        if not given or not hmac.compare_digest(given.encode(), self.token.encode()):
-            return _json({"error": "需要有效的令牌"}, 401)
-        return None
+        return console_refusal(self.token, request)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("hotline_console", __name__)

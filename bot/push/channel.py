@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hmac
 import os
 from html import escape
 from pathlib import Path
@@ -23,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sqlalchemy import select
 
+from bot.channels.console_auth import console_refusal
 from bot.channels.static import SECURITY_HEADERS
 
 from . import db, store
@@ -74,13 +74,7 @@ class PushInput(InputChannel):
         self.token = token or None
 
     def _refusal(self, request: Request):
-        if not self.token:
-            return _json({"error": "控制台未启用：请设置 CONSOLE_TOKEN"}, 503)
-        header = request.headers.get("authorization", "")
-        given = header[7:] if header.lower().startswith("bearer ") else ""
-        if not given or not hmac.compare_digest(given.encode(), self.token.encode()):
-            return _json({"error": "需要有效的令牌"}, 401)
-        return None
+        return console_refusal(self.token, request)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("push", __name__)
