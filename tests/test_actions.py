@@ -160,7 +160,8 @@ def ask(intent, phrase, slots=None, city=None):
 
 
 async def test_why_not_gives_reasons_and_what_if(domain):
-    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_why_not", "零税率", {"city": "杭州", "service_types": ["ITO"], "offshore": False}), domain)
+    firm = {"city": "杭州", "service_types": ["ITO"], "offshore": False}
+    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_why_not", "零税率", firm), domain)
     text = dispatcher.messages[0]["text"]
     assert "需承接离岸服务外包业务（贵公司：暂无离岸业务）" in text
     assert "若贵公司承接离岸服务外包业务，即可符合条件" in text
