@@ -101,8 +101,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
         for message in messages:
             text = message.get(TEXT) or ""
             _no_contact_without_one(message, text)
+            _bare_no_is_deny(message, text)
             intent = (message.get(INTENT) or {}).get("name")
             entities = self.add_extractor_name(_last_of_each(self.extract(text, intent)))
+            _answer_not_question(message, text, entities)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages
 
@@ -165,6 +167,31 @@ def _no_contact_without_one(message: Message, text: str) -> None:
         ranking[0]["confidence"] = max(ranking[0]["confidence"], intent.get("confidence") or 0.0)
         message.set(INTENT, dict(ranking[0]), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+BARE_NO = {"无", "没", "没有", "没有的", "没得", "冇", "冇得", "都冇得", "木有", "否", "并没有", "都无", "暂无", "无的"}
+QUESTION_MARKS = re.compile(r"[?？]|啥|什么|是指|意思|不懂|不明白|区别|怎么理解|解释")
+
+
+def _set_intent(message: Message, name: str, confidence: float) -> None:
+    ranking = [dict(r) for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    chosen = {"name": name, "confidence": confidence}
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+
+
+def _bare_no_is_deny(message: Message, text: str) -> None:
+    """「无」「冇得」 alone answer a yes/no question with no; DIET has read 「无」 as affirm."""
+    if re.sub(r"[\s，。,.!！~～的啦呀哦]+$", "", text.strip()) in BARE_NO:
+        _set_intent(message, "deny", 1.0)
+
+
+def _answer_not_question(message: Message, text: str, entities: List[Dict[Text, Any]]) -> None:
+    """「KPO」「那就是BPO」 answer the service-type question; only a real question asks for the explanation."""
+    intent = message.get(INTENT) or {}
+    if intent.get("name") == "explain" and not QUESTION_MARKS.search(text) \
+            and any(e["entity"] in ("service_types", "fields") for e in entities):
+        _set_intent(message, "inform", intent.get("confidence") or 1.0)
 
 
 def _last_of_each(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:

@@ -39,3 +39,26 @@ def test_repeated_facts_count_once_at_their_last_mention():
     assert [(e["entity"], e["value"]) for e in kept] == [
         ("offshore", True), ("city", "宁波"), ("city", "杭州"), ("offshore", False), ("fields", "software_it")]
     assert kept[-1]["start"] == 319
+
+
+def test_a_bare_no_is_deny():
+    from bot.profile_extractor import _bare_no_is_deny
+    for text in ("无", "冇得", "没有的", "木有～"):
+        message = _message(text, [("affirm", 0.9), ("deny", 0.1)])
+        _bare_no_is_deny(message, text)
+        assert message.get("intent")["name"] == "deny", text
+    message = _message("无锡", [("inform", 0.9)])
+    _bare_no_is_deny(message, "无锡")
+    assert message.get("intent")["name"] == "inform"
+
+
+def test_a_service_type_named_is_an_answer_unless_asked_about():
+    from bot.profile_extractor import _answer_not_question
+    kpo = [{"entity": "service_types", "value": "KPO", "start": 0, "end": 3}]
+    message = _message("KPO", [("explain", 1.0), ("inform", 0.0)])
+    _answer_not_question(message, "KPO", kpo)
+    assert message.get("intent")["name"] == "inform"
+    for question in ("啥是KPO？", "KPO是什么意思", "不懂KPO"):
+        message = _message(question, [("explain", 1.0), ("inform", 0.0)])
+        _answer_not_question(message, question, kpo)
+        assert message.get("intent")["name"] == "explain", question
