@@ -102,6 +102,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             _no_contact_without_one(message, text)
             _bare_no_is_deny(message, text)
+            _numbers_are_an_answer(message, text)
+            _which_policies_is_a_topic(message, text)
             intent = (message.get(INTENT) or {}).get("name")
             entities = self.add_extractor_name(_last_of_each(self.extract(text, intent)))
             _answer_not_question(message, text, entities)
@@ -184,6 +186,24 @@ def _bare_no_is_deny(message: Message, text: str) -> None:
     """「无」「冇得」 alone answer a yes/no question with no; DIET has read 「无」 as affirm."""
     if re.sub(r"[\s，。,.!！~～的啦呀哦]+$", "", text.strip()) in BARE_NO:
         _set_intent(message, "deny", 1.0)
+
+
+NUMBERS_ONLY = re.compile(r"^[\d\s,，、和及与.。]+$")
+WHICH_POLICIES = re.compile(r"(有哪些|有什么|有啥|哪些).{0,15}(政策|措施|支持|优惠)")
+
+
+def _numbers_are_an_answer(message: Message, text: str) -> None:
+    """「3」「1 3」「2、4」 choose checklist items or give a number (DIET once read 「3」 as thanks, from 「3Q」);
+    five digits or more may be a phone number and stay with the contact guard."""
+    if NUMBERS_ONLY.match(text.strip()) and len(re.sub(r"\D", "", text)) < 5:
+        _set_intent(message, "inform", 1.0)
+
+
+def _which_policies_is_a_topic(message: Message, text: str) -> None:
+    """「有哪些零税率政策」 asks for a topic; DIET split it between ask_conditions and ask_topic (→ fallback)."""
+    intent = message.get(INTENT) or {}
+    if WHICH_POLICIES.search(text) and intent.get("name") in ("ask_conditions", "nlu_fallback", "ask_topic"):
+        _set_intent(message, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
 
 
 def _answer_not_question(message: Message, text: str, entities: List[Dict[Text, Any]]) -> None:

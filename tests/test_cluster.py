@@ -121,7 +121,7 @@ def test_a_replica_killed_mid_conversation(cluster):
     cluster["run"]("kill-replica", "0")
     try:
         payload = results(say(cluster["entry"], sender, "直接看结果"))  # nginx fails over to replica 1
-        assert payload["profile"] == {"city": "武汉", "offshore": True, "fields": ["pharma_rd"]}
+        assert payload["profile"] == {"city": "武汉", "offshore": True, "fields": ["pharma_rd"], "service_types": ["KPO"]}
         assert results(say(b, sender, "直接看结果"))["profile"]["city"] == "武汉"
     finally:
         cluster["run"]("start-replica", "0")

@@ -62,3 +62,24 @@ def test_a_service_type_named_is_an_answer_unless_asked_about():
         message = _message(question, [("explain", 1.0), ("inform", 0.0)])
         _answer_not_question(message, question, kpo)
         assert message.get("intent")["name"] == "explain", question
+
+
+def test_numbers_alone_answer_rather_than_thank():
+    from bot.profile_extractor import _numbers_are_an_answer
+    for text in ("3", "1 3", "2、4", "1，3"):
+        message = _message(text, [("thanks", 1.0), ("inform", 0.0)])
+        _numbers_are_an_answer(message, text)
+        assert message.get("intent")["name"] == "inform", text
+    message = _message("13812345678", [("leave_contact", 1.0)])
+    _numbers_are_an_answer(message, "13812345678")
+    assert message.get("intent")["name"] == "leave_contact"
+
+
+def test_which_policies_is_a_topic_lookup():
+    from bot.profile_extractor import _which_policies_is_a_topic
+    message = _message("有哪些零税率政策", [("ask_conditions", 0.33), ("ask_topic", 0.31)])
+    _which_policies_is_a_topic(message, "有哪些零税率政策")
+    assert message.get("intent")["name"] == "ask_topic" and message.get("intent")["confidence"] >= 0.45
+    message = _message("零税率需要什么条件", [("ask_conditions", 0.9)])
+    _which_policies_is_a_topic(message, "零税率需要什么条件")
+    assert message.get("intent")["name"] == "ask_conditions"

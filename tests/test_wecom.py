@@ -86,6 +86,7 @@ def test_official_vector_message_is_decrypted_and_answered(servers, wecom_stub):
 
 def test_round_trip_with_numbered_quick_replies_results_link_and_pdf(servers, wecom_stub):
     user = f"zhang-{uuid.uuid4().hex[:6]}"
+    tokens_before = wecom_stub.token_requests  # the stub is shared with other modules' servers
     status, body, elapsed = send_encrypted(servers, inner(user, "我们是宁波的外资企业，有离岸业务，有外籍员工"))
     assert (status, body) == (200, "") and elapsed < 5
     first = wecom_stub.wait_sent(1, user=user)
@@ -119,7 +120,7 @@ def test_round_trip_with_numbered_quick_replies_results_link_and_pdf(servers, we
     upload = wecom_stub.uploads[file_message["file"]["media_id"]]
     assert upload["type"] == "file" and upload["filename"].endswith(".pdf") and upload["data"].startswith(b"%PDF")
     assert messages.index(file_message) == len(messages) - 1  # after the texts
-    assert wecom_stub.token_requests == 1  # the access token is cached until it expires
+    assert wecom_stub.token_requests - tokens_before <= 1  # the access token is cached until it expires
 
 
 def test_console_sends_the_report_to_a_wecom_firm_with_the_pdf(servers, wecom_stub):
