@@ -92,7 +92,9 @@ def test_checklist_is_ticked_and_confirmed(page):
     page.screenshot(path=str(SCREENSHOTS / "widget-checklist.png"))
     before = bot_messages(page).count()
     checklist.get_by_role("button", name="确定").click()
-    page.wait_for_function(f"document.querySelectorAll('.pc-msg-bot').length > {before}", timeout=30000)
+    # The reply is another question or the results, which come as cards without a text bubble.
+    page.wait_for_function(f"document.querySelectorAll('.pc-msg-bot').length > {before}"
+                           " || document.querySelectorAll('.pc-card').length > 0", timeout=30000)
     expect(page.locator(".pc-msg-user").last).to_have_text("我：符合：" + first_label.split(". ", 1)[1])
     expect(checklist.locator("input").first).to_be_disabled()  # answered: no second submission
     expect(page.locator(".pc-card").first).to_be_visible(timeout=30000)  # nothing left to ask: results
