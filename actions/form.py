@@ -216,12 +216,16 @@ class ValidateProfileForm(FormValidationAction):
         following = next((e["value"] for e in reversed(events) if e.get("event") == "slot"
                           and e.get("name") == "requested_slot"), requested)
         skipped_now: List[str] = []
-        while following and times_asked(tracker, following) >= MAX_ASKS:
+        seen: set = set()  # a question that comes back after being skipped ends the loop (it did spin forever)
+        while following and following not in seen and times_asked(tracker, following) >= MAX_ASKS:
+            seen.add(following)
             unanswered = (tracker.get_slot(OFFERED) or []) if following == SITUATIONS else [following]
             skipped_now += [f for f in unanswered if f not in skipped_now]
             tracker.slots["skipped_fields"] = list(tracker.get_slot("skipped_fields") or []) + unanswered
             next_event = await self.next_requested_slot(dispatcher, tracker, domain)
             following = next_event["value"] if next_event else None
+        if following in seen:
+            following = None  # everything left was asked twice already: the form ends and the results follow
         events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
         if skipped_now:
             if not any(m.get("response") in ("utter_skip_unclear", "utter_skip_ok") for m in dispatcher.messages):

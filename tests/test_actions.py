@@ -243,3 +243,29 @@ async def test_list_question_not_understood_gets_a_list_hint_then_is_skipped(dom
     values = slot_events(events)
     assert dispatcher.messages[0]["response"] == "utter_skip_unclear"
     assert values["skipped_fields"] == ["service_types"] and values["requested_slot"] not in (None, "service_types")
+
+
+async def test_questions_all_asked_twice_end_the_form_instead_of_spinning(domain):
+    """Fuzzer seed 831723: the checklist listed earlier (slot `checklist`) no longer matched the open items, so
+    skipping it left the checklist next again and the action server spun forever on one request."""
+    import asyncio
+    import threading
+
+    def asked(name):
+        return {"event": "bot", "text": "?", "metadata": {"utter_action": f"utter_ask_{name}"}}
+
+    checklist = {"event": "bot", "text": "?", "data": {"custom": {"type": "checklist", "items": []}}}
+    events = [{"event": "action", "name": "action_listen"}, asked("offshore"), checklist, checklist, asked("offshore"),
+              {"event": "user", "text": "。", "parse_data": {"intent": {"name": "inform"}}}]
+    slots = {"city": "杭州", "service_types": ["ITO"], "fields": ["software_it"], "checklist": ["is_school"],
+             "misunderstood_turns": 1}
+    t = tracker(slots, text="。", requested="offshore", events=events)
+    outcome = {}
+    # A daemon thread: a regression spins without yielding, which no asyncio timeout could interrupt.
+    worker = threading.Thread(target=lambda: outcome.update(run=asyncio.run(run(ValidateProfileForm(), t, domain))),
+                              daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "the form validation did not return"
+    following = slot_events(outcome["run"][1])["requested_slot"]
+    assert following not in ("offshore", "situations")  # neither is asked a third time
