@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.util import filter_spans
 
-from .contact import looks_like_contact_attempt
+from . import nlu_guards
 from .nlu_assets import POLICY_SPANS
 from .numbers import find_employee_counts
 from .phrases import implied_facts, inferred_service_types, negated_after
@@ -100,13 +100,13 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            _no_contact_without_one(message, text)
-            _bare_no_is_deny(message, text)
-            _numbers_are_an_answer(message, text)
-            _which_policies_is_a_topic(message, text)
-            intent = (message.get(INTENT) or {}).get("name")
-            entities = self.add_extractor_name(_last_of_each(self.extract(text, intent)))
-            _answer_not_question(message, text, entities)
+            intent, ranking = nlu_guards.before_entities(
+                text, message.get(INTENT) or {}, list(message.get(INTENT_RANKING_KEY) or []))
+            entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
+            intent, ranking = nlu_guards.after_entities(text, intent, ranking, entities)
+            if intent is not message.get(INTENT):
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages
 
@@ -151,79 +151,6 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
         for word in self._not_negations:
             window = window.replace(word, "")
         return any(neg in window for neg in self._negations)
-
-
-CONTACT_INTENT = "leave_contact"
-
-
-def _no_contact_without_one(message: Message, text: str) -> None:
-    """DIET reads short digit answers ("1 3" at the checklist) as a phone number left for a callback:
-    without digits enough for a number or a WeChat label, take the next intent in the ranking."""
-    intent = message.get(INTENT) or {}
-    if intent.get("name") != CONTACT_INTENT or looks_like_contact_attempt(text):
-        return
-    ranking = [dict(r) for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CONTACT_INTENT]
-    if ranking:
-        # The rule rules the contact reading out, so the runner-up keeps DIET's confidence: the
-        # FallbackClassifier after us would otherwise turn every such answer into a fallback.
-        ranking[0]["confidence"] = max(ranking[0]["confidence"], intent.get("confidence") or 0.0)
-        message.set(INTENT, dict(ranking[0]), add_to_output=True)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-
-
-BARE_NO = {"无", "没", "没有", "没有的", "没得", "冇", "冇得", "都冇得", "木有", "否", "并没有", "都无", "暂无", "无的"}
-QUESTION_MARKS = re.compile(r"[?？]|啥|什么|是指|意思|不懂|不明白|区别|怎么理解|解释")
-
-
-def _set_intent(message: Message, name: str, confidence: float) -> None:
-    ranking = [dict(r) for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-    chosen = {"name": name, "confidence": confidence}
-    message.set(INTENT, chosen, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
-
-
-def _bare_no_is_deny(message: Message, text: str) -> None:
-    """「无」「冇得」 alone answer a yes/no question with no; DIET has read 「无」 as affirm."""
-    if re.sub(r"[\s，。,.!！~～的啦呀哦]+$", "", text.strip()) in BARE_NO:
-        _set_intent(message, "deny", 1.0)
-
-
-NUMBERS_ONLY = re.compile(r"^[\d\s,，、和及与.。]+$")
-WHICH_POLICIES = re.compile(r"(有哪些|有什么|有啥|哪些).{0,15}(政策|措施|支持|优惠)")
-
-
-def _numbers_are_an_answer(message: Message, text: str) -> None:
-    """「3」「1 3」「2、4」 choose checklist items or give a number (DIET once read 「3」 as thanks, from 「3Q」);
-    five digits or more may be a phone number and stay with the contact guard."""
-    if NUMBERS_ONLY.match(text.strip()) and len(re.sub(r"\D", "", text)) < 5:
-        _set_intent(message, "inform", 1.0)
-
-
-def _which_policies_is_a_topic(message: Message, text: str) -> None:
-    """「有哪些零税率政策」 asks for a topic; DIET split it between ask_conditions and ask_topic (→ fallback)."""
-    intent = message.get(INTENT) or {}
-    if WHICH_POLICIES.search(text) and intent.get("name") in ("ask_conditions", "nlu_fallback", "ask_topic"):
-        _set_intent(message, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
-
-
-def _answer_not_question(message: Message, text: str, entities: List[Dict[Text, Any]]) -> None:
-    """「KPO」「那就是BPO」 answer the service-type question; only a real question asks for the explanation."""
-    intent = message.get(INTENT) or {}
-    if intent.get("name") == "explain" and not QUESTION_MARKS.search(text) \
-            and any(e["entity"] in ("service_types", "fields") for e in entities):
-        _set_intent(message, "inform", intent.get("confidence") or 1.0)
-
-
-def _last_of_each(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-    """A fact repeated in a long message counts once, at its last mention (the last word wins);
-    hundreds of copies made the form's slot handling slow enough to time out."""
-    seen, kept = set(), []
-    for entity in reversed(entities):
-        key = (entity["entity"], repr(entity.get("value")))
-        if key not in seen:
-            seen.add(key)
-            kept.append(entity)
-    return kept[::-1]
 
 
 def _merge_adjacent(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
