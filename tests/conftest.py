@@ -50,6 +50,14 @@ def tier_of(item) -> str:
     return "rasa" if RASA_SOURCE.search(_source(item.path)) else "unit"
 
 
+def pytest_ignore_collect(collection_path, config):
+    """`-m unit` does not even import the files that are wholly another tier: importing test_wecom alone
+    loads Rasa's core and TensorFlow (7 s of the inner loop's collection)."""
+    if config.getoption("markexpr", "") == "unit":
+        return collection_path.name in RASA_TIER | SYSTEM_TIER or None
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         item.add_marker(tier_of(item))

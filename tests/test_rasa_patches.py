@@ -14,12 +14,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.exceptions import RasaException
 
-import bot.channels  # noqa: F401 - applies the patches, as the Rasa server does when it loads our channels
 from bot import rasa_patches
 from bot.channels.failure import turn_failed
+from bot.channels.web import WebChatInput
 from bot.rasa_patches.log_copies import LOG_ONLY_DEEPCOPY_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
+WebChatInput.from_credentials(None)  # what the Rasa server does with credentials.yml at start-up: patches applied
 
 # What each patch leaves behind on Rasa's classes: (module, attribute path, marker).
 MARKERS = """

@@ -1,7 +1,6 @@
 """Rasa input channels served by `rasa run`: website chat (web), hotline console (console), WeCom (wecom)."""
 
-from bot import rasa_patches
-
-# Every deployment loads these channels into the Rasa server (credentials.yml): this is start-up.
-# The one call that changes Rasa's internals; it logs what it did, or refuses on another Rasa version.
-rasa_patches.apply()
+# Importing a channel changes nothing in Rasa: each channel's from_credentials, which the Rasa server
+# calls once per channel of credentials.yml at start-up, calls bot.rasa_patches.apply() (idempotent,
+# logged, refused on another Rasa version). The unit tests and the push CLI import channel modules
+# without paying for Rasa's core and TensorFlow.

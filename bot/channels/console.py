@@ -29,7 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 import policies_db
-from bot import handoff_queue
+from bot import handoff_queue, rasa_patches
 from policies_db import CATEGORIES, FIELD_ORDER, FIELDS, ProfileError, evaluate_compiled
 
 from .console_auth import console_refusal
@@ -91,6 +91,7 @@ class HotlineConsoleInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> "InputChannel":
+        rasa_patches.apply()  # start-up: see bot/channels/__init__.py
         token = (credentials or {}).get("token") or os.environ.get("CONSOLE_TOKEN")
         return cls(token)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Awaitable, Callable, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
+
+from bot import rasa_patches
 
 from .failure import APOLOGY, turn_failed
 
@@ -27,6 +29,11 @@ def _body(request: Request):
 
 
 class GuardedRestMixin:
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "InputChannel":
+        rasa_patches.apply()  # start-up: see bot/channels/__init__.py
+        return cls()
+
     def guard(self, bp: Blueprint) -> Blueprint:
         @bp.middleware("request")
         async def well_formed(request: Request):

@@ -27,6 +27,7 @@ from sanic.request import Request
 from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
+from bot import rasa_patches
 from bot.push import kf as push_kf
 
 from .failure import APOLOGY, turn_failed
@@ -48,6 +49,7 @@ class WeComInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> "InputChannel":
+        rasa_patches.apply()  # start-up: see bot/channels/__init__.py
         c = credentials or {}
         return cls(c.get("corp_id") or "", c.get("secret") or "", str(c.get("agent_id") or ""),
                    c.get("token") or "", c.get("aes_key") or "", c.get("api_base") or None)

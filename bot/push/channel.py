@@ -22,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sqlalchemy import select
 
+from bot import rasa_patches
 from bot.channels.console_auth import console_refusal
 from bot.channels.static import SECURITY_HEADERS
 
@@ -68,6 +69,7 @@ class PushInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> "InputChannel":
+        rasa_patches.apply()  # start-up: see bot/channels/__init__.py
         return cls((credentials or {}).get("token") or os.environ.get("CONSOLE_TOKEN"))
 
     def __init__(self, token: Optional[str] = None) -> None:

@@ -1,8 +1,9 @@
 """Our changes to Rasa's internals, in one place, for Rasa 3.6.21 only.
 
 Each module here is one patch: why it exists, what it measured, and an idempotent `apply()`.
-`apply()` below is the single entry point; the Rasa server calls it when it loads our channels
-(bot/channels/__init__.py, named in credentials.yml). It refuses — one ERROR log line, nothing
+`apply()` below is the single entry point; the Rasa server calls it at start-up, when it builds our
+channels from credentials.yml (each channel's from_credentials; importing a module patches nothing).
+It refuses — one ERROR log line, nothing
 patched — on any other Rasa version, so an upgrade fails loudly: re-check each patch against the
 new Rasa's source (tests/test_rasa_patches.py does much of it), measure with `make bench`, then
 change RASA_VERSION.

@@ -23,6 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 import policies_db
+from bot import rasa_patches
 
 from ..channels.static import SECURITY_HEADERS
 from . import page, store
@@ -80,6 +81,7 @@ class ReportInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> "InputChannel":
+        rasa_patches.apply()  # start-up: see bot/channels/__init__.py
         return cls()
 
     def url_prefix(self) -> Text:
