@@ -16,8 +16,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 CATALOGUE := $(wildcard policies_db/catalogue/*.yml) policies_db/gazetteer.yml
-NLU_INPUTS := $(CATALOGUE) bot/vocabulary.yml bot/vocabulary.py bot/nlu_assets.py policies_db/places.py
-TRAIN_INPUTS := $(NLU_STAMP) config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml") bot/tokenizer.py bot/profile_extractor.py bot/numbers.py bot/text_normalizer.py bot/normalize.py bot/phrases.py
+NLU_INPUTS := $(CATALOGUE) bot/nlu/vocabulary.yml bot/nlu/vocabulary.py bot/nlu/assets.py policies_db/places.py
+TRAIN_INPUTS := $(NLU_STAMP) config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml") bot/nlu/tokenizer.py bot/nlu/profile_extractor.py bot/nlu/numbers.py bot/nlu/text_normalizer.py bot/nlu/normalize.py bot/nlu/phrases.py
 
 .PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval eval browser cluster cluster-stop audit report-fonts
 
@@ -60,7 +60,7 @@ sample: db
 
 # jieba dictionary and spaCy pipeline, generated from the vocabulary and the catalogue.
 $(NLU_STAMP): $(STAMP) $(NLU_INPUTS)
-	$(PY) -m bot.nlu_assets
+	$(PY) -m bot.nlu.assets
 	@touch $(NLU_STAMP)
 
 nlu-assets: $(NLU_STAMP)
@@ -140,7 +140,7 @@ lint: $(STAMP)
 
 # Test tiers (tests/conftest.py assigns them by file): unit is the inner loop — no model, browser,
 # nginx or servers; rasa needs the trained model; system runs the assistant and real services.
-test-unit: $(STAMP)
+test-unit: $(STAMP) report-fonts
 	$(PY) -m pytest -q -m unit tests
 
 test-rasa: $(STAMP) $(MODEL)

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.normalize import normalize
+from bot.nlu.normalize import normalize
 from policies_db import FIELDS
 
 from .checklist import SITUATIONS

@@ -21,10 +21,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 import policies_db
-from bot.answers import is_correction, yes_no
-from bot.normalize import normalize
-from bot.numbers import bare_count
-from bot.phrases import NO_OUTSOURCING
+from bot.nlu.normalize import normalize
+from bot.nlu.numbers import bare_count
+from bot.nlu.phrases import NO_OUTSOURCING
+from bot.nlu.short_answers import is_correction, yes_no
 from policies_db import FIELDS
 
 from .after_form import facts_at_last_results

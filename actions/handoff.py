@@ -1,10 +1,10 @@
 """「转人工」: queue the conversation for hotline staff, ask the firm's name, and — only after a one-line notice
 of purpose and retention, and the firm's consent — a phone number or WeChat id (PIPL). A refusal is fine.
 
-    action_handoff              the request: one queue row per conversation (bot/handoff_queue.py)
+    action_handoff              the request: one queue row per conversation (bot/handoff/queue.py)
     handoff_form                firm_name → contact_consent (the notice) → contact (if agreed)
     action_ask_contact_consent  the notice, with the number already typed if there is one
-    validate_handoff_form       names, consent and formats (bot/contact.py); no question asked more than twice
+    validate_handoff_form       names, consent and formats (bot/handoff/contact.py); no question asked more than twice
     action_handoff_submit       stores name and contact with the hand-off, confirms
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot import handoff_queue
-from bot.contact import KIND_LABELS, Contact, find_contact, looks_like_contact_attempt, mask
+from bot.handoff import queue as handoff_queue
+from bot.handoff.contact import KIND_LABELS, Contact, find_contact, looks_like_contact_attempt, mask
 
 from .context import evaluate_tracker, profile_of
 

@@ -1,7 +1,7 @@
 """Which measures a firm means by a phrase (「零税率」「出口信保」「人才政策」), for its region."""
 from __future__ import annotations
 
-from bot.vocabulary import load_vocabulary
+from bot.nlu.vocabulary import load_vocabulary
 from policies_db import CompiledCatalogue
 from policies_db.coverage import firm_in
 from policies_db.schema import Measure

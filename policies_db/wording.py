@@ -1,7 +1,7 @@
 """The one place where an evaluation becomes Chinese phrases.
 
 Every channel composes from these functions: the chat (actions/render.py), the CLI
-(policies_db/report.py), the hotline script (bot/channels/console_script.py), the report page
+(policies_db/report.py), the hotline script (policies_db/hotline.py), the report page
 and PDF (bot/report/), WeCom (text_blocks + pack_blocks). Pure: no Rasa, no I/O.
 
 Rules the phrases keep (issue 13): say only what the source text says — no phone numbers,

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.nlu_assets import SPACY_DIR
-from bot.profile_extractor import ProfileEntityExtractor
+from bot.nlu.assets import SPACY_DIR
+from bot.nlu.profile_extractor import ProfileEntityExtractor
 
 
 def _spans(text: str, spans) -> list[str]:

@@ -12,7 +12,7 @@ from actions.form import ValidateProfileForm
 from actions.handoff import ActionHandoff
 from actions.questions import ActionAnswerMeasure, ActionTopicLookup
 from actions.results import ActionExplainIneligible, ActionShowResults
-from bot import handoff_queue
+from bot.handoff import queue as handoff_queue
 
 ROOT = Path(__file__).resolve().parent.parent
 

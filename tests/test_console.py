@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from bot import handoff_queue
+from bot.handoff import queue as handoff_queue
 from tests.stack import CONSOLE_TOKEN, http
 from tests.test_web_widget import SCREENSHOTS, browser  # noqa: F401 - the shared browser fixture
 from tests.test_wecom import get_text

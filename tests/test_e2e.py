@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from bot import handoff_queue
+from bot.handoff import queue as handoff_queue
 from policies_db import FIELDS
 from tests.conftest import API_TOKEN as TOKEN
 from tests.stack import http

@@ -1,5 +1,5 @@
-"""NLU guards (bot/nlu_guards.py) that keep DIET's mistakes from trapping a firm. Pure: no Rasa, no model."""
-from bot.nlu_guards import after_entities, before_entities, last_of_each
+"""NLU guards (bot/nlu/guards.py) that keep DIET's mistakes from trapping a firm. Pure: no Rasa, no model."""
+from bot.nlu.guards import after_entities, before_entities, last_of_each
 
 
 def _parse(ranking: list[tuple[str, float]]):

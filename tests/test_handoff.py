@@ -11,8 +11,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionAskContactConsent, ActionHandoff, ActionHandoffSubmit, ValidateHandoffForm
-from bot import handoff_queue
-from bot.contact import find_contact, mask, redact
+from bot.handoff import queue as handoff_queue
+from bot.handoff.contact import find_contact, mask, redact
 from tests.stack import http
 
 ROOT = Path(__file__).resolve().parent.parent

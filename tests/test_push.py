@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import inspect, select, update
 
 import policies_db
-from bot.channels.wecom_api import WeComClient
+from bot.channels.wecom.api import WeComClient
 from bot.push import db, kf, store
 from bot.push.adapters import Email, Sms, WeComApp, WeComKf
 from bot.push.deliver import RateLimiter

@@ -12,9 +12,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import handoff_queue
-from bot.contact import find_contact
-from bot.retention import main
+from bot.handoff import queue as handoff_queue
+from bot.handoff.contact import find_contact
+from bot.handoff.retention import main
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain"))
 

@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import FastSQLTrackerStore
+from bot.stores.tracker_store import FastSQLTrackerStore
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain"))
 
@@ -79,7 +79,7 @@ def test_endpoints_load_this_store_not_rasas_silent_in_memory_fallback(endpoints
     for name in ("ACTION_ENDPOINT_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB"):
         monkeypatch.setenv(name, "1")
     config = read_endpoint_config(str(Path(__file__).resolve().parent.parent / endpoints), "tracker_store")
-    assert config.type == "bot.tracker_store.FastSQLTrackerStore"
+    assert config.type == "bot.stores.tracker_store.FastSQLTrackerStore"
     if endpoints == "endpoints.yml":  # the cluster file names PostgreSQL: its type is what matters here
         store = TrackerStore.create(config, DOMAIN)
         while hasattr(store, "_tracker_store"):  # Rasa's wrappers

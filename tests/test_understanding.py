@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from actions.checklist import read_answer
-from bot.answers import is_correction, yes_no
-from bot.normalize import normalize
-from bot.numbers import bare_count, find_employee_counts
-from bot.phrases import implied_facts, inferred_service_types, negated_after
+from bot.nlu.normalize import normalize
+from bot.nlu.numbers import bare_count, find_employee_counts
+from bot.nlu.phrases import implied_facts, inferred_service_types, negated_after
+from bot.nlu.short_answers import is_correction, yes_no
 from tests.test_e2e import Chat, checklist_of, results_of
 
 # ==== parsers ===================================================================================

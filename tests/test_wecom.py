@@ -8,8 +8,8 @@ import uuid
 import pytest
 from wechatpy.enterprise.crypto import WeChatCrypto
 
-from bot.channels.wecom import WeComInput
-from bot.channels.wecom_format import MAX_BYTES, choose, render, results_messages, split_bytes
+from bot.channels.wecom.channel import WeComInput
+from bot.channels.wecom.format import MAX_BYTES, choose, render, results_messages, split_bytes
 from tests.conftest import WECOM
 from tests.stack import http
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from bot.channels.wecom_state import MemoryState, RedisState, state_from_env
+from bot.channels.wecom.state import MemoryState, RedisState, state_from_env
 from tests.conftest import _unavailable
 
 REDIS_HOST, REDIS_PORT = os.environ.get("TEST_REDIS_HOST", "127.0.0.1"), int(os.environ.get("TEST_REDIS_PORT", "6379"))

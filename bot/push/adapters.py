@@ -48,17 +48,17 @@ def _wecom_error(exc: Exception) -> DeliveryError:
 
 
 def wecom_client():
-    """The channel's own client (bot/channels/wecom_api.py), or None when WeCom is not configured."""
+    """The channel's own client (bot/channels/wecom/api.py), or None when WeCom is not configured."""
     corp, secret = os.environ.get("WECOM_CORP_ID"), os.environ.get("WECOM_SECRET")
     if not (corp and secret):
         return None
-    from bot.channels.wecom_api import WeComClient
+    from bot.channels.wecom.api import WeComClient
 
     return WeComClient(corp, secret, os.environ.get("WECOM_API_BASE") or None)
 
 
 def _api_error():
-    from bot.channels.wecom_api import WeComAPIError
+    from bot.channels.wecom.api import WeComAPIError
 
     return WeComAPIError
 

@@ -23,7 +23,7 @@ from sanic.request import Request
 from sqlalchemy import select
 
 from bot import rasa_patches
-from bot.channels.console_auth import console_refusal
+from bot.channels.console.auth import console_refusal
 from bot.channels.static import SECURITY_HEADERS
 
 from . import db, store

@@ -71,7 +71,7 @@ def pdf_for(link: dict) -> bytes:
     return data
 
 
-_pdf = pdf_for  # the name bot/channels/wecom.py first used
+_pdf = pdf_for  # the name bot/channels/wecom/channel.py first used
 
 
 class ReportInput(InputChannel):

@@ -1,7 +1,11 @@
 """What hotline staff read out, and keyword search over measures. Pure Python."""
 from __future__ import annotations
 
-from policies_db import CATEGORIES, CompiledCatalogue, Evaluation, coverage, resolve_contacts, source_dict, wording
+from . import coverage, wording
+from .citations import resolve_contacts, source_dict
+from .engine import CompiledCatalogue
+from .results import Evaluation
+from .schema import CATEGORIES
 
 
 def answer_script(ev: Evaluation) -> str:

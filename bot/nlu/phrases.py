@@ -1,6 +1,6 @@
 """Facts firms state in ways a phrase list cannot: negated afterwards, by their opposite, both at once, or implied.
 
-Pure Python on the (normalized) text and the entities found so far; used by bot/profile_extractor.py.
+Pure Python on the (normalized) text and the entities found so far; used by bot/nlu/profile_extractor.py.
 """
 from __future__ import annotations
 

@@ -29,13 +29,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 import policies_db
-from bot import handoff_queue, rasa_patches
+from bot import rasa_patches
+from bot.channels.console.auth import console_refusal
+from bot.channels.console.transcript import last_metadata, transcript
+from bot.channels.static import SECURITY_HEADERS, serve
+from bot.handoff import queue as handoff_queue
 from policies_db import CATEGORIES, FIELD_ORDER, FIELDS, ProfileError, evaluate_compiled
-
-from .console_auth import console_refusal
-from .console_script import answer_script, search_measures
-from .console_transcript import last_metadata, transcript
-from .static import SECURITY_HEADERS, serve
+from policies_db.hotline import answer_script, search_measures
 
 logger = logging.getLogger(__name__)
 CONSOLE_FILES = {"console.html", "console.js", "console.css"}
@@ -230,7 +230,7 @@ class HotlineConsoleInput(InputChannel):
             except (ProfileError, ValueError, TypeError) as exc:
                 return _json({"error": str(exc)}, 400)
             result = {"report": link, "via": "link", "message": "请复制链接发给企业"}
-            from . import wecom
+            from bot.channels import wecom
 
             if wecom.ACTIVE is not None and conversation_id.startswith(("wecom-", "wxkf-")):
                 try:

@@ -6,7 +6,7 @@ new events one unit-of-work at a time. This subclass keeps Rasa's table, its que
 latest session, ordered by id) and everything else (table creation, keys, full trackers); it only runs the two
 hot paths — read the latest session, append the new events — as plain Core statements.
 
-Configured in endpoints.yml and deploy/endpoints.cluster.yml as `type: bot.tracker_store.FastSQLTrackerStore`.
+Configured in endpoints.yml and deploy/endpoints.cluster.yml as `type: bot.stores.tracker_store.FastSQLTrackerStore`.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Written by the action server (the request, the firm's name and contact), read and worked by the console
 (take, note, close). HANDOFF_DB_URL selects the database: PostgreSQL in production, SQLite at
-build/conversations.db by default. Rows survive restarts; retention (bot/retention.py) deletes old ones
+build/conversations.db by default. Rows survive restarts; retention (bot/handoff/retention.py) deletes old ones
 and blanks contacts after HANDOFF_CONTACT_DAYS.
 
 Status: new → taken (who, when) → closed (who, when); a new 转人工 after closing opens the row again.
@@ -33,9 +33,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
 
-from bot.contact import Contact, digits_of, mask
+from bot.handoff.contact import Contact, digits_of, mask
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 Base = declarative_base()
 STATUSES = ("new", "taken", "closed")
 DEFAULT_CONTACT_DAYS = 30

@@ -1,11 +1,11 @@
 """Rasa NLU component: firm-profile entities from a blank spaCy zh pipeline.
 
-The pipeline (built by bot/nlu_assets.py, loaded by path at training and shipped inside the
+The pipeline (built by bot/nlu/assets.py, loaded by path at training and shipped inside the
 trained model) segments with jieba and matches the vocabulary with an EntityRuler. On top:
   - yes/no facts read a negation just before them: 「没有外籍员工」 → hires_foreign_talent=False;
   - employee counts with Chinese numerals via cn2an: 三百五十人, 两百多名员工, 1.2万人;
   - a negation just after them too, and shared by a list: 「上市暂时没想」, 「外资和上市都没有」 → False;
-  - phrases that state a fact by its opposite or both ways (bot/phrases.py): 内资企业 → foreign_invested=False,
+  - phrases that state a fact by its opposite or both ways (bot/nlu/phrases.py): 内资企业 → foreign_invested=False,
     国内外客户都有 → offshore and onshore;
   - the outsourcing type a field implies (软件外包 → ITO, 呼叫中心 → BPO, 工业设计 → KPO), marked `inferred`
     so the form can say what it assumed, never when the firm says it does not outsource;
@@ -30,11 +30,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.util import filter_spans
 
-from . import nlu_guards
-from .nlu_assets import POLICY_SPANS
-from .numbers import find_employee_counts
-from .phrases import implied_facts, inferred_service_types, negated_after
-from .vocabulary import FLAG_FIELDS, load_vocabulary
+from bot.nlu import guards as nlu_guards
+from bot.nlu.assets import POLICY_SPANS
+from bot.nlu.numbers import find_employee_counts
+from bot.nlu.phrases import implied_facts, inferred_service_types, negated_after
+from bot.nlu.vocabulary import FLAG_FIELDS, load_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
         merged = {**cls.get_default_config(), **config}
         path = Path(merged["model_path"])
         if not (path / "config.cfg").exists():
-            raise FileNotFoundError(f"spaCy pipeline not found at {path}: run `python -m bot.nlu_assets` first")
+            raise FileNotFoundError(f"spaCy pipeline not found at {path}: run `python -m bot.nlu.assets` first")
         return cls(config, model_storage, resource, path)
 
     @classmethod

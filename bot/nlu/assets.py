@@ -1,9 +1,9 @@
-"""Build the NLU assets the Rasa pipeline loads by path (python -m bot.nlu_assets):
+"""Build the NLU assets the Rasa pipeline loads by path (python -m bot.nlu.assets):
 
   build/nlu/jieba/userdict.txt   jieba user dictionary (JiebaTokenizer's dictionary_path)
   build/nlu/spacy_zh/            blank spaCy zh pipeline, jieba segmenter, EntityRuler patterns
 
-Both come from bot/vocabulary.py, so every phrase is one token for DIET and one match for spaCy.
+Both come from bot/nlu/vocabulary.py, so every phrase is one token for DIET and one match for spaCy.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from .vocabulary import load_vocabulary
+from bot.nlu.vocabulary import load_vocabulary
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "nlu"
 JIEBA_DIR = BUILD / "jieba"
 SPACY_DIR = BUILD / "spacy_zh"

@@ -8,7 +8,7 @@
   - English words firms mix in (offshore, call center, SaaS) → the Chinese term the vocabulary knows;
   - typos of the domain's key terms (离案→离岸, 外宝→外包, 航州→杭州).
 The function is pure and idempotent: actions call it too on the text they read. No Rasa import here
-(the action server loads it); the NLU component is bot/text_normalizer.py.
+(the action server loads it); the NLU component is bot/nlu/text_normalizer.py.
 """
 from __future__ import annotations
 

@@ -28,12 +28,11 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException, WeChatException
 
 from bot import rasa_patches
+from bot.channels.failure import APOLOGY, turn_failed
+from bot.channels.wecom.api import WeComClient
+from bot.channels.wecom.format import choose, public_url, render, results_messages
+from bot.channels.wecom.state import state_from_env
 from bot.push import kf as push_kf
-
-from .failure import APOLOGY, turn_failed
-from .wecom_api import WeComClient
-from .wecom_format import choose, public_url, render, results_messages
-from .wecom_state import state_from_env
 
 ACTIVE: Optional["WeComInput"] = None  # the enabled channel of this server, for the console's 发送给企业
 

@@ -7,7 +7,7 @@ from typing import Optional
 from sanic import response
 from sanic.request import Request
 
-from .static import SECURITY_HEADERS
+from bot.channels.static import SECURITY_HEADERS
 
 
 def console_refusal(token: Optional[str], request: Request) -> Optional[response.HTTPResponse]:

@@ -5,7 +5,7 @@ A phone number or WeChat id a firm left for staff is personal data kept for a sh
 (HANDOFF_CONTACT_DAYS, default 30 — the firm is told before it leaves one): after it, the contact is
 blanked in the queue and every phone number / WeChat id in that conversation's transcript is redacted.
 
-    python -m bot.retention --days 180 [--contact-days 30] [--dry-run]
+    python -m bot.handoff.retention --days 180 [--contact-days 30] [--dry-run]
 
 Reads the same settings as the servers: TRACKER_DB_URL (or TRACKER_DB_DIALECT=sqlite + TRACKER_DB),
 HANDOFF_DB_URL and HANDOFF_CONTACT_DAYS.
@@ -21,8 +21,8 @@ import time
 
 from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select, update
 
-from bot import handoff_queue
-from bot.contact import redact
+from bot.handoff import queue as handoff_queue
+from bot.handoff.contact import redact
 
 
 def tracker_url() -> str:
@@ -97,7 +97,7 @@ def expire_contacts(tracker: str, handoffs: str | None, cutoff: dt.datetime, dry
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.retention", description="删除超过保存期限的对话数据")
+    parser = argparse.ArgumentParser(prog="python -m bot.handoff.retention", description="删除超过保存期限的对话数据")
     parser.add_argument("--days", type=int, required=True, help="保存天数：早于此的对话和转人工记录将被删除")
     parser.add_argument("--contact-days", type=int, default=handoff_queue.contact_days(),
                         help="企业留下的电话/微信保存天数（默认 HANDOFF_CONTACT_DAYS 或 30）")

@@ -1,6 +1,6 @@
 """The assistant's vocabulary: every phrase a firm may use, mapped to an entity and a value.
 
-Gathered from bot/vocabulary.yml, the place names of policies_db/places.py and the catalogue (measure titles and
+Gathered from bot/nlu/vocabulary.yml, the place names of policies_db/places.py and the catalogue (measure titles and
 keywords), so a new policy document brings its own words. Pure Python, no Rasa import.
 """
 from __future__ import annotations

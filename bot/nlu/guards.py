@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Tuple
 
-from .contact import looks_like_contact_attempt
+from bot.handoff.contact import looks_like_contact_attempt
 
 Intent = Dict[str, Any]
 Ranking = List[Dict[str, Any]]

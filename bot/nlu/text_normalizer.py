@@ -1,6 +1,6 @@
-"""Rasa NLU component: the message text through bot.normalize before the tokenizer (first in config.yml).
+"""Rasa NLU component: the message text through bot.nlu.normalize before the tokenizer (first in config.yml).
 
-Traditional characters, full-width letters, emoji, mixed-in English and typos of key terms: see bot/normalize.py.
+Traditional characters, full-width letters, emoji, mixed-in English and typos of key terms: see bot/nlu/normalize.py.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from .normalize import normalize
+from bot.nlu.normalize import normalize
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
