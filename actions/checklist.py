@@ -31,6 +31,30 @@ _ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部�
 _EXCEPT = re.compile(r"除了|除去|除开|除")  # 「除了上市，其他都有」: what follows 除了 is ruled out
 _UNKNOWN = re.compile(r"不清楚|不确定|不知道|不了解|说不准|拿不准")
 _CLAUSES = re.compile(r"[，,；;。！!]")
+# Short words that name a listed circumstance: 「只有培训这项」「金融机构那项符合」「上市暂时没想」.
+ITEM_WORDS = {
+    "foreign_invested": r"外资|外商|合资|独资|台资|港资|美资|日资|韩资|德资|法资|英资",
+    "hires_foreign_talent": r"外籍|外国|老外|外教|海外人才|海外专家|海外设计师|海外员工",
+    "recruits_senior_talent": r"高级人才|高端人才|紧缺人才|高层次人才|引进人才|人才引进|招人才|博士",
+    "provides_training": r"培训",
+    "financial_institution": r"金融机构|银行|保险公司|证券|信托",
+    "in_bonded_zone": r"综保区|保税区|综合保税",
+    "plans_listing": r"上市|IPO|挂牌",
+    "overseas_expansion": r"出海|走出去|海外设|境外设|海外分|境外分|海外子|办事处|海外开|国外开",
+    "tech_advanced_certified": r"技术先进型|技先",
+    "is_sme": r"中小企业|小微|中小型",
+    "leading_firm": r"龙头|头部|领军",
+    "runs_platform": r"平台",
+    "runs_park": r"园区|基地",
+    "in_pilot_zone": r"自贸|试点|试验区",
+    "is_school": r"高校|学校|大学|学院",
+    "soe_or_hospital": r"国企|国有|医院|医疗机构",
+    "covid_commissioned": r"新冠|疫苗|疫情",
+    "training_demo_recognized": r"示范机构|示范",
+    "supports_first_projects": r"首创|首拓|首发",
+    "overseas_qualification": r"职业资格|执业资格",
+}
+_ITEM_WORDS = {name: re.compile(words, re.IGNORECASE) for name, words in ITEM_WORDS.items()}
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -70,6 +94,17 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
         if e.get("entity") in offered and isinstance(e.get("value"), bool):
             inside_except = any(a <= e.get("start", -1) < b for a, b in excepted)
             explicit[e["entity"]] = False if inside_except else e["value"]
+    for clause in _CLAUSES.split(text):
+        if _numbers(clause, len(offered)) or _UNKNOWN.search(clause):
+            continue
+        except_at = _EXCEPT.search(clause)
+        named = [n for n in offered if n not in explicit and n in _ITEM_WORDS
+                 and _ITEM_WORDS[n].search(clause[except_at.end():] if except_at else clause)]
+        if except_at:
+            explicit.update({n: False for n in named})  # 「除了上市，其他都有」
+        elif len(named) == 1 or (named and not _ALL_APPLY.search(clause)):
+            negative = bool(_NEGATIVE.search(clause)) and not re.search(r"也不是没|不是没有", clause)
+            explicit.update({n: not negative for n in named})
     chosen: set[int] = set()
     unknown: set[int] = set()
     ruled_out: set[int] = set()

@@ -155,7 +155,8 @@ class ValidateProfileForm(FormValidationAction):
             found["service_types"] = []
         if requested in FIELDS and tracker.get_slot(requested) is None and requested not in found:
             kind = FIELDS[requested].kind
-            if kind == "bool" and intent not in ("affirm", "deny", "dont_know"):
+            # 「这个不涉及」 (read as dont_know) and 「尚无」 (fallback) are plain noes; 不清楚 stays unknown.
+            if kind == "bool" and intent not in ("affirm", "deny"):
                 value = yes_no(text)
                 if value is not None:
                     found[requested] = value
@@ -296,8 +297,11 @@ class ValidateProfileForm(FormValidationAction):
 
     async def validate_service_types(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "service_types"]
-        if entities and all(e.get("inferred") for e in entities) and previous_value(tracker, "service_types") == []:
-            return {"service_types": []}  # the firm said it does not outsource: a field implies nothing
+        previous = previous_value(tracker, "service_types")
+        if entities and all(e.get("inferred") for e in entities) and previous is not None:
+            # A type inferred from a field only fills an unknown: 「我们其实也做大数据分析」 adds a field, not KPO,
+            # and after 「不做外包」 a field implies nothing.
+            return {"service_types": normalized_field("service_types", previous)}
         return self._validate_list("service_types", value, tracker)
 
     async def validate_fields(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:

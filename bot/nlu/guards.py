@@ -18,6 +18,23 @@ BARE_NO = {"无", "没", "没有", "没有的", "没得", "冇", "冇得", "都�
 QUESTION_MARKS = re.compile(r"[?？]|啥|什么|是指|意思|不懂|不明白|区别|怎么理解|解释")
 NUMBERS_ONLY = re.compile(r"^[\d\s,，、和及与.。]+$")
 WHICH_POLICIES = re.compile(r"(有哪些|有什么|有啥|哪些).{0,15}(政策|措施|支持|优惠)")
+SERVICE_TYPE = re.compile(r"ITO|BPO|KPO|信息技术外包|业务流程外包|知识流程外包", re.IGNORECASE)
+# 「为什么外资企业利润再投资那条我们不能享受？」 asks why; its 外资 is no fact about the firm.
+WHY_NOT = re.compile(r"(?:为什么|为啥|凭什么|怎么|咋)[^。！!]{0,30}?(?:不能|不可以|没法|享受不了|不符合|不行|没有资格|不给|不满足|没有我们|不适用)")
+DOUBLE_NEGATIVE = re.compile(r"(?:也|倒也|并)?不是没有")  # 「也不是没有，有两个新加坡客户」
+NOT_OUTSOURCING = re.compile(r"发包方|不承接|不接外包|外包给别人|外包出去")
+# Intents DIET guesses for statements it has not seen, and the words that really carry them
+# (「人工智能」 is no hand-off, 「打算在新加坡设个办公室」 no greeting).
+CUES = {
+    "human_handoff": re.compile(r"人工(?!智能)|真人|客服人员|工作人员|转接|热线|接线"),
+    "greet": re.compile(r"你好|您好|在吗|在不在|有人吗|hi|hello|嗨|哈喽|咨询", re.IGNORECASE),
+    "goodbye": re.compile(r"再见|拜拜|bye|没事了|先这样", re.IGNORECASE),
+    "thanks": re.compile(r"谢|感谢|多谢|thank|3q", re.IGNORECASE),
+    "subscribe_push": re.compile(r"通知|订阅|推送|提醒|告诉我|发给我"),
+    "show_results": re.compile(r"结果|能享受|可以享受|有哪些|看看|查一下|查查|适合|符合|匹配|什么政策|哪些政策"),
+    "nlu_fallback": None,
+}
+PROFILE_ENTITIES = {"city", "service_types", "fields", "employees"}
 
 
 def _choose(ranking: Ranking, name: str, confidence: float) -> Tuple[Intent, Ranking]:
@@ -42,15 +59,29 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
     elif WHICH_POLICIES.search(text) and intent.get("name") in ("ask_conditions", "nlu_fallback", "ask_topic"):
         # split between ask_conditions and ask_topic, it fell to the fallback
         intent, ranking = _choose(ranking, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
+    elif WHY_NOT.search(text):
+        intent, ranking = _choose(ranking, "ask_why_not", max(intent.get("confidence") or 0.0, 0.9))
+    elif intent.get("name") == "explain" and SERVICE_TYPE.search(text) and not QUESTION_MARKS.search(text):
+        # 「KPO」「法律外包算KPO」 answer the service-type question: read them for facts (explain would not).
+        intent, ranking = _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    elif DOUBLE_NEGATIVE.search(text) and intent.get("name") == "deny":
+        intent, ranking = _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    elif NOT_OUTSOURCING.search(text) and intent.get("name") in ("nlu_fallback", "greet", "goodbye", "affirm"):
+        intent, ranking = _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     return intent, ranking
 
 
 def after_entities(text: str, intent: Intent, ranking: Ranking,
                    entities: List[Dict[str, Any]]) -> Tuple[Intent, Ranking]:
     """「KPO」「那就是BPO」 answer the service-type question; only a real question asks for the explanation."""
-    if intent.get("name") == "explain" and not QUESTION_MARKS.search(text) \
+    name = intent.get("name")
+    if name == "explain" and not QUESTION_MARKS.search(text) \
             and any(e["entity"] in ("service_types", "fields") for e in entities):
         return _choose(ranking, "inform", intent.get("confidence") or 1.0)
+    facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
+    if name in CUES and facts and not (CUES[name] and CUES[name].search(text)):
+        # A statement DIET had not seen (「我们是Wuhan光谷的一家startup」 read as subscribe_push).
+        return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     return intent, ranking
 
 

@@ -26,7 +26,15 @@ REGIONAL = {"软体": "软件", "资讯科技": "信息技术", "资讯": "信�
 ENGLISH = {"offshore": "离岸", "onshore": "在岸", "outsourcing": "外包", "outsource": "外包", "call center": "呼叫中心",
            "call centre": "呼叫中心", "callcenter": "呼叫中心", "saas": "软件服务", "software": "软件",
            "big data": "大数据", "cloud": "云计算", "foreign-invested": "外资", "foreign invested": "外资",
-           "data labeling": "数据标注", "data annotation": "数据标注", "r&d": "研发", "hr": "人力资源"}
+           "data labeling": "数据标注", "data annotation": "数据标注", "r&d": "研发", "hr": "人力资源",
+           "wfoe": "外商独资企业", "startup": "初创公司", "start-up": "初创公司", "we are in": "我们在",
+           "we're in": "我们在", "based in": "在", "we are": "我们是",
+           # Place names typed in pinyin or English (the covered cities, and those firms compare with).
+           "optics valley": "光谷", "optical valley": "光谷", "wuhan": "武汉", "hubei": "湖北", "zhejiang": "浙江",
+           "hangzhou": "杭州", "ningbo": "宁波", "wenzhou": "温州", "shaoxing": "绍兴", "jiaxing": "嘉兴",
+           "huzhou": "湖州", "jinhua": "金华", "quzhou": "衢州", "zhoushan": "舟山",  # not taizhou: 台州 or 泰州
+           "lishui": "丽水", "shenzhen": "深圳", "shanghai": "上海", "beijing": "北京", "guangzhou": "广州",
+           "chengdu": "成都", "nanjing": "南京", "suzhou": "苏州", "xi'an": "西安", "chongqing": "重庆"}
 # Typos of key terms (pinyin input slips), longest first when applied.
 TYPOS = {"离案": "离岸", "离按": "离岸", "里岸": "离岸", "离暗": "离岸", "在案业务": "在岸业务", "在案外包": "在岸外包",
          "外宝": "外包", "外保": "外包", "歪包": "外包", "服务外苞": "服务外包", "外姿": "外资", "外咨": "外资",
@@ -39,6 +47,7 @@ _FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
 _FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
 _FULLWIDTH[0x3000] = 0x20
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF\uFE0F\u200D\u20E3]+")
+_THUMBS = re.compile("(?:[\U0001F44D\U0001F44C\U0001F646\u2705\u2714\u2611]\uFE0F?[\U0001F3FB-\U0001F3FF]?)+")
 _SPACES = re.compile(r"[ \t]{2,}")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 
@@ -66,6 +75,8 @@ def normalize(text: str) -> str:
     if not text or text.startswith("/"):  # button payloads (/affirm, /inform{…}) stay as sent
         return text or ""
     text = text.translate(_FULLWIDTH)
+    if _THUMBS.fullmatch(text.strip()):
+        return "是的"  # 👍 alone answers yes
     text = _EMOJI.sub(" ", text)
     simplified = _t2s().convert(text)
     if simplified != text:  # traditional input: Cantonese words first, then characters, then regional terms

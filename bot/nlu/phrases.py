@@ -26,6 +26,98 @@ IMPLIED = [
     (r"(?:只做|只接|只有|都是|全是|全部是|主要是)(?:国内|境内)(?:的)?(?:客户|业务|订单|市场|项目)", "offshore", False),
     (r"(?:只做|只接|只有|都是|全是|全部是)(?:海外|境外|国外)(?:的)?(?:客户|业务|订单|市场|项目)", "onshore", False),
 ]
+
+# Where the firm's clients are, and who works for it, named by country or region. 港澳台 count as 境外
+# (离岸) as in the service-outsourcing statistics; 「一带一路」 projects are abroad.
+FOREIGN = ("欧美|北美|欧洲|欧盟|日韩|东南亚|中东|非洲|拉美|南美|中亚|一带一路|海外|国外|境外|外国|国际|全球|"
+           "日本|美国|韩国|德国|法国|英国|意大利|西班牙|荷兰|瑞士|瑞典|丹麦|挪威|芬兰|比利时|奥地利|爱尔兰|波兰|"
+           "俄罗斯|加拿大|澳大利亚|澳洲|新西兰|新加坡|马来西亚|泰国|越南|印尼|印度尼西亚|菲律宾|印度|巴基斯坦|"
+           "以色列|沙特|阿联酋|迪拜|卡塔尔|土耳其|埃及|南非|巴西|墨西哥|阿根廷|智利|"
+           "香港|澳门|台湾|港澳台|港澳|港台")
+DOMESTIC = "国内|境内|内地|大陆|本地|本省|省内|本市|市内|全国各地"
+_CLIENT = r"(?:客户|客戶|订单|单子|单|项目|甲方|业务|药企|车企|银行|App|APP)"  # not 企业/公司: 「本地企业」 is the firm
+_CLIENT_LEAD = r"(?:客户|客戶|订单|单子|项目|甲方|业务)"
+_STAFF = r"(?:专家|工程师|设计师|员工|雇员|技术人员|人才|高管|经理|总经理|客服|翻译|老师|外教|同事)"
+NEGATION_BEFORE = re.compile(r"(?:没有|没|不是|无|未|并非|不)(?:接过|做过|有过|接|做|有)?(?:什么)?$")
+
+
+def _client_patterns(places: str) -> list[re.Pattern]:
+    return [
+        # 「日本客户」「欧美客户为主」「海外的单子」「香港的银行」
+        re.compile(rf"(?:{places})(?:地区|那边|方面)?(?:的)?(?:一些|几家|很多|不少)?{_CLIENT}"),
+        # 「客户主要在台湾和日本」「客户有日本的」「订单来自欧洲」
+        re.compile(rf"{_CLIENT_LEAD}(?:主要|大多|大部分|基本|多半|大都|都|也|还)?(?:在|是|来自|集中在|分布在|有|遍布)"
+                   rf"(?:[^，。；,;]{{0,6}}?)(?:{places})"),
+        # 「给德国母公司做」「为海外的App做」「帮日本客户做」
+        re.compile(rf"(?:给|为|帮|替)(?:{places})[^，。；,;]{{0,10}}?(?:做|开发|设计|提供|服务)"),
+    ]
+
+
+_FOREIGN_CLIENT = _client_patterns(FOREIGN)
+_DOMESTIC_CLIENT = _client_patterns(DOMESTIC) + [
+    # 「国内也有」「主要是国内」「国内的也接」「也给国内车企做」
+    re.compile(rf"(?:{DOMESTIC})(?:的)?(?:也|还)(?:有|接|做)"),
+    re.compile(rf"(?:主要是|都是|也有|还有|也做|也接)(?:{DOMESTIC})"),
+]
+# 「有几个日本籍员工」「总经理是德国人」「在招海外设计师」「有法国专家」
+_FOREIGN_STAFF = re.compile(rf"(?:(?:{FOREIGN})籍?|外籍|外国籍){_STAFF}|{_STAFF}(?:是|有)(?:{FOREIGN})(?:籍)?人"
+                            rf"|(?:{FOREIGN})籍")
+# 「打算去德国开个办事处」「在东南亚设点」「到新加坡成立分公司」
+_EXPANSION = re.compile(rf"(?:去|在|到|往)(?:{FOREIGN})[^，。；,;]{{0,4}}?(?:开|设|建|成立|办|注册|落地)"
+                        rf"(?:个|一个|了|立)?(?:办事处|分公司|子公司|公司|分支|办公室|点|工厂|中心|团队|分部)")
+# 「我们是洪山区的高校」 (not 「武汉大学孵化出来的」 nor 「和高校合作」)
+_SCHOOL = re.compile(r"(?:我们|我校|本单位)(?:是|属于)[^，。；,;]{0,10}?(?:高校|大学|学院|职业学校|职校|技校)(?![孵合])")
+# Banks, foreign firms and cities named as clients say nothing about the firm itself.
+ABOUT_CLIENTS = ("city", "foreign_invested", "financial_institution", "soe_or_hospital", "is_school")
+
+
+def _hits(patterns: list[re.Pattern], text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for p in patterns for m in p.finditer(text)]
+
+
+def client_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text speaks of the firm's clients or staff (「客户主要是香港的银行」): places and firm types
+    inside say nothing about the firm itself."""
+    spans = _hits(_FOREIGN_CLIENT + _DOMESTIC_CLIENT, text)
+    spans += [(m.start(), m.end()) for m in _FOREIGN_STAFF.finditer(text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(rf"{_CLIENT_LEAD}(?:主要|大多|也|都)?(?:是|有)[^，。；,;]{{0,12}}",
+                                                         text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"(?:给|为|帮|替)[^，。；,;]{0,12}?(?:做|提供|服务)", text)]
+    return spans
+
+
+def _negated_before(text: str, start: int) -> bool:
+    window = re.split(r"[，。；,;！!？?]", text[max(0, start - 6):start])[-1]
+    return bool(NEGATION_BEFORE.search(window)) and not re.search(r"也不是没|不是没有", text[max(0, start - 6):start])
+
+
+def _negated_after(text: str, end: int) -> bool:
+    """「国外的单子没有」, but not 「日本籍员工没有上市计划」 (the negation belongs to the next fact)."""
+    rest = re.split(r"[，。；,;！!？?]", text[end:])[0]
+    match = _AFTER_NEGATION.match(rest)
+    return bool(match) and not _NOT_NEGATION.match(rest) and len(rest) - match.end() <= 3
+
+
+def _fact(text: str, start: int, end: int, entity: str) -> dict:
+    negated = _negated_before(text, start) or _negated_after(text, end)
+    return {"entity": entity, "start": start, "end": end, "value": not negated}
+
+
+def described_facts(text: str) -> list[_Entity]:
+    """Facts stated as descriptions rather than with the vocabulary's words: clients' countries, foreign
+    staff, an office abroad, 「我们是…高校」."""
+    found = [_fact(text, s, e, "offshore") for s, e in _hits(_FOREIGN_CLIENT, text)]
+    found += [_fact(text, s, e, "onshore") for s, e in _hits(_DOMESTIC_CLIENT, text)]
+    found += [_fact(text, m.start(), m.end(), "hires_foreign_talent") for m in _FOREIGN_STAFF.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "overseas_expansion") for m in _EXPANSION.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "is_school") for m in _SCHOOL.finditer(text)]
+    # One per fact and value: the widest mention.
+    best: dict = {}
+    for f in sorted(found, key=lambda f: f["start"] - f["end"]):
+        best.setdefault((f["entity"], f["value"]), f)
+    return sorted(best.values(), key=lambda f: f["start"])
+
+
 _IMPLIED = [(re.compile(p), entity, value) for p, entity, value in IMPLIED]
 # A negation just before 「国内外…」 is not handled: firms say 「没有国外客户」 instead, which the vocabulary reads.
 
@@ -34,12 +126,12 @@ _IMPLIED = [(re.compile(p), entity, value) for p, entity, value in IMPLIED]
 # 医药和生物技术研发、数据分析 → KPO). Only unambiguous phrases: 设计 alone or 大数据 alone imply nothing.
 INFERRED_TYPES = [
     (r"软件外包|软件开发|软件研发|软件服务|外包开发|应用开发|系统集成|IT运维|信息技术服务|IT服务", "ITO"),
-    (r"呼叫中心|客服外包|客服中心|客户服务外包|人力资源外包|金融后台|供应链管理", "BPO"),
-    (r"工业设计|工程设计|医药研发|药物研发|新药研发|生物医药研发|临床试验|临床研究|CRO|数据分析", "KPO"),
+    (r"呼叫中心|客服外包|客服中心|客户服务外包|人力资源外包|人事外包|财务外包|代理记账|坐席外包|金融后台|供应链管理", "BPO"),
+    (r"工业设计|工程设计|设计外包|研发外包|医药研发|药物研发|新药研发|生物医药研发|临床试验|临床研究|CRO|数据分析", "KPO"),
 ]
 _INFERRED = [(re.compile(p), value) for p, value in INFERRED_TYPES]
 # The firm says it does not outsource: nothing is implied (「不算外包企业，我们主要做服务外包人才培训」).
-NO_OUTSOURCING = re.compile(r"(?:不做|不算|不是|不属于|没有|没做|不搞|非)(?:服务)?外包")
+NO_OUTSOURCING = re.compile(r"(?:不做|不算|不是|不属于|没有|没做|不搞|不接|不承接|非)(?:服务)?外包|发包方|不承接|外包给别人|外包出去")
 
 
 def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[_Entity]:
@@ -78,3 +170,20 @@ def inferred_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
             found[value] = {"entity": "service_types", "start": match.start(), "end": match.end(), "value": value,
                             "inferred": match.group()}
     return list(found.values())
+
+
+# 「我们注册在武汉，杭州只是办事处」「总部在成都，按杭州的来」: which of two cities is the firm's.
+_CHOSEN_CITY = re.compile(r"(?:注册在|注册地(?:是|在)?|注册于|按|看|以)$")
+_NOT_FIRM_CITY = re.compile(r"^(?:的)?(?:只是|只有|仅是|就是|是)?(?:个|一个)?(?:办事处|分部|办公室|分支|联络处|代表处)")
+
+
+def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """When a message names several cities, keep the one the firm says it is registered in (or asks to be
+    judged by) and drop those it calls only an office; one city is always kept as it is."""
+    cities = [e for e in entities if e["entity"] == "city"]
+    if len({e["value"] for e in cities}) < 2:
+        return entities
+    chosen = [e for e in cities if _CHOSEN_CITY.search(text[max(0, e["start"] - 4):e["start"]])]
+    dropped = [e for e in cities if _NOT_FIRM_CITY.match(text[e["end"]:])]
+    keep = chosen or [e for e in cities if e not in dropped] or cities
+    return [e for e in entities if e["entity"] != "city" or e in keep]

@@ -33,7 +33,8 @@ from spacy.util import filter_spans
 from bot.nlu import guards as nlu_guards
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
-from bot.nlu.phrases import implied_facts, inferred_service_types, negated_after
+from bot.nlu.phrases import (ABOUT_CLIENTS, client_spans, described_facts, firm_cities, implied_facts,
+                             inferred_service_types, negated_after)
 from bot.nlu.vocabulary import FLAG_FIELDS, load_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,14 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             # 「国内外客户」 holds 国内客户: an implied fact replaces an entity of the same kind inside it.
             entities = [e for e in entities if not any(i["entity"] == e["entity"] and i["start"] <= e["start"]
                                                        and e["end"] <= i["end"] for i in implied)] + implied
+            # 「有日本客户」「总经理是德国人」: facts described rather than named, unless the vocabulary already read them.
+            entities += [d for d in described_facts(text) if not any(
+                e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
+            # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
+            about_clients = client_spans(text)
+            entities = [e for e in entities if e["entity"] not in ABOUT_CLIENTS or not any(
+                a <= e["start"] and e["end"] <= b for a, b in about_clients)]
+            entities = firm_cities(text, entities)
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
         return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
