@@ -19,13 +19,14 @@ CATALOGUE := $(wildcard policies_db/catalogue/*.yml) policies_db/gazetteer.yml
 NLU_INPUTS := $(CATALOGUE) bot/nlu/vocabulary.yml bot/nlu/vocabulary.py bot/nlu/assets.py policies_db/places.py
 TRAIN_INPUTS := $(NLU_STAMP) config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml") bot/nlu/tokenizer.py bot/nlu/profile_extractor.py bot/nlu/numbers.py bot/nlu/text_normalizer.py bot/nlu/normalize.py bot/nlu/phrases.py
 
-.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval eval browser cluster cluster-stop audit report-fonts
+.PHONY: help run test setup db check bench lock clean nlu-assets train sample nlu-eval eval browser cluster cluster-stop audit report-fonts domain
 
 help:
 	@echo "make run       build everything needed, train if the data changed, start the assistant"
 	@echo "make test      lint, catalogue check, audit, then the unit, rasa and system test tiers"
 	@echo "make test-unit the fast tier: engine, catalogue, profile, CLI, actions — no model, browser or servers"
 	@echo "make lint      ruff check (pyproject.toml)"
+	@echo "make domain    regenerate domain/profile.yml from the profile fields and scripts/profile_questions.yml"
 	@echo "make cluster   nginx + 2 Rasa replicas (PostgreSQL, Redis) + 2 action servers; make cluster-stop"
 	@echo "make sample    build the policy database and print a sample evaluation"
 	@echo "make nlu-eval  intent and entity F1 on the held-out split (tests/nlu)"
@@ -57,6 +58,12 @@ sample: db
 	@echo
 	@echo "== Sample evaluation: $(SAMPLE) (as of $(AS_OF)) =="
 	$(PY) -m policies_db match --profile $(SAMPLE) --as-of $(AS_OF)
+
+# domain/profile.yml: one entity, slot, form slot and question per field of policies_db/profile.py, rendered
+# from FIELDS and scripts/profile_questions.yml (rewritten only when it changes, so an unchanged domain does
+# not retrain). tests/test_domain_contract.py fails while the committed file is out of date.
+domain: $(STAMP)
+	$(PY) scripts/gen_profile_domain.py
 
 # jieba dictionary and spaCy pipeline, generated from the vocabulary and the catalogue.
 $(NLU_STAMP): $(STAMP) $(NLU_INPUTS)

@@ -4,9 +4,13 @@ domain has no profile slot, entity or question that is not a field. Both sides a
 adding a fact to the profile cannot leave one of the four out.
 
 The domain is read as Rasa reads a folder: every file in domain/ merged (plain YAML, no model needed).
+domain/profile.yml is generated (scripts/gen_profile_domain.py, `make domain`): the committed file must be the
+generator's output, so a field added to FIELDS fails here until the domain is regenerated.
 """
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import json
 import re
 from pathlib import Path
@@ -15,6 +19,7 @@ import pytest
 import yaml
 
 from policies_db import FIELDS
+from scripts.gen_profile_domain import QUESTIONS, TARGET, QuestionsError, build, render
 
 DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
 
@@ -130,3 +135,46 @@ def test_list_field_buttons_offer_only_values_of_the_contract(name):
 
 def test_derived_fields_are_fields():
     assert DERIVED <= set(FIELDS), f"DERIVED names no field: {sorted(DERIVED - set(FIELDS))}"
+
+
+def test_the_committed_profile_domain_is_the_generators_output():
+    committed, generated = TARGET.read_text(encoding="utf-8"), render()
+    if committed != generated:
+        diff = difflib.unified_diff(committed.splitlines(keepends=True), generated.splitlines(keepends=True),
+                                    "domain/profile.yml (committed)", "domain/profile.yml (generated)", n=1)
+        pytest.fail("domain/profile.yml is not what scripts/gen_profile_domain.py generates from "
+                    "policies_db/profile.py and scripts/profile_questions.yml: run `make domain` and commit it\n"
+                    + "".join(list(diff)[:40]))
+
+
+def test_a_new_field_needs_its_question_then_lands_in_all_four_places():
+    fields = {**FIELDS, "new_fact": dataclasses.replace(FIELDS["is_sme"], name="new_fact")}
+    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    with pytest.raises(QuestionsError, match=r"fields without a question: \['new_fact'\]"):
+        build(fields, data)
+    data["questions"]["new_fact"] = {"text": "贵公司是否……？"}
+    domain = build(fields, data)
+    assert "new_fact" in domain["entities"]
+    assert domain["slots"]["new_fact"]["mappings"][0] == {
+        "type": "from_entity", "entity": "new_fact", "not_intent": data["not_intent"]}
+    assert domain["forms"]["profile_form"]["required_slots"][-2:] == ["new_fact", "situations"]
+    assert [b["title"] for b in domain["responses"]["utter_ask_new_fact"][0]["buttons"]] == ["是的", "不是", "不清楚"]
+    assert render(domain) != TARGET.read_text(encoding="utf-8")  # so the test above fails until `make domain`
+
+
+def test_list_buttons_outside_the_contract_are_refused():
+    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    data["questions"]["fields"]["buttons"]["software"] = "软件"
+    with pytest.raises(QuestionsError, match="fields: buttons for values outside the contract"):
+        build(FIELDS, data)
+
+
+def test_a_mistyped_question_entry_is_refused():
+    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    data["questions"]["is_sme"]["buttons"] = {"yes": "是"}  # buttons are for list fields only
+    with pytest.raises(QuestionsError, match="is_sme: a bool field's question takes text"):
+        build(FIELDS, data)
+    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    del data["questions"]["fields"]["none"]
+    with pytest.raises(QuestionsError, match="fields: a list field's question"):
+        build(FIELDS, data)
