@@ -215,13 +215,3 @@ def test_a_conversation_survives_a_restart_of_the_whole_stack(cluster):
     payload = results(say(cluster["entry"], sender, "直接看结果"))
     assert payload["profile"] == {"city": "嘉兴", "foreign_invested": True, "offshore": True}
 
-
-def test_deployment_manifests_match_the_cluster_topology():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "deploy_manifests.py"), "--check"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout
-    import yaml
-
-    compose = yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8"))
-    assert compose["services"]["rasa"]["deploy"]["replicas"] >= 2
-    assert "deploy/endpoints.cluster.yml" in compose["services"]["rasa"]["command"]
