@@ -70,7 +70,7 @@ def cluster(tmp_path_factory, wecom_stub):
     out = run("start")
     assert f"Cluster entry: http://127.0.0.1:{base}/" in out
     info = {"run": run, "entry": f"http://127.0.0.1:{base}", "replicas": [f"http://127.0.0.1:{base + 10 + i}" for i in range(2)],
-            "db": env["CLUSTER_DB"]}
+            "db": env["CLUSTER_DB"], "dir": env["CLUSTER_DIR"]}
     yield info
     run("stop")
     from sqlalchemy import create_engine, text
