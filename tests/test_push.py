@@ -391,3 +391,26 @@ def test_the_cluster_shares_one_push_database():
         sys.path.remove(str(ROOT / "scripts"))
     env = cluster.env()
     assert env["PUSH_DB_URL"] == env["POLICIES_DB_URL"] and env["PUSH_DB_URL"].startswith("postgresql+psycopg2://")
+
+
+def test_cli_wecom_menu_creates_the_subscribe_item(wecom_stub):
+    """`python -m bot.push wecom-menu` against the WeCom stub: menu/create for the app's agent id, with the
+    订阅新政策 item whose key the WeCom channel reads as the subscribe request."""
+    agent = str(time.monotonic_ns() % 10**9)  # this test's own app: the stub is shared by the session
+    env = {**os.environ, **WECOM, "WECOM_AGENT_ID": agent, "WECOM_API_BASE": wecom_stub.base}
+    out = subprocess.run([sys.executable, "-m", "bot.push", "wecom-menu"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "订阅新政策" in out.stdout
+    [menu] = [m for m in wecom_stub.sent("menu/create") if m["agentid"] == int(agent)]
+    assert {"type": "click", "name": "订阅新政策", "key": "/subscribe_push"} in menu["button"]
+    assert {"type": "click", "name": "退订提醒", "key": "/unsubscribe_push"} in menu["button"]
+    domain = yaml.safe_load((ROOT / "domain" / "push.yml").read_text(encoding="utf-8"))
+    assert {"subscribe_push", "unsubscribe_push"} <= set(domain["intents"])  # the keys are intent payloads
+
+    refused = subprocess.run([sys.executable, "-m", "bot.push", "wecom-menu"], cwd=ROOT, capture_output=True, text=True,
+                             env={**env, "WECOM_SECRET": "wrong"}, timeout=120)
+    assert refused.returncode == 1 and "设置企业微信应用菜单失败" in refused.stderr and "40001" in refused.stderr
+    unset = subprocess.run([sys.executable, "-m", "bot.push", "wecom-menu"], cwd=ROOT, capture_output=True, text=True,
+                           env={**env, "WECOM_AGENT_ID": ""}, timeout=120)
+    assert unset.returncode == 1 and "WECOM_AGENT_ID" in unset.stderr

@@ -1,4 +1,5 @@
-"""A local stand-in for WeCom's server API (gettoken, message/send, media/upload, kf/sync_msg, kf/send_msg).
+"""A local stand-in for WeCom's server API (gettoken, message/send, media/upload, menu/create, kf/sync_msg,
+kf/send_msg).
 
 Runs an aiohttp server on 127.0.0.1 in a background thread and records every call.
 """
@@ -30,6 +31,7 @@ class WeComStub:
         app = web.Application()
         app.router.add_get("/cgi-bin/gettoken", self._gettoken)
         app.router.add_post("/cgi-bin/media/upload", self._upload)
+        app.router.add_post("/cgi-bin/menu/create", self._menu_create)
         app.router.add_post("/cgi-bin/{path:.*}", self._post)
         return app
 
@@ -61,6 +63,26 @@ class WeComStub:
             self.calls.append(("media/upload", {"type": kind, "filename": part.filename, "media_id": media_id}))
         return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id,
                                   "created_at": str(int(time.time()))})
+
+    async def _menu_create(self, request):
+        """WeCom's rules: agentid (an integer) in the query string; 1–3 items, names up to 16 bytes, a click
+        item's key up to 128 bytes. Recorded as ("menu/create", {"agentid": int, "button": [...]})."""
+        if request.query.get("access_token") != "stub-token":
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        agentid = request.query.get("agentid", "")
+        if not agentid.isdigit():
+            return web.json_response({"errcode": 40056, "errmsg": "invalid agentid"})
+        buttons = (await request.json()).get("button") or []
+        if not 1 <= len(buttons) <= 3:
+            return web.json_response({"errcode": 40016, "errmsg": "invalid button size"})
+        for b in buttons:
+            if not 0 < len(b.get("name", "").encode()) <= 16:
+                return web.json_response({"errcode": 40018, "errmsg": "invalid button name size"})
+            if b.get("type") == "click" and not 0 < len(b.get("key", "").encode()) <= 128:
+                return web.json_response({"errcode": 40019, "errmsg": "invalid button key size"})
+        with self._lock:
+            self.calls.append(("menu/create", {"agentid": int(agentid), "button": buttons}))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _post(self, request):
         path = request.match_info["path"]

@@ -3,7 +3,7 @@
     python -m bot.push --catalogue DIR --dry-run --json   who would be told what (nothing is written)
     python -m bot.push --catalogue DIR                     record and send; retries what is still waiting
     python -m bot.push migrate                             create or upgrade the push tables
-    python -m bot.push wecom-menu                          put 新政策提醒 / 退订提醒 in the WeCom app's menu
+    python -m bot.push wecom-menu                          put 订阅新政策 / 退订提醒 in the WeCom app's menu
 
 PUSH_DB_URL selects the database (default sqlite:///build/push.db); see docs/publishing.md.
 """
@@ -24,7 +24,9 @@ from .adapters import default_adapters, wecom_client
 from .migrations import LATEST, migrate
 from .run import preview, send
 
-MENU = [{"type": "click", "name": "新政策提醒", "key": "/subscribe_push"},
+# The app's menu. A click reaches the WeCom channel as an event whose key it reads as the firm's message
+# (bot/channels/wecom/channel.py), so each key is an intent payload. WeCom: names up to 16 bytes, 1–3 items.
+MENU = [{"type": "click", "name": "订阅新政策", "key": "/subscribe_push"},
         {"type": "click", "name": "退订提醒", "key": "/unsubscribe_push"}]
 
 
@@ -47,22 +49,22 @@ def _print_text(result: dict) -> None:
 async def _menu() -> int:
     import os
 
+    import aiohttp
+
+    from bot.channels.wecom.api import WeComAPIError  # loaded here: the other commands start without it
+
     client, agent = wecom_client(), os.environ.get("WECOM_AGENT_ID")
-    if client is None or not agent:
-        print("企业微信未配置：请设置 WECOM_CORP_ID、WECOM_SECRET、WECOM_AGENT_ID", file=sys.stderr)
+    if client is None or not (agent or "").isdigit():
+        print("企业微信未配置：请设置 WECOM_CORP_ID、WECOM_SECRET 和 WECOM_AGENT_ID（应用的 AgentId，数字）。", file=sys.stderr)
         return 1
     try:
-        token = await client.access_token()
-        async with client._http().post(f"{client.api_base}/cgi-bin/menu/create",
-                                       params={"access_token": token, "agentid": agent},
-                                       json={"button": MENU}) as resp:
-            data = await resp.json(content_type=None)
+        await client.create_menu(agent, MENU)
+    except (WeComAPIError, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        print(f"设置企业微信应用菜单失败：{exc}\n请检查上述配置，以及该应用是否已设置接收消息的回调地址。", file=sys.stderr)
+        return 1
     finally:
         await client.close()
-    if data.get("errcode", 0) != 0:
-        print(f"menu/create failed: {data}", file=sys.stderr)
-        return 1
-    print("已设置应用菜单：" + "、".join(b["name"] for b in MENU))
+    print("已设置企业微信应用菜单：" + "、".join(b["name"] for b in MENU))
     return 0
 
 

@@ -49,11 +49,10 @@ class WeComClient:
             self._token_expires = time.monotonic() + max(60, int(data.get("expires_in", 7200)) - TOKEN_MARGIN)
             return self._token
 
-    async def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def call(self, path: str, payload: dict[str, Any], params: Optional[dict[str, str]] = None) -> dict[str, Any]:
         for attempt in (1, 2):
-            token = await self.access_token()
-            async with self._http().post(f"{self.api_base}/cgi-bin/{path}", params={"access_token": token},
-                                         json=payload) as resp:
+            query = {"access_token": await self.access_token(), **(params or {})}
+            async with self._http().post(f"{self.api_base}/cgi-bin/{path}", params=query, json=payload) as resp:
                 data = await resp.json(content_type=None)
             if data.get("errcode") in (40014, 42001) and attempt == 1:  # invalid or expired token: fetch anew
                 self._token = None
@@ -88,6 +87,11 @@ class WeComClient:
                 raise WeComAPIError(f"media/upload failed: {result.get('errcode')} {result.get('errmsg')}")
             return result["media_id"]
         raise WeComAPIError("media/upload failed after refreshing the token")
+
+    async def create_menu(self, agent_id: str, buttons: list[dict[str, Any]]) -> None:
+        """menu/create: the app's own menu (1–3 items). The agent id goes in the query string, not the body;
+        a click on an item reaches the callback as an event carrying the item's key."""
+        await self.call("menu/create", {"button": buttons}, params={"agentid": str(int(agent_id))})
 
     async def send_markdown(self, agent_id: str, user: str, content: str) -> None:
         await self.call("message/send", {"touser": user, "msgtype": "markdown", "agentid": int(agent_id),
