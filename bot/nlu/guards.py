@@ -20,7 +20,8 @@ NUMBERS_ONLY = re.compile(r"^[\d\s,，、和及与.。]+$")
 WHICH_POLICIES = re.compile(r"(有哪些|有什么|有啥|哪些).{0,15}(政策|措施|支持|优惠)")
 SERVICE_TYPE = re.compile(r"ITO|BPO|KPO|信息技术外包|业务流程外包|知识流程外包", re.IGNORECASE)
 # 「为什么外资企业利润再投资那条我们不能享受？」 asks why; its 外资 is no fact about the firm.
-WHY_NOT = re.compile(r"(?:为什么|为啥|凭什么|怎么|咋)[^。！!]{0,30}?(?:不能|不可以|没法|享受不了|不符合|不行|没有资格|不给|不满足|没有我们|不适用)")
+WHY_NOT = re.compile(r"(?:为什么|为啥|凭什么|怎么|咋)[^。！!]{0,30}?"
+                     r"(?:不能|不可以|没法|享受不了|不符合|不行|没有资格|不给|不满足|没有我们|不适用)")
 DOUBLE_NEGATIVE = re.compile(r"(?:也|倒也|并)?不是没有")  # 「也不是没有，有两个新加坡客户」
 NOT_OUTSOURCING = re.compile(r"发包方|不承接|不接外包|外包给别人|外包出去")
 # Intents DIET guesses for statements it has not seen, and the words that really carry them

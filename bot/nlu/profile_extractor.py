@@ -33,8 +33,15 @@ from spacy.util import filter_spans
 from bot.nlu import guards as nlu_guards
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
-from bot.nlu.phrases import (ABOUT_CLIENTS, client_spans, described_facts, firm_cities, implied_facts,
-                             inferred_service_types, negated_after)
+from bot.nlu.phrases import (
+    ABOUT_CLIENTS,
+    client_spans,
+    described_facts,
+    firm_cities,
+    implied_facts,
+    inferred_service_types,
+    negated_after,
+)
 from bot.nlu.vocabulary import FLAG_FIELDS, load_vocabulary
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,126 @@
+"""Facts firms describe instead of naming (bot/nlu/phrases.py), and what the guards and the checklist make of
+the way firms answer. Pure: no Rasa, no model — milliseconds."""
+from __future__ import annotations
+
+import pytest
+
+from actions.checklist import read_answer
+from bot.nlu import guards
+from bot.nlu.normalize import normalize
+from bot.nlu.phrases import client_spans, described_facts, firm_cities
+from bot.nlu.short_answers import yes_no
+
+
+def facts(text: str) -> dict:
+    return {f["entity"]: f["value"] for f in described_facts(text)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("有日本客户", {"offshore": True}),
+    ("客户主要在台湾和日本", {"offshore": True}),
+    ("你好，我们在光谷软件园，做软件外包，欧美客户为主", {"offshore": True}),
+    ("主要给德国母公司做工程设计服务", {"offshore": True}),
+    ("有一带一路的项目", {"offshore": True}),
+    ("没有日本客户", {"offshore": False}),
+    ("没接过国外的单", {"offshore": False}),
+    ("国外的单子没有", {"offshore": False}),
+    ("海外的单子有一些", {"offshore": True}),
+    ("国内也有客户", {"onshore": True}),
+    ("主要是国内", {"onshore": True}),
+    ("总经理是德国人", {"hires_foreign_talent": True}),
+    ("有几个日本籍员工没有上市计划", {"hires_foreign_talent": True}),  # the 没有 belongs to 上市
+    ("外籍员工没有", {"hires_foreign_talent": False}),
+    ("打算去德国开个办事处", {"overseas_expansion": True}),
+    ("也想在东南亚设点", {"overseas_expansion": True}),
+    ("我们是洪山区的高校", {"is_school": True}),
+    ("我们是武汉大学孵化出来的软件外包企业", {}),
+    ("我们是本地企业", {}),
+])
+def test_described_facts(text, expected):
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize("text, inside", [
+    ("客户主要是香港的银行", "香港"),
+    ("给几家银行做信用卡客服外包", "银行"),
+    ("客户有不少外资企业", "外资"),
+    ("客户是保险公司", "保险公司"),
+])
+def test_clients_are_not_the_firm(text, inside):
+    start = text.index(inside)
+    assert any(a <= start and start + len(inside) <= b for a, b in client_spans(text))
+
+
+def test_the_firms_own_words_are_not_about_clients():
+    text = "我们是杭州的一家城商行"
+    start = text.index("城商行")
+    assert not any(a <= start < b for a, b in client_spans(text))
+
+
+def _cities(text, *names):
+    return [{"entity": "city", "start": text.index(n), "end": text.index(n) + len(n), "value": n} for n in names]
+
+
+def test_the_registered_city_wins_over_an_office():
+    text = "哦不对，我们注册在武汉，杭州只是办事处"
+    assert [e["value"] for e in firm_cities(text, _cities(text, "武汉", "杭州"))] == ["武汉"]
+    text = "我们在杭州和武汉都有公司，先看武汉的吧"
+    assert len(firm_cities(text, _cities(text, "杭州", "武汉"))) == 2  # no cue: Rasa takes the last
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("KPO", "explain", "inform"),
+    ("法律外包算KPO", "explain", "inform"),
+    ("啥是KPO？", "explain", "explain"),
+    ("为什么外资企业利润再投资那条我们不能享受？", "inform", "ask_why_not"),
+    ("也不是没有，有两个新加坡客户", "deny", "inform"),
+    ("我们是发包方，不承接", "nlu_fallback", "inform"),
+])
+def test_intent_corrections_before_entities(text, intent, expected):
+    chosen, _ = guards.before_entities(text, {"name": intent, "confidence": 0.6}, [{"name": intent, "confidence": 0.6}])
+    assert chosen["name"] == expected
+
+
+@pytest.mark.parametrize("text, intent, entities, expected", [
+    ("人工智能", "human_handoff", [{"entity": "fields", "value": "digital_tech"}], "inform"),
+    ("转人工", "human_handoff", [], "human_handoff"),
+    ("我们是武汉光谷的一家初创公司，做AI", "subscribe_push", [{"entity": "city", "value": "武汉"}], "inform"),
+    ("有新政策请通知我", "subscribe_push", [], "subscribe_push"),
+    ("打算在新加坡设个办公室", "greet", [{"entity": "overseas_expansion", "value": True}], "inform"),
+    ("你好，我们是杭州的", "greet", [{"entity": "city", "value": "杭州"}], "greet"),
+])
+def test_statements_misread_as_other_intents_become_inform(text, intent, entities, expected):
+    chosen, _ = guards.after_entities(text, {"name": intent, "confidence": 0.6},
+                                      [{"name": intent, "confidence": 0.6}], entities)
+    assert chosen["name"] == expected
+
+
+@pytest.mark.parametrize("text, value", [
+    ("尚无", False), ("这个不涉及", False), ("有哈", True), ("是的，前面说过了", True), ("不清楚", None),
+])
+def test_short_answers(text, value):
+    assert yes_no(text) is value
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("👍", "是的"), ("👍🏻", "是的"),
+    ("我们是Wuhan Optics Valley的一家startup", "我们是武汉光谷的一家初创公司"),
+    ("We are in Shenzhen, 做ITO outsourcing", "我们在深圳, 做ITO 外包"),
+])
+def test_normalizer_reads_emoji_and_pinyin_places(typed, expected):
+    assert normalize(typed) == expected
+
+
+OFFERED = ["foreign_invested", "hires_foreign_talent", "provides_training", "plans_listing", "financial_institution"]
+
+
+@pytest.mark.parametrize("text, yes", [
+    ("只有培训这项", {"provides_training"}),
+    ("金融机构那项符合，其他没有", {"financial_institution"}),
+    ("除了上市，其他都有", set(OFFERED) - {"plans_listing"}),
+    ("3和4吧，上市暂时没想", {"provides_training"}),
+])
+def test_checklist_items_named_in_words(text, yes):
+    answer = read_answer(text, "inform", [], OFFERED)
+    assert {name for name, value in answer.values.items() if value} == yes
+    assert set(answer.values) == set(OFFERED)
