@@ -28,6 +28,8 @@ CHECKLIST_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool"
 _NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合|都没")
 _NEGATIVE = re.compile(r"没有|不符合|不是|不涉及|没想|不考虑|不打算|没打算|不算|没")
 _ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部都有|都算|都涉及")
+_OTHERS = re.compile(r"其他|其余|别的|都|全|以上|上面")
+_ONLY = re.compile(r"只有|只是|只做|仅有|仅|就只")
 _EXCEPT = re.compile(r"除了|除去|除开|除")  # 「除了上市，其他都有」: what follows 除了 is ruled out
 _UNKNOWN = re.compile(r"不清楚|不确定|不知道|不了解|说不准|拿不准")
 _CLAUSES = re.compile(r"[，,；;。！!]")
@@ -94,12 +96,20 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
         if e.get("entity") in offered and isinstance(e.get("value"), bool):
             inside_except = any(a <= e.get("start", -1) < b for a, b in excepted)
             explicit[e["entity"]] = False if inside_except else e["value"]
-    for clause in _CLAUSES.split(text):
+    rest: Optional[str] = None  # what the unmentioned items are: "unknown" | "false" | "true"
+    naming: set[int] = set()  # clauses that name items: their negation is theirs, not the rest's (「上市没有」)
+    for index, clause in enumerate(_CLAUSES.split(text)):
         if _numbers(clause, len(offered)) or _UNKNOWN.search(clause):
             continue
+        if any(_ITEM_WORDS[n].search(clause) for n in offered if n in _ITEM_WORDS) and not _OTHERS.search(clause):
+            naming.add(index)
         except_at = _EXCEPT.search(clause)
         named = [n for n in offered if n not in explicit and n in _ITEM_WORDS
                  and _ITEM_WORDS[n].search(clause[except_at.end():] if except_at else clause)]
+        if not named and _ONLY.search(clause) and not _NEGATIVE.search(clause) and any(
+                _ITEM_WORDS[n].search(clause) for n in _ITEM_WORDS if n not in offered):
+            # 「只有培训这项」 of a circumstance already known: none of the listed ones applies.
+            rest = "false"
         if except_at:
             explicit.update({n: False for n in named})  # 「除了上市，其他都有」
         elif len(named) == 1 or (named and not _ALL_APPLY.search(clause)):
@@ -108,9 +118,10 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     chosen: set[int] = set()
     unknown: set[int] = set()
     ruled_out: set[int] = set()
-    rest: Optional[str] = None  # what the unmentioned items are: "unknown" | "false" | "true"
-    for clause in _CLAUSES.split(text):
+    for index, clause in enumerate(_CLAUSES.split(text)):
         numbers = _numbers(clause, len(offered))
+        if index in naming:
+            continue
         if _EXCEPT.search(clause):
             ruled_out |= numbers
             if _ALL_APPLY.search(clause) or re.search(r"其他|其余|别的", clause):

@@ -9,12 +9,16 @@ import re
 from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
+from bot.nlu.short_answers import UNSURE, yes_no
 
 Intent = Dict[str, Any]
 Ranking = List[Dict[str, Any]]
 
 CONTACT_INTENT = "leave_contact"
-BARE_NO = {"无", "没", "没有", "没有的", "没得", "冇", "冇得", "都冇得", "木有", "否", "并没有", "都无", "暂无", "无的"}
+BARE_NO = {"无", "没", "没有", "没有的", "没得", "冇", "冇得", "都冇得", "木有", "否", "并没有", "都无", "暂无", "无的", "尚无",
+           "尚未", "暂未", "还没有", "目前没有", "现在没有", "都没得"}
+FALLBACK_THRESHOLD = 0.45  # config.yml's FallbackClassifier: below it a message would be 「没听懂」
+HEDGED_TYPE = re.compile(r"应该|算是|应该算|估计|可能|大概|就是")  # 「不太清楚算哪类，应该是KPO？」 answers
 QUESTION_MARKS = re.compile(r"[?？]|啥|什么|是指|意思|不懂|不明白|区别|怎么理解|解释")
 NUMBERS_ONLY = re.compile(r"^[\d\s,，、和及与.。]+$")
 WHICH_POLICIES = re.compile(r"(有哪些|有什么|有啥|哪些).{0,15}(政策|措施|支持|优惠)")
@@ -62,7 +66,14 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
         intent, ranking = _choose(ranking, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
     elif WHY_NOT.search(text):
         intent, ranking = _choose(ranking, "ask_why_not", max(intent.get("confidence") or 0.0, 0.9))
-    elif intent.get("name") == "explain" and SERVICE_TYPE.search(text) and not QUESTION_MARKS.search(text):
+    elif len(stripped) <= 10 and UNSURE.search(stripped) and not SERVICE_TYPE.search(stripped):
+        intent, ranking = _choose(ranking, "dont_know", max(intent.get("confidence") or 0.0, 0.9))  # 「拿不准」
+    elif intent.get("name") in ("affirm", "deny") and yes_no(stripped) is not None \
+            and (intent["name"] == "affirm") != yes_no(stripped):
+        # 「尚无」 was read as affirm: a plain yes or no word decides.
+        intent, ranking = _choose(ranking, "affirm" if yes_no(stripped) else "deny", 1.0)
+    elif intent.get("name") == "explain" and SERVICE_TYPE.search(text) and (
+            not QUESTION_MARKS.search(text) or HEDGED_TYPE.search(text)):
         # 「KPO」「法律外包算KPO」 answer the service-type question: read them for facts (explain would not).
         intent, ranking = _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     elif DOUBLE_NEGATIVE.search(text) and intent.get("name") == "deny":
@@ -80,6 +91,12 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
             and any(e["entity"] in ("service_types", "fields") for e in entities):
         return _choose(ranking, "inform", intent.get("confidence") or 1.0)
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
+    if facts and (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and name not in ("affirm", "deny", "dont_know"):
+        # 「有一带一路的项目」「南京」: unsure of the intent, sure of the facts — an answer, not 「没听懂」.
+        return _choose(ranking, "inform", 0.9)
+    if name == "affirm" and facts and yes_no(text) is None:
+        # 「富阳的」 read as yes: a statement of facts.
+        return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     if name in CUES and facts and not (CUES[name] and CUES[name].search(text)):
         # A statement DIET had not seen (「我们是Wuhan光谷的一家startup」 read as subscribe_push).
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))

@@ -18,9 +18,10 @@ _NUM = r"[0-9０-９.．零〇一二两三四五六七八九十百千万]+"
 _RANGE_CN = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}][十百千万]"
 _RANGE_AR = r"\d+\s*(?:-|~|到|至)\s*\d+"
 _TEEN = r"十几|十多"
-_FIGURE = rf"(?:{_RANGE_AR}|{_RANGE_CN}|{_TEEN}|{_NUM})"
+_RANGE_SMALL = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}](?=\s*(?:个|号|名|位|人))"  # 五六个人 → 5, not 56
+_FIGURE = rf"(?:{_RANGE_AR}|{_RANGE_CN}|{_TEEN}|{_RANGE_SMALL}|{_NUM})"
 _APPROX = r"(?:多|余|来|出头|左右|上下|开外|不到)?"
-_PERSON = r"(?:个|号)?(?:人|名|位)(?:员工|职工|雇员)?"
+_PERSON = r"(?:个|号|的)?(?:人|名|位)(?:员工|职工|雇员)?"
 # A figure followed by 人/名/位 (号人, 来号人), or 员工/人数 followed by a figure; not 几十 (vague).
 _AFTER = re.compile(rf"(?<![几数])({_FIGURE})\s*{_APPROX}\s*{_PERSON}")
 _BEFORE = re.compile(rf"(?:员工|职工|人数|雇员|规模)(?:有|约|大约|大概|差不多|共|总共|是|在)?"
@@ -42,6 +43,9 @@ def to_int(numeral: str) -> int | None:
     cn = re.fullmatch(rf"([{_DIGITS[2:]}])([{_DIGITS[2:]}])([十百千万])", text)
     if cn and _CN[cn.group(2)] > _CN[cn.group(1)]:
         return (_CN[cn.group(1)] + _CN[cn.group(2)]) * _UNITS[cn.group(3)] // 2
+    small = re.fullmatch(rf"([{_DIGITS[2:]}])([{_DIGITS[2:]}])", text)
+    if small and _CN[small.group(2)] == _CN[small.group(1)] + 1:
+        return _CN[small.group(1)]  # 五六个人: the lower figure (a range, not 56)
     try:
         value = cn2an.cn2an(text, "smart")
     except (ValueError, KeyError, IndexError):

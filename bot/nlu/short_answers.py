@@ -17,7 +17,7 @@ NO = {"不", "不是", "不对", "没", "没有", "没有的", "无", "否", "�
       "没想过", "暂时不考虑", "不在", "不用", "no", "n", "并没有", "没有哦", "都没有", "都不是", "一个都没有", "尚无",
       "尚未", "不涉及", "没涉及", "不沾边", "没做", "没做过", "没接过", "还没做", "现阶段没有", "现在还没", "目前还没有"}
 _ALREADY_SAID = re.compile(r"[，,\s]*(?:前面|刚才|上面|之前)(?:已经)?(?:说过|讲过|提过|说了|讲了)(?:了)?$")
-_UNSURE = re.compile(r"不清楚|不知道|不确定|说不好|不好说|不晓得|不了解|拿不准|说不准")
+UNSURE = _UNSURE = re.compile(r"不清楚|不知道|不确定|说不好|不好说|不晓得|不了解|拿不准|说不准|吃不准|不太清楚")
 
 # 「说错了」「更正一下」「其实是…」: the new value replaces the old one (otherwise lists are added to).
 CORRECTION = re.compile(r"说错|搞错|弄错|写错|打错|填错|更正|纠正|改一下|改成|改为|应该是|其实是|其实不是|不对[，,]|重新说|订正")
@@ -30,7 +30,14 @@ def yes_no(text: str) -> bool | None:
     core = _PARTICLES.sub("", (text or "").strip().lower())
     core = _ALREADY_SAID.sub("", core) or core  # 「是的，前面说过了」
     core = re.sub(r"^(?:嗯|呃|额|哦|噢|这个|我们|我司|公司)[，, ]*", "", core) or core
-    if not core or len(core) > 8 or _UNSURE.search(core):
+    if _UNSURE.search(core):
+        return None
+    lead = re.match(r"^([^，,。；;\s]{1,5})[，,。；;\s]", core)
+    if lead and core not in YES and core not in NO:
+        # 「没有，只做国内」「有的，我们是外资」: the first words answer, the rest adds facts.
+        head = _PARTICLES.sub("", lead.group(1))
+        return True if head in YES else False if head in NO else None
+    if not core or len(core) > 8:
         return None
     if core in YES:
         return True
