@@ -159,10 +159,9 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     return answer
 
 
-def question_text(items: List[str]) -> str:
-    lines = [f"{i}. {FIELDS[name].yes}" for i, name in enumerate(items, 1)]
-    return ("以下几项中，哪些符合贵公司的情况？请回复符合项的编号，可以多选（例如“1 3”）：\n" + "\n".join(lines)
-            + "\n都不符合请回复“都没有”；有拿不准的可以说明，例如“1，第2项不清楚”。")
+def numbered(items: List[str]) -> str:
+    """The circumstances as the checklist question (utter_checklist) lists them, one a line."""
+    return "\n".join(f"{i}. {FIELDS[name].yes}" for i, name in enumerate(items, 1))
 
 
 class ActionAskSituations(Action):
@@ -176,7 +175,7 @@ class ActionAskSituations(Action):
         evaluation = policies_db.evaluate(profile_from_slots(tracker.slots), as_of(), catalogue(), normalized=True)
         items = checklist_items(evaluation.open_questions(exclude=skipped))
         dispatcher.utter_message(
-            text=question_text(items),
+            response="utter_checklist", items=numbered(items),
             json_message={"type": "checklist", "items": [{"field": n, "label": FIELDS[n].yes} for n in items]},
         )
         return [SlotSet(OFFERED, items)]

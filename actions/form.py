@@ -43,7 +43,6 @@ INTERRUPTIONS = {
     "leave_contact",  # a phone number / WeChat id: data/rules/handoff.yml
     "subscribe_push", "unsubscribe_push",  # data/rules/push.yml
 }
-SKIP_BUTTONS = [{"title": "不清楚/跳过", "payload": "/dont_know"}]  # the second time a question is asked
 
 
 def _just_answered(tracker: Tracker) -> bool:
@@ -236,7 +235,7 @@ class ValidateProfileForm(FormValidationAction):
         if following and times_asked(tracker, following) + 1 == MAX_ASKS and (
                 following == SITUATIONS or FIELDS[following].kind != "bool"):
             # The second time: a way out (yes/no questions carry 不清楚 among their buttons already).
-            dispatcher.utter_message(text="不方便回答或不确定的话，可以点“不清楚/跳过”。", buttons=SKIP_BUTTONS)
+            dispatcher.utter_message(response="utter_skip_offer")  # with its 不清楚/跳过 button
         return events + [SlotSet("requested_slot", following)]
 
     async def _skip(self, dispatcher, tracker, domain, events, requested, response) -> List[EventType]:
@@ -265,17 +264,17 @@ class ValidateProfileForm(FormValidationAction):
             else:
                 changed.append(FIELDS[name].describe(new))
         if changed:
-            dispatcher.utter_message(text="好的，已更正：" + "；".join(changed) + "。")
+            dispatcher.utter_message(response="utter_corrected", changes="；".join(changed))
         if added:
-            dispatcher.utter_message(text="好的，已补充：" + "；".join(added) + "。")
+            dispatcher.utter_message(response="utter_added", additions="；".join(added))
         inferred = [e for e in tracker.latest_message.get("entities") or []
                     if e.get("entity") == "service_types" and e.get("inferred")]
         types = normalized_field("service_types", tracker.get_slot("service_types")) or []
         shown = [e for e in inferred if e["value"] in types and e["value"] not in (before.get("service_types") or [])]
         if shown:
-            what = "、".join(f"“{e['inferred']}”" for e in shown)
+            quoted = "、".join(f"“{e['inferred']}”" for e in shown)
             kinds = "、".join(FIELDS["service_types"].choices[e["value"]] for e in shown)
-            dispatcher.utter_message(text=f"根据{what}，业务类型先记为{kinds}；如不准确，请直接告诉我。")
+            dispatcher.utter_message(response="utter_service_types_inferred", quoted=quoted, kinds=kinds)
 
     # -- per-slot normalization (the engine's contract) -----------------------------------------
 

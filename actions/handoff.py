@@ -74,12 +74,12 @@ class ActionHandoff(Action):
             candidate = typed or await asyncio.to_thread(_stored_contact, tracker.sender_id)
         except Exception:
             logger.exception("could not queue handoff for %s", tracker.sender_id)
-            dispatcher.utter_message(text="抱歉，转人工暂时没有成功。请稍后再试，或直接联系所在地商务主管部门。")
+            dispatcher.utter_message(response="utter_handoff_failed")
             return [SlotSet("handoff_requested", False)]
         if _intent(tracker) == "leave_contact":
-            dispatcher.utter_message(text="收到，已转给热线工作人员。")
+            dispatcher.utter_message(response="utter_handoff_contact_received")
         else:
-            dispatcher.utter_message(text="好的，已为您转人工。热线工作人员会查看本次对话和您已提供的企业信息，在工作时间处理。")
+            dispatcher.utter_message(response="utter_handoff_done")
         # The consent is asked on every hand-off (with the number already known, if any): a contact is kept
         # only while the firm agrees to it, and the form always has a question, so it never ends at once.
         return [SlotSet("handoff_requested", True), SlotSet("contact_consent", None), SlotSet("contact", None),
@@ -97,14 +97,10 @@ class ActionAskContactConsent(Action):
         days = handoff_queue.contact_days()
         candidate = _as_contact(tracker.get_slot("contact_candidate"))
         if candidate:
-            text = (f"工作人员可以通过{candidate.label} {candidate.masked()} 与您联系。该联系方式仅用于本次政策咨询的回访，"
-                    f"保存 {days} 天后自动删除。是否同意？")
-            buttons = [{"title": "同意", "payload": "/affirm"}, {"title": "不用了", "payload": "/deny"}]
+            dispatcher.utter_message(response="utter_contact_notice_known", days=days,
+                                     contact_shown=f"{candidate.label} {candidate.masked()}")
         else:
-            text = (f"如需工作人员回电，可以留下手机号、座机号或微信号。联系方式仅用于本次政策咨询的回访，"
-                    f"保存 {days} 天后自动删除。是否留下？")
-            buttons = [{"title": "留下联系方式", "payload": "/affirm"}, {"title": "不用了", "payload": "/deny"}]
-        dispatcher.utter_message(text=text, buttons=buttons)
+            dispatcher.utter_message(response="utter_contact_notice", days=days)
         return []
 
 
@@ -128,15 +124,14 @@ class ValidateHandoffForm(FormValidationAction):
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         return SlotSet("requested_slot", next((s for s in required if tracker.slots.get(s) is None), None))
 
-    def _misunderstood(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, hint: Optional[str],
+    def _misunderstood(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, hint: str,
                        give_up: Any, give_up_response: Optional[str] = None) -> Dict[Text, Any]:
         count = (tracker.get_slot("handoff_misunderstood") or 0) + 1
         if count >= MAX_TRIES:
             if give_up_response:
                 dispatcher.utter_message(response=give_up_response)
             return {slot: give_up, "handoff_misunderstood": None}
-        if hint:
-            dispatcher.utter_message(**({"response": hint} if hint.startswith("utter_") else {"text": hint}))
+        dispatcher.utter_message(response=hint)
         return {slot: None, "handoff_misunderstood": count}
 
     async def validate_firm_name(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -148,7 +143,7 @@ class ValidateHandoffForm(FormValidationAction):
             return {"firm_name": "", "handoff_misunderstood": None}
         name = _NAME_PREFIX.sub("", text).strip("。.!！ ")
         if not name or name.startswith("/"):
-            return self._misunderstood(dispatcher, tracker, "firm_name", "请告诉我贵公司的名称，不便提供请回复“跳过”。", "")
+            return self._misunderstood(dispatcher, tracker, "firm_name", "utter_firm_name_unclear", "")
         if len(name) > MAX_FIRM_NAME:
             return self._misunderstood(dispatcher, tracker, "firm_name", "utter_firm_name_too_long", "")
         return {"firm_name": name, "handoff_misunderstood": None}
@@ -169,7 +164,7 @@ class ValidateHandoffForm(FormValidationAction):
         if looks_like_contact_attempt(text):  # digits, but no valid number: consent is clear, the format is not
             dispatcher.utter_message(response="utter_contact_format")
             return {"contact_consent": True, "contact": None, "handoff_misunderstood": 1}
-        return self._misunderstood(dispatcher, tracker, "contact_consent", "需要的话请回复“好的”，不需要请回复“不用了”。", False)
+        return self._misunderstood(dispatcher, tracker, "contact_consent", "utter_contact_consent_unclear", False)
 
     async def validate_contact(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
@@ -199,15 +194,19 @@ class ActionHandoffSubmit(Action):
             await asyncio.to_thread(handoff_queue.set_details, tracker.sender_id, firm or None, contact)
         except Exception:
             logger.exception("could not store the hand-off details of %s", tracker.sender_id)
-            dispatcher.utter_message(text="抱歉，联系方式暂时没有保存成功。工作人员仍会查看本次对话；您也可以稍后再留一次。")
+            dispatcher.utter_message(response="utter_handoff_details_failed")
             return [SlotSet("contact_candidate", None)]
-        named = f"已记录企业名称“{firm}”。" if firm else ""
         if contact:
-            dispatcher.utter_message(text=(
-                f"{named}工作人员会在工作时间通过{contact.label} {contact.masked()} 与您联系。该联系方式仅用于本次回访，"
-                f"{handoff_queue.contact_days()} 天后自动删除。在此期间您也可以继续问我。"))
+            shown, days = f"{contact.label} {contact.masked()}", handoff_queue.contact_days()
+            if firm:
+                dispatcher.utter_message(response="utter_handoff_submitted_named_contact", firm=firm,
+                                         contact_shown=shown, days=days)
+            else:
+                dispatcher.utter_message(response="utter_handoff_submitted_contact", contact_shown=shown, days=days)
+        elif firm:
+            dispatcher.utter_message(response="utter_handoff_submitted_named", firm=firm)
         else:
-            dispatcher.utter_message(text=f"{named}工作人员会查看本次对话并在工作时间处理。在此期间您也可以继续问我。")
+            dispatcher.utter_message(response="utter_handoff_submitted")
         # The slot keeps only the masked form; the full contact lives in the queue, where retention removes it.
         return [SlotSet("contact", f"{contact.label} {mask(contact.value)}" if contact else None),
                 SlotSet("contact_candidate", None), SlotSet("handoff_misunderstood", None)]

@@ -26,6 +26,7 @@ from bot.push.diff import snapshot
 
 from .context import evaluate_tracker, profile_of
 from .render import profile_summary
+from .responses import render
 
 logger = logging.getLogger(__name__)
 MAX_TRIES = 2
@@ -45,15 +46,10 @@ def wecom_identity(tracker: Tracker) -> Optional[tuple[str, str, Optional[str]]]
     return None
 
 
-def notice(profile: dict, in_wecom: bool) -> str:
-    reach = "您当前使用的企业微信账号" if in_wecom else "您接下来留下的电子邮箱或企业微信账号"
-    months = store.retention_months()
-    return ("订阅前请您确认：\n"
-            f"· 保存的信息：贵公司的情况（{profile_summary(profile)}）和{reach}；\n"
-            "· 用途：仅用于在发布新的或有变化的扶持政策时，判断是否适用于贵公司并通知您；\n"
-            f"· 保存期限：{months}个月，到期自动删除；\n"
-            "· 随时停止：回复“退订”或点击提醒中的退订链接，信息立即删除。\n"
-            "您同意吗？")
+def notice(profile: dict, in_wecom: bool) -> tuple[str, Dict[str, Any]]:
+    """The notice's response (domain/push.yml) and values: on WeCom the firm is reached where it writes."""
+    name = "utter_push_notice_wecom" if in_wecom else "utter_push_notice"
+    return name, {"summary": profile_summary(profile), "months": store.retention_months()}
 
 
 def _intent(tracker: Tracker) -> Optional[str]:
@@ -65,8 +61,8 @@ class ActionAskPushConsent(Action):
         return "action_ask_push_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(text=notice(profile_of(tracker), wecom_identity(tracker) is not None),
-                                 buttons=[{"title": "同意", "payload": "/affirm"}, {"title": "不同意", "payload": "/deny"}])
+        name, values = notice(profile_of(tracker), wecom_identity(tracker) is not None)
+        dispatcher.utter_message(response=name, **values)  # with its 同意 / 不同意 buttons
         return []
 
 
@@ -135,19 +131,21 @@ class ActionSubscribe(Action):
             if not address:
                 dispatcher.utter_message(response="utter_push_declined")
                 return RESET
+        name, values = notice(profile, identity is not None)
         try:
             sub = await asyncio.to_thread(
                 store.subscribe, tracker.sender_id, channel, address, profile, snapshot(evaluate_tracker(tracker)),
-                notice(profile, identity is not None), open_kfid)
+                render(domain, name, **values), open_kfid)  # the notice as the firm read it
         except Exception:
             logger.exception("could not store the push subscription of %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_push_failed")
             return RESET
-        where = "企业微信" if identity else f"{contact.LABELS[channel]} {contact.masked(channel, address)}"
         until = f"{sub.expires_at.year}年{sub.expires_at.month}月{sub.expires_at.day}日"
-        dispatcher.utter_message(text=(
-            f"已为您订阅新政策提醒。有新的或变化的扶持政策适用于贵公司时，我们会通过{where}通知您。"
-            f"订阅有效至{until}；如需停止，回复“退订”即可，信息会立即删除。"))
+        if identity:
+            dispatcher.utter_message(response="utter_push_subscribed_wecom", until=until)
+        else:
+            dispatcher.utter_message(response="utter_push_subscribed", until=until,
+                                     contact_shown=f"{contact.LABELS[channel]} {contact.masked(channel, address)}")
         return RESET
 
 

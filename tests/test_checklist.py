@@ -5,6 +5,7 @@ import pytest
 
 from actions.checklist import CHECKLIST_FIELDS, ActionAskSituations, checklist_items, read_answer
 from actions.form import ValidateProfileForm
+from tests.responses import said
 
 # The action tests' fixtures (the real domain; the policy database and a pinned date) and helpers.
 from tests.test_actions import _env, run, slot_events, tracker  # noqa: F401
@@ -73,7 +74,7 @@ async def test_checklist_lists_exactly_the_open_circumstances(domain):
     dispatcher, events = await run(ActionAskSituations(), tracker(ZHEJIANG_CORE, requested="situations"), domain)
     items = slot_events(events)["checklist"]
     assert len(items) >= 2 and set(items) <= set(CHECKLIST_FIELDS)
-    text = dispatcher.messages[0]["text"]
+    text = said(dispatcher.messages[0], domain)
     assert all(f"{i}. " in text for i in range(1, len(items) + 1)) and "都没有" in text
     assert [i["field"] for i in dispatcher.messages[0]["custom"]["items"]] == items
 

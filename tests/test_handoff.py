@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import ActionAskContactConsent, ActionHandoff, ActionHandoffSubmit, ValidateHandoffForm
 from bot.handoff import queue as handoff_queue
 from bot.handoff.contact import find_contact, mask, redact
+from tests.responses import buttons, said
 from tests.stack import http
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,14 +143,14 @@ async def test_handoff_queues_with_measures_and_asks_consent_on_a_typed_number(q
     messages, slots = await run(ActionHandoff(), tracker({"city": "宁波", "offshore": True}, "13812345678",
                                                          intent="leave_contact"), domain)
     assert slots["handoff_requested"] is True and slots["contact_candidate"] == "手机 13812345678"
-    assert "热线工作人员" in messages[0]["text"]
+    assert "热线工作人员" in said(messages[0], domain)
     row = handoff_queue.get("firm-1", queue)
     assert row["status"] == "new" and row["city"] == "宁波" and row["measures"]
     assert row["contact"] is None  # nothing kept before the notice and the firm's agreement
     messages, _ = await run(ActionAskContactConsent(), tracker({"contact_candidate": "手机 13812345678"}, ""), domain)
-    notice = messages[0]["text"]
+    notice = said(messages[0], domain)
     assert "138****5678" in notice and "仅用于本次政策咨询的回访" in notice and "30 天后自动删除" in notice
-    assert [b["title"] for b in messages[0]["buttons"]] == ["同意", "不用了"]
+    assert [b["title"] for b in buttons(messages[0], domain)] == ["同意", "不用了"]
 
 
 @pytest.mark.parametrize("answer, intent, expected", [
@@ -189,7 +190,7 @@ async def test_submit_stores_the_contact_and_keeps_only_a_mask_in_the_slot(queue
     handoff_queue.request("firm-1", "web", "转人工", {"city": "杭州"}, url=queue)
     state = {"firm_name": "杭州云帆科技有限公司", "contact_consent": True, "contact": "手机 13812345678"}
     messages, slots = await run(ActionHandoffSubmit(), tracker(state, "13812345678"), domain)
-    text = messages[0]["text"]
+    text = said(messages[0], domain)
     assert "杭州云帆科技有限公司" in text and "138****5678" in text and "13812345678" not in text and "30 天" in text
     assert slots["contact"] == "手机 138****5678"
     row = handoff_queue.get("firm-1", queue)
@@ -198,7 +199,7 @@ async def test_submit_stores_the_contact_and_keeps_only_a_mask_in_the_slot(queue
     handoff_queue.request("firm-2", "web", "转人工", {}, url=queue)
     messages, _ = await run(ActionHandoffSubmit(), tracker({"firm_name": "", "contact_consent": False}, "不用了",
                                                            sender="firm-2"), domain)
-    assert "工作人员会查看本次对话" in messages[0]["text"] and handoff_queue.get("firm-2", queue)["contact"] is None
+    assert "工作人员会查看本次对话" in said(messages[0], domain) and handoff_queue.get("firm-2", queue)["contact"] is None
 
 
 # ---- through the REST channel, with the trained model --------------------------------------------------------

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.subscribe import ActionAskPushConsent, ActionSubscribe, ActionUnsubscribe, ValidatePushForm
 from bot.push import db, store
+from tests.responses import buttons, said
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = {"city": "杭州", "offshore": True, "service_types": ["ITO"]}
@@ -54,10 +55,10 @@ async def test_the_notice_says_what_why_how_long_and_how_to_stop(domain, monkeyp
     dispatcher, _ = await run(ActionAskPushConsent(), tracker(), domain)
     [message] = dispatcher.messages
     for part in ("保存的信息", "杭州", "电子邮箱或企业微信账号", "用途", "保存期限：6个月", "退订", "您同意吗"):
-        assert part in message["text"]
-    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+        assert part in said(message, domain)
+    assert [b["payload"] for b in buttons(message, domain)] == ["/affirm", "/deny"]
     dispatcher, _ = await run(ActionAskPushConsent(), tracker(sender="wecom-zhang"), domain)
-    assert "您当前使用的企业微信账号" in dispatcher.messages[0]["text"]
+    assert "您当前使用的企业微信账号" in said(dispatcher.messages[0], domain)
 
 
 async def test_the_website_asks_a_contact_after_consent_wecom_does_not(domain):
@@ -94,7 +95,7 @@ async def test_contacts_are_validated(domain, typed, stored, response):
 async def test_subscribe_stores_the_profile_and_unsubscribe_deletes_it(domain, push_url):
     t = tracker("wxkf-wm123", {"push_consent": True}, metadata={"open_kfid": "wk-9"})
     dispatcher, slots = await run(ActionSubscribe(), t, domain)
-    assert "已为您订阅" in dispatcher.messages[0]["text"] and slots["push_consent"] is None
+    assert "已为您订阅" in said(dispatcher.messages[0], domain) and slots["push_consent"] is None
     [sub] = store.of_conversation("wxkf-wm123", push_url)
     assert (sub.channel, sub.address, sub.open_kfid, sub.profile["city"]) == ("wecom_kf", "wm123", "wk-9", "杭州")
     dispatcher, _ = await run(ActionUnsubscribe(), tracker("wxkf-wm123"), domain)
