@@ -127,7 +127,8 @@ _IMPLIED = [(re.compile(p), entity, value) for p, entity, value in IMPLIED]
 # 医药和生物技术研发、数据分析 → KPO). Only unambiguous phrases: 设计 alone or 大数据 alone imply nothing.
 INFERRED_TYPES = [
     (r"软件外包|软件开发|软件研发|软件服务|外包开发|应用开发|系统集成|IT运维|信息技术服务|IT服务|软件测试|测试外包", "ITO"),
-    (r"呼叫中心|客服外包|客服中心|客户服务外包|人力资源外包|人事外包|财务外包|代理记账|坐席外包|金融后台|供应链管理|数据录入|文档处理|数据处理", "BPO"),
+    (r"呼叫中心|客服外包|客服中心|客户服务外包|人力资源外包|人事外包|财务外包|代理记账|坐席外包|金融后台|供应链管理"
+     r"|数据录入|文档处理|数据处理", "BPO"),
     (r"工业设计|工程设计|设计外包|研发外包|医药研发|药物研发|新药研发|生物医药研发|临床试验|临床研究|CRO|数据分析", "KPO"),
 ]
 _INFERRED = [(re.compile(p), value) for p, value in INFERRED_TYPES]
