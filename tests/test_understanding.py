@@ -359,3 +359,63 @@ def test_how_firms_write(servers, typed, expected):
     for name, value in expected.items():
         got = slots[name]
         assert (sorted(got) == sorted(value)) if isinstance(value, list) else got == value, (name, got)
+
+
+# ==== facts described rather than named (bot/nlu/phrases.py), through REST ============================
+
+
+def test_a_clients_country_means_offshore_and_its_city_is_not_the_firms(servers):
+    chat = Chat(servers["api"])
+    chat.say("杭州的软件外包企业")
+    chat.say("客户主要是香港的银行")
+    slots = chat.slots()
+    assert slots["city"] == "杭州" and slots["offshore"] is True
+    assert slots["financial_institution"] is not True  # the clients are banks, not the firm
+
+
+@pytest.mark.parametrize("opening,expected", [
+    ("武汉的日资企业，有几个日本籍员工", {"foreign_invested": True, "hires_foreign_talent": True}),
+    ("哦不对，我们注册在武汉，杭州只是办事处", {"city": "武汉"}),
+    ("我们是Wuhan Optics Valley的一家startup，做AI + SaaS", {"city": "武汉"}),
+    ("宁波的呼叫中心，给几家银行做客服外包", {"financial_institution": None, "service_types": ["BPO"]}),
+])
+def test_facts_described_in_an_opening_line(servers, opening, expected):
+    chat = Chat(servers["api"])
+    chat.say(opening)
+    slots = chat.slots()
+    for name, value in expected.items():
+        assert slots[name] == value, (name, slots[name])
+
+
+def test_a_bare_kpo_answers_the_service_type_question(servers):
+    chat = Chat(servers["api"])
+    chat.say("金华的设计公司")
+    assert chat.slots()["requested_slot"] == "service_types"
+    chat.say("KPO")
+    assert chat.slots()["service_types"] == ["KPO"]
+
+
+@pytest.mark.parametrize("answer", ["尚无", "这个不涉及", "没有，只做国内"])
+def test_no_words_diet_misreads_are_no(servers, answer):
+    chat = Chat(servers["api"])
+    to_question(chat, "丽水的软件外包公司", lambda s: s == "offshore")
+    chat.say(answer)
+    assert chat.slots()["offshore"] is False
+
+
+def test_a_why_not_question_after_the_results_sets_no_fact(servers):
+    chat = Chat(servers["api"])
+    to_question(chat, "嘉兴的ITO，内资，只做国内", lambda s: False, {"fields": "软件", "situations": "都没有"})
+    chat.say("为什么外资企业利润再投资那条我们不能享受？")
+    assert chat.slots()["foreign_invested"] is False
+
+
+def test_only_one_item_named_of_a_known_fact_rules_the_checklist_out(servers):
+    chat = Chat(servers["api"])
+    replies = to_question(chat, "武汉的服务外包人才培训机构，不承接外包", lambda s: s == "situations",
+                          {"fields": "没有", "offshore": "没有"})
+    offered = checklist_of(replies)
+    assert offered and "provides_training" not in offered
+    chat.say("只有培训这项")
+    slots = chat.slots()
+    assert [slots[f] for f in offered if f in slots] == [False for f in offered if f in slots]

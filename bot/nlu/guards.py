@@ -43,8 +43,13 @@ PROFILE_ENTITIES = {"city", "service_types", "fields", "employees"}
 
 
 def _choose(ranking: Ranking, name: str, confidence: float) -> Tuple[Intent, Ranking]:
+    """The corrected intent on top. The others are scaled below it: the FallbackClassifier after us would
+    call a runner-up within 0.05 (or above) ambiguous and answer 「没听懂」 anyway."""
     chosen = {"name": name, "confidence": confidence}
-    return chosen, [chosen, *(dict(r) for r in ranking if r.get("name") != name)]
+    others = [dict(r) for r in ranking if r.get("name") != name]
+    for other in others:
+        other["confidence"] = min(other.get("confidence") or 0.0, confidence / 2)
+    return chosen, [chosen, *others]
 
 
 def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent, Ranking]:

@@ -23,8 +23,10 @@ IMPLIED = [
      "offshore", True),
     (r"(?:国内外|境内外|海内外|国内国外|国内和国外|国内和海外|境内和境外)(?:的)?(?:客户|业务|订单|市场|项目)?(?:都有|都做|都接)?",
      "onshore", True),
-    (r"(?:只做|只接|只有|都是|全是|全部是|主要是)(?:国内|境内)(?:的)?(?:客户|业务|订单|市场|项目)", "offshore", False),
+    # (not 主要是: 「主要是国内客户」 leaves room for a few abroad — asked, not assumed)
+    (r"(?:只做|只接|只有|都是|全是|全部是)(?:国内|境内)(?:的)?(?:客户|业务|订单|市场|项目)", "offshore", False),
     (r"(?:只做|只接|只有|只在|全是|全部是|都在)(?:国内|境内)", "offshore", False),  # 「没有，只做国内」
+    (r"(?:只做|只接|只有|只在|全是|全部是|都在)(?:国内|境内)", "onshore", True),
     (r"(?:只做|只接|只有|都是|全是|全部是)(?:海外|境外|国外)(?:的)?(?:客户|业务|订单|市场|项目)", "onshore", False),
 ]
 
@@ -38,14 +40,15 @@ FOREIGN = ("欧美|北美|欧洲|欧盟|日韩|东南亚|中东|非洲|拉美|�
 DOMESTIC = "国内|境内|内地|大陆|本地|本省|省内|本市|市内|全国各地"
 _CLIENT = r"(?:客户|客戶|订单|单子|单|项目|甲方|业务|药企|车企|银行|App|APP)"  # not 企业/公司: 「本地企业」 is the firm
 _CLIENT_LEAD = r"(?:客户|客戶|订单|单子|项目|甲方|业务)"
-_STAFF = r"(?:专家|工程师|设计师|员工|雇员|技术人员|人才|高管|经理|总经理|客服|翻译|老师|外教|同事)"
+_STAFF = (r"(?:专家|工程师|设计师|员工|雇员|技术人员|人才|高管|经理|总经理|总监|技术总监|主管|顾问|程序员|研究员|"
+          r"客服|翻译|老师|外教|同事|合伙人)")
 NEGATION_BEFORE = re.compile(r"(?:没有|没|不是|无|未|并非|不)(?:接过|做过|有过|接|做|有)?(?:什么)?$")
 
 
-def _client_patterns(places: str) -> list[re.Pattern]:
+def _client_patterns(places: str, clients: str = _CLIENT) -> list[re.Pattern]:
     return [
         # 「日本客户」「欧美客户为主」「海外的单子」「香港的银行」
-        re.compile(rf"(?:{places})(?:地区|那边|方面)?(?:的)?(?:一些|几家|很多|不少)?{_CLIENT}"),
+        re.compile(rf"(?:{places})(?:地区|那边|方面)?(?:的)?(?:一些|几家|很多|不少)?{clients}"),
         # 「客户主要在台湾和日本」「客户有日本的」「订单来自欧洲」
         re.compile(rf"{_CLIENT_LEAD}(?:主要|大多|大部分|基本|多半|大都|都|也|还)?(?:在|是|来自|集中在|分布在|有|遍布)"
                    rf"(?:[^，。；,;]{{0,6}}?)(?:{places})"),
@@ -54,7 +57,8 @@ def _client_patterns(places: str) -> list[re.Pattern]:
     ]
 
 
-_FOREIGN_CLIENT = _client_patterns(FOREIGN)
+# Abroad, a brand or studio that hires the firm is a client (「意大利的品牌找我们设计」「海外片方的单子」).
+_FOREIGN_CLIENT = _client_patterns(FOREIGN, _CLIENT[:-1] + r"|品牌|厂商|片方|游戏厂商|买家|营收|收入|合同)")
 _DOMESTIC_CLIENT = _client_patterns(DOMESTIC) + [
     # 「国内也有」「主要是国内」「国内的也接」「也给国内车企做」
     re.compile(rf"(?:{DOMESTIC})(?:的)?(?:也|还)(?:有|接|做)"),
