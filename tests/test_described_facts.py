@@ -124,3 +124,27 @@ def test_checklist_items_named_in_words(text, yes):
     answer = read_answer(text, "inform", [], OFFERED)
     assert {name for name, value in answer.values.items() if value} == yes
     assert set(answer.values) == set(OFFERED)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("国内也做", {"onshore": True}),
+    ("国内没有", {"onshore": False}),
+    ("国外也有", {"offshore": True}),
+    ("海外没有", {"offshore": False}),
+    ("主要做日本外包", {"offshore": True}),
+    ("我们做对日软件外包", {"offshore": True}),
+    ("杭州滨江，我们做SaaS，海外营收占一半", {"offshore": True}),
+    ("武汉东湖高新，有外籍技术总监", {"hires_foreign_talent": True}),
+])
+def test_markets_named_bare_and_the_trades_own_words(text, expected):
+    assert facts(text) == expected
+
+
+def test_a_statement_read_as_a_question_about_a_measure_informs():
+    ranking = [{"name": "ask_process", "confidence": 0.7}]
+    assert guards.is_statement("国内也做") and not guards.is_statement("零税率要准备什么材料")
+    chosen, _ = guards.statement_of_facts("国内也做", ranking[0], ranking,
+                                          [{"entity": "onshore", "value": True}])
+    assert chosen["name"] == "inform"
+    chosen, _ = guards.statement_of_facts("好的", ranking[0], ranking, [])
+    assert chosen["name"] == "ask_process"

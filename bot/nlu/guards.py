@@ -40,6 +40,22 @@ CUES = {
     "nlu_fallback": None,
 }
 PROFILE_ENTITIES = {"city", "service_types", "fields", "employees"}
+# What makes a message a question about a measure (「零税率要准备什么材料」) rather than a statement (「国内也做」).
+QUESTION_CUES = re.compile(r"[?？吗]|什么|啥|哪|怎么|怎样|如何|多久|多长|几时|何时|能否|能不能|可不可以|是否|有没有|要不要|"
+                           r"为什么|为啥|材料|流程|条件|部门|找谁|联系|电话|申请|申报|办理|政策")
+
+
+def is_statement(text: str) -> bool:
+    """No question cue at all: a measure-question intent for it is DIET's guess, to be checked against facts."""
+    return not QUESTION_CUES.search(text)
+
+
+def statement_of_facts(text: str, intent: Intent, ranking: Ranking,
+                       facts: List[Dict[str, Any]]) -> Tuple[Intent, Ranking]:
+    """「国内也做」 read as a question about a measure: it states a fact, so it informs."""
+    if any(e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool) for e in facts):
+        return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    return intent, ranking
 
 
 def _choose(ranking: Ranking, name: str, confidence: float) -> Tuple[Intent, Ranking]:

@@ -58,8 +58,17 @@ def _client_patterns(places: str, clients: str = _CLIENT) -> list[re.Pattern]:
 
 
 # Abroad, a brand or studio that hires the firm is a client (「意大利的品牌找我们设计」「海外片方的单子」).
-_FOREIGN_CLIENT = _client_patterns(FOREIGN, _CLIENT[:-1] + r"|品牌|厂商|片方|游戏厂商|买家|营收|收入|合同)")
-_DOMESTIC_CLIENT = _client_patterns(DOMESTIC) + [
+_FOREIGN_CLIENT = _client_patterns(FOREIGN, _CLIENT[:-1] + r"|品牌|厂商|片方|游戏厂商|买家|营收|收入|合同|外包)") + [
+    re.compile(r"对(?:日|美|欧|韩|欧美|日韩)(?:软件)?(?:外包|业务|服务|项目|出口)"),  # 对日外包: the trade's own word
+]
+
+
+def _bare_market(places: str) -> re.Pattern:
+    """「国内也做」「国外没有」「海外也有」 as a whole clause: the market named, then has / does / has not."""
+    return re.compile(rf"(?:^|(?<=[，,。；;\s]))(?:{places})(?:的)?(?=(?:也|还|都|倒是|暂时|目前|现在)?"
+                      rf"(?:有|做|接|没有|没|不做|不接)[^，,。；;]{{0,4}}(?:$|[，,。；;]))")
+_FOREIGN_CLIENT.append(_bare_market(r"国外|海外|境外"))
+_DOMESTIC_CLIENT = _client_patterns(DOMESTIC) + [_bare_market(r"国内|境内"),
     # 「国内也有」「主要是国内」「国内的也接」「也给国内车企做」
     re.compile(rf"(?:{DOMESTIC})(?:的)?(?:也|还)(?:有|接|做)"),
     re.compile(rf"(?:主要是|都是|也有|还有|也做|也接)(?:{DOMESTIC})"),
@@ -132,7 +141,7 @@ _IMPLIED = [(re.compile(p), entity, value) for p, entity, value in IMPLIED]
 INFERRED_TYPES = [
     (r"软件外包|软件开发|软件研发|软件服务|外包开发|应用开发|系统集成|IT运维|信息技术服务|IT服务|软件测试|测试外包", "ITO"),
     (r"呼叫中心|客服外包|客服中心|客户服务外包|人力资源外包|人事外包|财务外包|代理记账|坐席外包|金融后台|供应链管理"
-     r"|数据录入|文档处理|数据处理", "BPO"),
+     r"|数据录入|文档处理|数据处理|数据标注", "BPO"),
     (r"工业设计|工程设计|设计外包|研发外包|医药研发|药物研发|新药研发|生物医药研发|临床试验|临床研究|CRO|数据分析", "KPO"),
 ]
 _INFERRED = [(re.compile(p), value) for p, value in INFERRED_TYPES]

@@ -110,6 +110,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             intent, ranking = nlu_guards.before_entities(
                 text, message.get(INTENT) or {}, list(message.get(INTENT_RANKING_KEY) or []))
+            if intent.get("name") in self._config["policy_intents"] and nlu_guards.is_statement(text):
+                intent, ranking = nlu_guards.statement_of_facts(text, intent, ranking, self.extract(text))
             entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
             intent, ranking = nlu_guards.after_entities(text, intent, ranking, entities)
             if intent is not message.get(INTENT):
