@@ -6,6 +6,7 @@ the misunderstood-turn rate, questions asked, a per-conversation table and the 1
 Writes build/eval/report.md and build/eval/report.json. Exit code 0 unless --min-success is not met.
 
     .venv/bin/python scripts/eval_conversations.py [--only SUBSTRING] [--jobs 2] [--min-success 0.95]
+        [--max-misunderstood 0.05]   (make test runs it with the issue's targets)
     .venv/bin/python scripts/eval_conversations.py --url http://127.0.0.1:5005 --token T   # a running server
 """
 from __future__ import annotations
@@ -39,6 +40,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=2, help="conversations replayed at once (default 2)")
     parser.add_argument("--min-success", type=float, default=None,
                         help="exit 1 when task success is below this (0.95 or 95)")
+    parser.add_argument("--max-misunderstood", type=float, default=None,
+                        help="exit 1 when the misunderstood-turn rate is above this (0.05 or 5)")
     parser.add_argument("--url", help="use a running Rasa server instead of starting the stack")
     parser.add_argument("--token", default=TOKEN, help="its RASA auth token (with --url)")
     return parser.parse_args(argv)
@@ -112,13 +115,20 @@ def main(argv: list[str]) -> int:
     (OUT / "report.json").write_text(json.dumps(as_json(records, meta), ensure_ascii=False, indent=1), encoding="utf-8")
     print(text)
     print(f"Written: {OUT / 'report.md'}, {OUT / 'report.json'}")
+    failed = False
+    figures = summary(records)
     if args.min_success is not None:
         threshold = args.min_success / 100 if args.min_success > 1 else args.min_success
-        rate = summary(records)["success_rate"]
-        if rate < threshold:
-            print(f"FAIL: task success {rate:.1%} is below --min-success {threshold:.1%}")
-            return 1
-    return 0
+        if figures["success_rate"] < threshold:
+            print(f"FAIL: task success {figures['success_rate']:.1%} is below --min-success {threshold:.1%}")
+            failed = True
+    if args.max_misunderstood is not None:
+        ceiling = args.max_misunderstood / 100 if args.max_misunderstood > 1 else args.max_misunderstood
+        if figures["misunderstood_rate"] > ceiling:
+            print(f"FAIL: misunderstood turns {figures['misunderstood_rate']:.1%} are above --max-misunderstood "
+                  f"{ceiling:.1%}")
+            failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def _client_patterns(places: str, clients: str = _CLIENT) -> list[re.Pattern]:
 
 
 # Abroad, a brand or studio that hires the firm is a client (「意大利的品牌找我们设计」「海外片方的单子」).
-_FOREIGN_CLIENT = _client_patterns(FOREIGN, _CLIENT[:-1] + r"|品牌|厂商|片方|游戏厂商|买家|营收|收入|合同|外包)") + [
+_FOREIGN_CLIENT = _client_patterns(FOREIGN, _CLIENT[:-1] + r"|品牌|厂商|片方|游戏厂商|买家|买方|采购商|客商|船东|业主|营收|收入|合同|外包)") + [
     re.compile(r"对(?:日|美|欧|韩|欧美|日韩)(?:软件)?(?:外包|业务|服务|项目|出口)"),  # 对日外包: the trade's own word
 ]
 
