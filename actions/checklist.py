@@ -28,6 +28,7 @@ CHECKLIST_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool"
 _NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合|都没")
 _NEGATIVE = re.compile(r"没有|不符合|不是|不涉及|没想|不考虑|不打算|没打算|不算|没")
 _ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部都有|都算|都涉及")
+_OTHERS_NO = re.compile(r"(?:其他|其余|别的|其它)[^，。；,;]{0,3}(?:都|也)?(?:没有|没|不|无)")
 _OTHERS = re.compile(r"其他|其余|别的|都|全|以上|上面")
 _ONLY = re.compile(r"只有|只是|只做|仅有|仅|就只")
 _EXCEPT = re.compile(r"除了|除去|除开|除")  # 「除了上市，其他都有」: what follows 除了 is ruled out
@@ -77,7 +78,8 @@ class ChecklistAnswer:
 def _numbers(text: str, count: int) -> set[int]:
     found = {int(n) for n in re.findall(r"\d+", text)}
     found |= {_CN_DIGITS[c] for c in re.findall(r"第([一二两三四五六七八九])", text)}
-    found |= {_CN_DIGITS[c] for c in re.findall(r"([一二两三四五六七八九])项", text)}
+    # 「三项都有」 counts items but 「这一项」「就外籍员工一项」 names none: a Chinese numeral needs 第 (or 项 after a list).
+    found |= {_CN_DIGITS[c] for c in re.findall(r"(?<![这那哪每就一])(?<!员工)([二两三四五六七八九])项", text)}
     return {n for n in found if 1 <= n <= count}
 
 
@@ -95,7 +97,7 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     for e in entities:
         if e.get("entity") in offered and isinstance(e.get("value"), bool):
             inside_except = any(a <= e.get("start", -1) < b for a, b in excepted)
-            explicit[e["entity"]] = False if inside_except else e["value"]
+            explicit[e["entity"]] = bool(_OTHERS_NO.search(text)) if inside_except else e["value"]
     rest: Optional[str] = None  # what the unmentioned items are: "unknown" | "false" | "true"
     naming: set[int] = set()  # clauses that name items: their negation is theirs, not the rest's (「上市没有」)
     for index, clause in enumerate(_CLAUSES.split(text)):
@@ -111,7 +113,8 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
             # 「只有培训这项」 of a circumstance already known: none of the listed ones applies.
             rest = "false"
         if except_at:
-            explicit.update({n: False for n in named})  # 「除了上市，其他都有」
+            # 「除了上市，其他都有」: 上市 does not apply; 「除了外籍建筑师，其余没有」: it is the one that does.
+            explicit.update({n: bool(_OTHERS_NO.search(text)) for n in named})
         elif len(named) == 1 or (named and not _ALL_APPLY.search(clause)):
             negative = bool(_NEGATIVE.search(clause)) and not re.search(r"也不是没|不是没有", clause)
             explicit.update({n: not negative for n in named})

@@ -27,6 +27,8 @@ SERVICE_TYPE = re.compile(r"ITO|BPO|KPO|信息技术外包|业务流程外包|�
 WHY_NOT = re.compile(r"(?:为什么|为啥|凭什么|怎么|咋)[^。！!]{0,30}?"
                      r"(?:不能|不可以|没法|享受不了|不符合|不行|没有资格|不给|不满足|没有我们|不适用)")
 DOUBLE_NEGATIVE = re.compile(r"(?:也|倒也|并)?不是没有")  # 「也不是没有，有两个新加坡客户」
+ASKS = re.compile(r"吗[？?。]*$|[？?]$|有(?:什么|啥)?要求|能给(?:啥|什么)|算不算|是不是|能不能|可不可以|需不需要")
+FIRST_PERSON = re.compile(r"我们|我司|咱们|我公司|本公司|我这|我是|我家|公司有|公司是")
 NOT_OUTSOURCING = re.compile(r"发包方|不承接|不接外包|外包给别人|外包出去")
 # Intents DIET guesses for statements it has not seen, and the words that really carry them
 # (「人工智能」 is no hand-off, 「打算在新加坡设个办公室」 no greeting).
@@ -85,6 +87,9 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
     elif WHICH_POLICIES.search(text) and intent.get("name") in ("ask_conditions", "nlu_fallback", "ask_topic"):
         # split between ask_conditions and ask_topic, it fell to the fallback
         intent, ranking = _choose(ranking, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
+    elif intent.get("name") == "inform" and ASKS.search(stripped) and not FIRST_PERSON.search(stripped):
+        # 「技术先进型服务企业对人数有要求吗」 asks about a measure: it says nothing about the firm.
+        intent, ranking = _choose(ranking, "ask_conditions", max(intent.get("confidence") or 0.0, 0.9))
     elif WHY_NOT.search(text):
         intent, ranking = _choose(ranking, "ask_why_not", max(intent.get("confidence") or 0.0, 0.9))
     elif len(stripped) <= 10 and UNSURE.search(stripped) and not SERVICE_TYPE.search(stripped):

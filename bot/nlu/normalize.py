@@ -26,7 +26,7 @@ REGIONAL = {"软体": "软件", "资讯科技": "信息技术", "资讯": "信�
 ENGLISH = {"offshore": "离岸", "onshore": "在岸", "outsourcing": "外包", "outsource": "外包", "call center": "呼叫中心",
            "call centre": "呼叫中心", "callcenter": "呼叫中心", "saas": "软件服务", "software": "软件",
            "big data": "大数据", "cloud": "云计算", "foreign-invested": "外资", "foreign invested": "外资",
-           "data labeling": "数据标注", "data annotation": "数据标注", "r&d": "研发", "hr": "人力资源",
+           "data annotation": "数据标注", "r&d": "研发", "hr": "人力资源",
            "wfoe": "外商独资企业", "startup": "初创公司", "start-up": "初创公司", "we are in": "我们在",
            "we're in": "我们在", "based in": "在", "we are": "我们是",
            # Place names typed in pinyin or English (the covered cities, and those firms compare with).
@@ -34,7 +34,12 @@ ENGLISH = {"offshore": "离岸", "onshore": "在岸", "outsourcing": "外包", "
            "hangzhou": "杭州", "ningbo": "宁波", "wenzhou": "温州", "shaoxing": "绍兴", "jiaxing": "嘉兴",
            "huzhou": "湖州", "jinhua": "金华", "quzhou": "衢州", "zhoushan": "舟山",  # not taizhou: 台州 or 泰州
            "lishui": "丽水", "shenzhen": "深圳", "shanghai": "上海", "beijing": "北京", "guangzhou": "广州",
-           "chengdu": "成都", "nanjing": "南京", "suzhou": "苏州", "xi'an": "西安", "chongqing": "重庆"}
+           "chengdu": "成都", "nanjing": "南京", "suzhou": "苏州", "xi'an": "西安", "chongqing": "重庆",
+           # Words of a mixed-language message that carry a fact.
+           "clients": "客户", "client": "客户", "customers": "客户", "customer": "客户", "team": "团队",
+           "uk": "英国", "japan": "日本", "korea": "韩国", "korean": "韩国",
+           "japanese": "日本", "europe": "欧洲", "singapore": "新加坡", "none": "都没有", "overseas": "海外",
+           "localization": "本地化", "data labeling": "数据标注"}
 # Typos of key terms (pinyin input slips), longest first when applied.
 TYPOS = {"离案": "离岸", "离按": "离岸", "里岸": "离岸", "离暗": "离岸", "在案业务": "在岸业务", "在案外包": "在岸外包",
          "外宝": "外包", "外保": "外包", "歪包": "外包", "服务外苞": "服务外包", "外姿": "外资", "外咨": "外资",
@@ -50,6 +55,7 @@ _FULLWIDTH[0x3000] = 0x20
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF\uFE0F\u200D\u20E3]+")
 _THUMBS = re.compile("(?:[\U0001F44D\U0001F44C\U0001F646\u2705\u2714\u2611]\uFE0F?[\U0001F3FB-\U0001F3FF]?)+")
 _SPACES = re.compile(r"[ \t]{2,}")
+_US_RE = re.compile(r"(?<![A-Za-z])(?:US|USA|U\.S\.)(?![A-Za-z])")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 
 
@@ -84,6 +90,7 @@ def normalize(text: str) -> str:
         text = _t2s().convert(_CANTONESE_RE.sub(lambda m: CANTONESE[m.group()], text))
         text = _REGIONAL_RE.sub(lambda m: REGIONAL[m.group()], text)
     text = _ENGLISH_RE.sub(lambda m: ENGLISH[m.group().lower()], text)
+    text = _US_RE.sub("美国", text)  # capitals only: 「客户在US」, not the pronoun
     text = _TYPOS_RE.sub(lambda m: TYPOS[m.group()], text)
     text = _CJK_GAP.sub("", text)  # 人力资源 外包 → 人力资源外包 (English replaced inside Chinese)
     return _SPACES.sub(" ", text).strip()

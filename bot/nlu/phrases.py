@@ -18,7 +18,7 @@ _CONJUNCTION = re.compile(r"^(?:和|与|跟|及|以及|或|或者|还有|、|,|�
 
 # (pattern, entity, value): facts stated by their opposite or two at once.
 IMPLIED = [
-    (r"(?:纯)?内资(?:企业|公司)?|民营企业|民企|国有企业|国企|本土企业", "foreign_invested", False),
+    (r"(?:纯)?内资(?:企业|公司)?|民营企业|民企|国有企业|国企|央企|本土企业|不是台资|不是外资|本地企业", "foreign_invested", False),
     (r"(?:国内外|境内外|海内外|国内国外|国内和国外|国内和海外|境内和境外)(?:的)?(?:客户|业务|订单|市场|项目)?(?:都有|都做|都接)?",
      "offshore", True),
     (r"(?:国内外|境内外|海内外|国内国外|国内和国外|国内和海外|境内和境外)(?:的)?(?:客户|业务|订单|市场|项目)?(?:都有|都做|都接)?",
@@ -36,12 +36,16 @@ FOREIGN = ("欧美|北美|欧洲|欧盟|日韩|东南亚|中东|非洲|拉美|�
            "日本|美国|韩国|德国|法国|英国|意大利|西班牙|荷兰|瑞士|瑞典|丹麦|挪威|芬兰|比利时|奥地利|爱尔兰|波兰|"
            "俄罗斯|加拿大|澳大利亚|澳洲|新西兰|新加坡|马来西亚|泰国|越南|印尼|印度尼西亚|菲律宾|印度|巴基斯坦|"
            "以色列|沙特|阿联酋|迪拜|卡塔尔|土耳其|埃及|南非|巴西|墨西哥|阿根廷|智利|"
+           "阿拉伯|尼日利亚|希腊|塞浦路斯|肯尼亚|坦桑尼亚|埃塞俄比亚|葡萄牙|捷克|匈牙利|罗马尼亚|乌克兰|哈萨克斯坦|"
+           "乌兹别克斯坦|蒙古|缅甸|柬埔寨|老挝|孟加拉|斯里兰卡|新西兰|秘鲁|哥伦比亚|"
+           "东京|大阪|首尔|纽约|伦敦|巴黎|柏林|法兰克福|慕尼黑|悉尼|墨尔本|多伦多|温哥华|硅谷|胡志明|河内|曼谷|"
+           "吉隆坡|雅加达|马尼拉|内罗毕|开罗|利雅得|多哈|伊斯坦布尔|莫斯科|"
            "香港|澳门|台湾|港澳台|港澳|港台")
 DOMESTIC = "国内|境内|内地|大陆|本地|本省|省内|本市|市内|全国各地"
 _CLIENT = r"(?:客户|客戶|订单|单子|单|项目|甲方|业务|药企|车企|银行|App|APP)"  # not 企业/公司: 「本地企业」 is the firm
 _CLIENT_LEAD = r"(?:客户|客戶|订单|单子|项目|甲方|业务)"
-_STAFF = (r"(?:专家|工程师|设计师|员工|雇员|技术人员|人才|高管|经理|总经理|总监|技术总监|主管|顾问|程序员|研究员|"
-          r"客服|翻译|老师|外教|同事|合伙人)")
+_STAFF = (r"(?:专家|工程师|设计师|建筑师|架构师|科学家|首席科学家|员工|雇员|技术人员|人员|人才|高管|经理|总经理|总监|"
+          r"技术总监|主管|组长|顾问|程序员|研究员|审校|客服|翻译|老师|外教|同事|合伙人|小伙子|姑娘)")
 NEGATION_BEFORE = re.compile(r"(?:没有|没|不是|无|未|并非|不)(?:接过|做过|有过|接|做|有)?(?:什么)?$")
 
 
@@ -50,7 +54,8 @@ def _client_patterns(places: str, clients: str = _CLIENT) -> list[re.Pattern]:
         # 「日本客户」「欧美客户为主」「海外的单子」「香港的银行」
         re.compile(rf"(?:{places})(?:地区|那边|方面)?(?:的)?(?:一些|几家|很多|不少)?{clients}"),
         # 「客户主要在台湾和日本」「客户有日本的」「订单来自欧洲」
-        re.compile(rf"{_CLIENT_LEAD}(?:主要|大多|大部分|基本|多半|大都|都|也|还)?(?:在|是|来自|集中在|分布在|有|遍布)"
+        re.compile(rf"{_CLIENT_LEAD}(?:主要|大多|大部分|基本|多半|大都|都|也|还|一半|多数|少数|部分)?"
+                   rf"(?:在|是|来自|集中在|分布在|有|遍布)"
                    rf"(?:[^，。；,;]{{0,6}}?)(?:{places})"),
         # 「给德国母公司做」「为海外的App做」「帮日本客户做」
         re.compile(rf"(?:给|为|帮|替)(?:{places})[^，。；,;]{{0,10}}?(?:做|开发|设计|提供|服务)"),
@@ -58,7 +63,8 @@ def _client_patterns(places: str, clients: str = _CLIENT) -> list[re.Pattern]:
 
 
 # Abroad, a brand or studio that hires the firm is a client (「意大利的品牌找我们设计」「海外片方的单子」).
-_FOREIGN_CLIENT = _client_patterns(FOREIGN, _CLIENT[:-1] + r"|品牌|厂商|片方|游戏厂商|买家|买方|采购商|客商|船东|业主|营收|收入|合同|外包)") + [
+_FOREIGN_CLIENTS = _CLIENT[:-1] + r"|品牌|厂商|片方|游戏厂商|买家|买方|采购商|客商|船东|业主|营收|收入|合同|外包)"
+_FOREIGN_CLIENT = _client_patterns(FOREIGN, _FOREIGN_CLIENTS) + [
     re.compile(r"对(?:日|美|欧|韩|欧美|日韩)(?:软件)?(?:外包|业务|服务|项目|出口)"),  # 对日外包: the trade's own word
 ]
 
@@ -67,20 +73,38 @@ def _bare_market(places: str) -> re.Pattern:
     """「国内也做」「国外没有」「海外也有」 as a whole clause: the market named, then has / does / has not."""
     return re.compile(rf"(?:^|(?<=[，,。；;\s]))(?:{places})(?:的)?(?=(?:也|还|都|倒是|暂时|目前|现在)?"
                       rf"(?:有|做|接|没有|没|不做|不接)[^，,。；;]{{0,4}}(?:$|[，,。；;]))")
-_FOREIGN_CLIENT.append(_bare_market(r"国外|海外|境外"))
+_FOREIGN_CLIENT += [
+    _bare_market(r"国外|海外|境外"),
+    re.compile(rf"(?:给|帮|替|为)(?:{FOREIGN})"),  # 「帮香港几家保险公司处理理赔单据」
+    re.compile(rf"(?:{FOREIGN})[^，。；,;]{{0,10}}?(?:找我们|委托我们|跟我们签|直接委托)"),  # 「欧洲的…厂也有找我们做设计的」
+    re.compile(rf"(?:{FOREIGN})[^，。；,;]{{0,8}}?(?:也|还)(?:接|做|有)"),
+]
 _DOMESTIC_CLIENT = _client_patterns(DOMESTIC) + [_bare_market(r"国内|境内"),
+    re.compile(rf"(?:{DOMESTIC})[^，。；,;]{{0,8}}?(?:也|还)(?:接|做|有)"),  # 「国内游戏公司的客服也接」
     # 「国内也有」「主要是国内」「国内的也接」「也给国内车企做」
     re.compile(rf"(?:{DOMESTIC})(?:的)?(?:也|还)(?:有|接|做)"),
     re.compile(rf"(?:主要是|都是|也有|还有|也做|也接)(?:{DOMESTIC})"),
 ]
 # 「有几个日本籍员工」「总经理是德国人」「在招海外设计师」「有法国专家」
-_FOREIGN_STAFF = re.compile(rf"(?:(?:{FOREIGN})籍?|外籍|外国籍){_STAFF}|{_STAFF}(?:是|有)(?:{FOREIGN})(?:籍)?人"
-                            rf"|(?:{FOREIGN})籍")
+_FOREIGN_STAFF = re.compile(rf"(?:(?:{FOREIGN})籍?|外籍|外国籍)(?:的)?[^，。；,;]{{0,6}}?{_STAFF}"
+                            rf"|{_STAFF}(?:是|有)(?:{FOREIGN})(?:籍)?人|(?:{FOREIGN})籍"
+                            rf"|(?:{FOREIGN})的{_STAFF}")  # 一个尼日利亚的小伙子
+# Any nationality (阿拉伯籍员工), but not 中国籍 / 本国籍 (returnees are no foreign talent).
+_ANY_NATIONALITY = re.compile(rf"([\u4e00-\u9fff]{{1,5}})籍(?:的)?[^，。；,;]{{0,4}}?{_STAFF}")
 # 「打算去德国开个办事处」「在东南亚设点」「到新加坡成立分公司」
 _EXPANSION = re.compile(rf"(?:去|在|到|往)(?:{FOREIGN})[^，。；,;]{{0,4}}?(?:开|设|建|成立|办|注册|落地)"
-                        rf"(?:个|一个|了|立)?(?:办事处|分公司|子公司|公司|分支|办公室|点|工厂|中心|团队|分部)")
-# 「我们是洪山区的高校」 (not 「武汉大学孵化出来的」 nor 「和高校合作」)
-_SCHOOL = re.compile(r"(?:我们|我校|本单位)(?:是|属于)[^，。；,;]{0,10}?(?:高校|大学|学院|职业学校|职校|技校)(?![孵合])")
+                        rf"(?:个|一个|了|立)?(?:办事处|分公司|子公司|公司|分支|办公室|点|工厂|中心|团队|分部|分院|分所|工作室)")
+# 「我们是洪山区的高校」「黄陂区一所民办的职业学校」 (not 「武汉大学孵化出来的」 nor 「和高校合作」)
+_SCHOOL = re.compile(r"(?:(?:我们|我校|本单位)(?:是|属于)|一所|这所)[^，。；,;]{0,10}?"
+                     r"(?:高校|大学|学院|职业学校|职校|技校|学校)(?![孵合])")
+# 「新加坡独资的」「外方占三成股份」
+_FOREIGN_OWNED = re.compile(rf"(?:{FOREIGN})(?:独资|合资|控股|投资的|资本|资)|外方(?:占|持股|控股|股份)")
+# 「做园区运营的，管着一个…产业园」「搭了个…公共服务平台」
+_PARK = re.compile(r"园区运营|运营(?:着)?(?:一个|个)?[^，。；,;]{0,10}?(?:园区|产业园|基地)|管(?:着|理)(?:一个|个)?"
+                   r"[^，。；,;]{0,10}?(?:园区|产业园|基地)")
+_PLATFORM = re.compile(r"(?:搭|建|运营|做|办)(?:了|着)?(?:个|一个)?[^，。；,;]{0,14}?公共服务平台")
+# 「团队里…持有英国皇家建筑师学会RIBA的执业资格」
+_QUALIFICATION = re.compile(rf"(?:{FOREIGN}|皇家|国际)[^，。；,;]{{0,14}}?(?:执业资格|职业资格|执业证|资格证)")
 # Banks, foreign firms and cities named as clients say nothing about the firm itself.
 ABOUT_CLIENTS = ("city", "foreign_invested", "financial_institution", "soe_or_hospital", "is_school")
 
@@ -97,6 +121,10 @@ def client_spans(text: str) -> list[tuple[int, int]]:
     spans += [(m.start(), m.end()) for m in re.finditer(rf"{_CLIENT_LEAD}(?:主要|大多|也|都)?(?:是|有)[^，。；,;]{{0,12}}",
                                                          text)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"(?:给|为|帮|替)[^，。；,;]{0,12}?(?:做|提供|服务)", text)]
+    # 「帮香港几家保险公司处理理赔单据」「做保险和银行的电话客服外包」: whom the work is for.
+    spans += [(m.start(), m.end()) for m in re.finditer(r"(?:给|帮|替)[^，。；,;]{1,12}", text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(
+        r"(?:做|接|承接)[^，。；,;的]{1,8}的[^，。；,;]{0,10}?(?:外包|业务|客服|项目|服务)", text)]
     return spans
 
 
@@ -109,7 +137,9 @@ def _negated_after(text: str, end: int) -> bool:
     """「国外的单子没有」, but not 「日本籍员工没有上市计划」 (the negation belongs to the next fact)."""
     rest = re.split(r"[，。；,;！!？?]", text[end:])[0]
     match = _AFTER_NEGATION.match(rest)
-    return bool(match) and not _NOT_NEGATION.match(rest) and len(rest) - match.end() <= 3
+    if match:
+        return not _NOT_NEGATION.match(rest) and len(rest) - match.end() <= 3
+    return clause_negated(rest) and not re.search(r"上市|外资|外籍|综保|培训|人才", rest)
 
 
 def _fact(text: str, start: int, end: int, entity: str) -> dict:
@@ -123,8 +153,14 @@ def described_facts(text: str) -> list[_Entity]:
     found = [_fact(text, s, e, "offshore") for s, e in _hits(_FOREIGN_CLIENT, text)]
     found += [_fact(text, s, e, "onshore") for s, e in _hits(_DOMESTIC_CLIENT, text)]
     found += [_fact(text, m.start(), m.end(), "hires_foreign_talent") for m in _FOREIGN_STAFF.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "hires_foreign_talent") for m in _ANY_NATIONALITY.finditer(text)
+              if not re.search(r"中国|本国|国内|原|大陆|内地|港澳台?$", m.group(1)) and not m.group(1).endswith("外")]
     found += [_fact(text, m.start(), m.end(), "overseas_expansion") for m in _EXPANSION.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "is_school") for m in _SCHOOL.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "foreign_invested") for m in _FOREIGN_OWNED.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "runs_park") for m in _PARK.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "runs_platform") for m in _PLATFORM.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "overseas_qualification") for m in _QUALIFICATION.finditer(text)]
     # One per fact and value: the widest mention.
     best: dict = {}
     for f in sorted(found, key=lambda f: f["start"] - f["end"]):
@@ -139,14 +175,15 @@ _IMPLIED = [(re.compile(p), entity, value) for p, entity, value in IMPLIED]
 # statistics (软件研发与信息技术服务 → ITO; 呼叫中心、客户服务、人力资源、供应链、金融后台 → BPO; 工业/工程设计、
 # 医药和生物技术研发、数据分析 → KPO). Only unambiguous phrases: 设计 alone or 大数据 alone imply nothing.
 INFERRED_TYPES = [
-    (r"软件外包|软件开发|软件研发|软件服务|外包开发|应用开发|系统集成|IT运维|信息技术服务|IT服务|软件测试|测试外包", "ITO"),
+    (r"软件外包|软件开发|软件研发|软件服务|外包开发|应用开发|系统集成|IT运维|运维外包|信息技术服务|IT服务|软件测试|测试外包", "ITO"),
     (r"呼叫中心|客服外包|客服中心|客户服务外包|人力资源外包|人事外包|财务外包|代理记账|坐席外包|金融后台|供应链管理"
      r"|数据录入|文档处理|数据处理|数据标注", "BPO"),
     (r"工业设计|工程设计|设计外包|研发外包|医药研发|药物研发|新药研发|生物医药研发|临床试验|临床研究|CRO|数据分析", "KPO"),
 ]
 _INFERRED = [(re.compile(p), value) for p, value in INFERRED_TYPES]
 # The firm says it does not outsource: nothing is implied (「不算外包企业，我们主要做服务外包人才培训」).
-NO_OUTSOURCING = re.compile(r"(?:不做|不算|不是|不属于|没有|没做|不搞|不接|不承接|非)(?:服务)?外包|发包方|不承接|外包给别人|外包出去")
+NO_OUTSOURCING = re.compile(r"(?:不做|(?<!算)不算|(?<!是)不是|不属于|没有|没做|不搞|不接|不承接|非)(?:服务)?外包"
+                            r"|发包方|不承接|外包给别人|外包出去")
 
 
 def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[_Entity]:
@@ -160,9 +197,40 @@ def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[
         while j + 1 < len(result) and _CONJUNCTION.match(text[result[j]["end"]:result[j + 1]["start"]] or "x"):
             j += 1
         rest = text[result[j]["end"]:]
-        if _AFTER_NEGATION.match(rest) and not _NOT_NEGATION.match(rest):
+        later = [e["start"] - result[j]["end"] for e in result[j + 1:]]
+        if ent["entity"] in IDENTITY:
+            # 「银行不接这类业务」: the bank does not, it is still a bank; 「外资和上市都没有」 is a no.
+            match = _AFTER_NEGATION.match(rest)
+            if match and not _NOT_NEGATION.match(rest) and _IDENTITY_NO.search(match.group()):
+                ent["value"] = False
+        elif clause_negated(rest, later):
             ent["value"] = False
     return result
+
+
+# Facts that say what the firm is: only 「不是/没有/并非…」 right after them deny it.
+IDENTITY = {"foreign_invested", "financial_institution", "is_school", "soe_or_hospital", "leading_firm", "is_sme",
+            "runs_platform", "runs_park"}
+_IDENTITY_NO = re.compile(r"(?:没有|没|不是|不算|并非|暂无|无)$")
+# A no later in the clause: 「境外业务一点都没有」「境外客户暂时是零」「离岸的我们不接」「国外的项目暂无」.
+_CLAUSE_NO = re.compile(r"没有|没(?!错)|暂无|是零|为零|无(?!论)|未|不接|不做|不沾|不涉及|不碰|不搞|不在|不是|不算|不打算|不考虑")
+_CLAUSE_END_RE = re.compile(r"[，。；,;！!？?\n]")
+
+
+def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
+    """Is a yes/no phrase denied later in its clause? Not when the no belongs to a fact named after it
+    (「日本籍员工没有上市计划」), nor 不少/不错/不多."""
+    if _NOT_NEGATION.match(rest):
+        return False
+    if _AFTER_NEGATION.match(rest):
+        return True
+    clause = _CLAUSE_END_RE.split(rest, 1)[0]
+    match = _CLAUSE_NO.search(clause)
+    if not match or _NOT_NEGATION.match(clause[match.start():]) or re.match(r"不(?:少|错|多|仅|但|光)", clause[match.start():]):
+        return False
+    if any(0 <= s <= match.start() or match.end() <= s < len(clause) for s in later_starts):
+        return False
+    return not re.search(r"也不是没|不是没有", clause)
 
 
 def implied_facts(text: str) -> list[_Entity]:

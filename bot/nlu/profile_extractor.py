@@ -110,7 +110,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             intent, ranking = nlu_guards.before_entities(
                 text, message.get(INTENT) or {}, list(message.get(INTENT_RANKING_KEY) or []))
-            if intent.get("name") in self._config["policy_intents"] and nlu_guards.is_statement(text):
+            if intent.get("name") in self._config["policy_intents"] + self._config["silent_intents"] \
+                    and nlu_guards.is_statement(text):
                 intent, ranking = nlu_guards.statement_of_facts(text, intent, ranking, self.extract(text))
             entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
             intent, ranking = nlu_guards.after_entities(text, intent, ranking, entities)
@@ -159,6 +160,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities = [e for e in entities if e["entity"] not in ABOUT_CLIENTS or not any(
                 a <= e["start"] and e["end"] <= b for a, b in about_clients)]
             entities = firm_cities(text, entities)
+            # 「舟山港综保区里面的公司」: the place name swallows the vocabulary's 综保区.
+            entities += [{"entity": "in_bonded_zone", "start": e["start"], "end": e["end"], "value": True}
+                         for e in entities if e["entity"] == "city" and re.search(r"综保区|综合保税区|保税区",
+                                                                                 text[e["start"]:e["end"]])]
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
         return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
