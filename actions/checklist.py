@@ -25,12 +25,13 @@ OFFERED = "checklist"  # the slot that remembers which circumstances were listed
 # Yes/no circumstances of the firm; offshore/onshore describe its business and keep their own questions.
 CHECKLIST_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool" and name not in ("offshore", "onshore")]
 
-_NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合|都没")
+_NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合|都没|皆无|均无|全无|都无"
+                         r"|皆不|均不|全部不|一个也没有|一项也没有")
 _NEGATIVE = re.compile(r"没有|不符合|不是|不涉及|没想|不考虑|不打算|没打算|不算|没")
 _ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部都有|都算|都涉及")
 _OTHERS_NO = re.compile(r"(?:其他|其余|别的|其它)[^，。；,;]{0,3}(?:都|也)?(?:没有|没|不|无)")
 _OTHERS = re.compile(r"其他|其余|别的|都|全|以上|上面")
-_ONLY = re.compile(r"只有|只是|只做|仅有|仅|就只")
+_ONLY = re.compile(r"只有|只是|只做|仅有|仅|就只|^就")
 _EXCEPT = re.compile(r"除了|除去|除开|除")  # 「除了上市，其他都有」: what follows 除了 is ruled out
 _UNKNOWN = re.compile(r"不清楚|不确定|不知道|不了解|说不准|拿不准")
 _CLAUSES = re.compile(r"[，,；;。！!]")

@@ -30,7 +30,7 @@ from policies_db import FIELDS
 from .after_form import facts_at_last_results
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer
 from .context import as_of, catalogue, normalized_field, profile_from_slots
-from .places import city_matters, city_slots
+from .places import city_matters, city_slots, in_province
 
 MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
 MAX_ASKS = 2  # the hard limit: no question is asked more than twice
@@ -292,7 +292,11 @@ class ValidateProfileForm(FormValidationAction):
 
     async def validate_city(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         # Anything typed (成都龙泉驿区, 浙江, 光谷, 青山区): actions/places.py; the city question follows up.
-        return city_slots(value, tracker.latest_message.get("text") or "")
+        slots = city_slots(value, tracker.latest_message.get("text") or "")
+        known = previous_value(tracker, "city")
+        if slots.get("city") is None and slots.get("province") and known and in_province(known, slots["province"]):
+            return {"city": known}  # 「湖南的政策你们这边没收录吗」 after 长沙: the province adds nothing
+        return slots
 
     async def validate_service_types(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "service_types"]

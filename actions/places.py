@@ -44,6 +44,12 @@ def city_slots(value: Any, message: str = "") -> Dict[Text, Any]:
     return {"city": None, CANDIDATES: None, QUERY: text}
 
 
+def in_province(city: str, province: str) -> bool:
+    """Is the city (a name the tracker holds) in the province named?"""
+    place, region = places.place_of(city), places.place_of(province)
+    return bool(place and region and place.province_name == region.province_name)
+
+
 def city_matters(evaluation) -> bool:
     """Is the city still worth asking when only the province is known? When a measure that may apply
     is decided by it, or names the firm's own city bureau as its contact (浙江: 杭州市商务局)."""

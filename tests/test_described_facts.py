@@ -148,3 +148,50 @@ def test_a_statement_read_as_a_question_about_a_measure_informs():
     assert chosen["name"] == "inform"
     chosen, _ = guards.statement_of_facts("好的", ranking[0], ranking, [])
     assert chosen["name"] == "ask_process"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("境外业务一点都没有", {"offshore": False}),
+    ("境外客户暂时是零", {"offshore": False}),
+    ("国外的项目暂无", {"offshore": False}),
+    ("我们公司有四个阿拉伯籍员工，还有一个尼日利亚的小伙子", {"hires_foreign_talent": True}),
+    ("有中国籍员工", {}),  # returnees are no foreign talent
+    ("我们是新加坡独资的", {"foreign_invested": True}),
+    ("做园区运营的，管着一个软件和服务外包产业园", {"runs_park": True}),
+    ("园区里还搭了个给入驻企业用的公共服务平台", {"runs_platform": True}),
+    ("疫情那两年受一家疫苗企业委托，做过新冠疫苗的临床样本检测", {"covid_commissioned": True}),
+    ("帮香港几家保险公司处理理赔单据", {"offshore": True}),
+])
+def test_clause_negation_and_more_descriptions(text, expected):
+    assert facts(text) == expected
+
+
+def test_a_bank_that_does_not_do_something_is_still_a_bank():
+    from bot.nlu.phrases import negated_after
+    text = "银行不接这类业务"
+    found = negated_after(text, [{"entity": "financial_institution", "value": True, "start": 0, "end": 2}],
+                          ["financial_institution"])
+    assert found[0]["value"] is True
+    text = "离岸的我们不接"
+    found = negated_after(text, [{"entity": "offshore", "value": True, "start": 0, "end": 2}], ["offshore"])
+    assert found[0]["value"] is False
+
+
+def test_a_question_about_a_measure_sets_no_fact():
+    ranking = [{"name": "inform", "confidence": 0.8}]
+    chosen, _ = guards.after_entities("技术先进型服务企业对人数有要求吗", ranking[0], ranking,
+                                      [{"entity": "tech_advanced_certified", "value": True}])
+    assert chosen["name"] == "ask_conditions"
+    chosen, _ = guards.after_entities("长沙的软件外包公司，有什么政策吗", ranking[0], ranking,
+                                      [{"entity": "city", "value": "长沙"}])
+    assert chosen["name"] == "inform"
+
+
+def test_named_service_types_and_numbers():
+    from bot.nlu.numbers import bare_count
+    from bot.nlu.phrases import named_service_types
+    assert [e["value"] for e in named_service_types("应该归业务流程外包那一类", [])] == ["BPO"]
+    assert named_service_types("我们不是BPO", []) == []
+    assert bare_count("三十几个人") == 30 and bare_count("百把号人") == 100
+    assert read_answer("就外籍员工一项", "inform", [], ["provides_training", "plans_listing"]).values == {
+        "provides_training": False, "plans_listing": False}

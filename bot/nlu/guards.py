@@ -87,15 +87,13 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
     elif WHICH_POLICIES.search(text) and intent.get("name") in ("ask_conditions", "nlu_fallback", "ask_topic"):
         # split between ask_conditions and ask_topic, it fell to the fallback
         intent, ranking = _choose(ranking, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
-    elif intent.get("name") == "inform" and ASKS.search(stripped) and not FIRST_PERSON.search(stripped):
-        # 「技术先进型服务企业对人数有要求吗」 asks about a measure: it says nothing about the firm.
-        intent, ranking = _choose(ranking, "ask_conditions", max(intent.get("confidence") or 0.0, 0.9))
     elif WHY_NOT.search(text):
         intent, ranking = _choose(ranking, "ask_why_not", max(intent.get("confidence") or 0.0, 0.9))
     elif len(stripped) <= 10 and UNSURE.search(stripped) and not SERVICE_TYPE.search(stripped):
         intent, ranking = _choose(ranking, "dont_know", max(intent.get("confidence") or 0.0, 0.9))  # 「拿不准」
-    elif intent.get("name") in ("affirm", "deny") and yes_no(stripped) is not None \
-            and (intent["name"] == "affirm") != yes_no(stripped):
+    elif intent.get("name") in ("affirm", "deny", "nlu_fallback", "inform", "dont_know") \
+            and yes_no(stripped) is not None and len(stripped) <= 8 \
+            and intent["name"] != ("affirm" if yes_no(stripped) else "deny"):
         # 「尚无」 was read as affirm: a plain yes or no word decides.
         intent, ranking = _choose(ranking, "affirm" if yes_no(stripped) else "deny", 1.0)
     elif intent.get("name") == "explain" and SERVICE_TYPE.search(text) and (
@@ -117,6 +115,11 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
             and any(e["entity"] in ("service_types", "fields") for e in entities):
         return _choose(ranking, "inform", intent.get("confidence") or 1.0)
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
+    if name == "inform" and ASKS.search(text.strip()) and not FIRST_PERSON.search(text) \
+            and not any(e["entity"] in PROFILE_ENTITIES for e in entities):
+        # 「技术先进型服务企业对人数有要求吗」 asks about a measure: its 技术先进型 says nothing about the firm
+        # (the slots do not take facts from ask_conditions).
+        return _choose(ranking, "ask_conditions", max(intent.get("confidence") or 0.0, 0.9))
     if facts and (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and name not in ("affirm", "deny", "dont_know"):
         # 「有一带一路的项目」「南京」: unsure of the intent, sure of the facts — an answer, not 「没听懂」.
         return _choose(ranking, "inform", 0.9)

@@ -105,6 +105,26 @@ _PARK = re.compile(r"园区运营|运营(?:着)?(?:一个|个)?[^，。；,;]{0,
 _PLATFORM = re.compile(r"(?:搭|建|运营|做|办)(?:了|着)?(?:个|一个)?[^，。；,;]{0,14}?公共服务平台")
 # 「团队里…持有英国皇家建筑师学会RIBA的执业资格」
 _QUALIFICATION = re.compile(rf"(?:{FOREIGN}|皇家|国际)[^，。；,;]{{0,14}}?(?:执业资格|职业资格|执业证|资格证)")
+# 「疫情那两年受一家疫苗企业委托，做过新冠疫苗的临床样本检测」
+_COVID = re.compile(r"(?:疫情|新冠)[^。]{0,20}?(?:受[^，。；,;]{0,10}?委托|受托)|受[^，。；,;]{0,12}?委托[^。]{0,24}?(?:新冠|疫苗|疫情)")
+# The outsourcing type named outright, whatever the tokenizer made of the words around it.
+_TYPE_NAMES = [(re.compile(r"(?<![A-Za-z])ITO(?![A-Za-z])|信息技术外包", re.IGNORECASE), "ITO"),
+               (re.compile(r"(?<![A-Za-z])BPO(?![A-Za-z])|业务流程外包", re.IGNORECASE), "BPO"),
+               (re.compile(r"(?<![A-Za-z])KPO(?![A-Za-z])|知识流程外包", re.IGNORECASE), "KPO")]
+
+
+def named_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """service_types named in the text that no entity covers (「应该归业务流程外包那一类」), unless denied."""
+    have = {e["value"] for e in entities if e["entity"] == "service_types"}
+    found = []
+    for pattern, value in _TYPE_NAMES:
+        match = pattern.search(text)
+        denied = re.search(r"(?:不是|不算|不做|没有|非)$", text[max(0, match.start() - 3):match.start()]) if match else None
+        if match and value not in have and not denied:
+            found.append({"entity": "service_types", "start": match.start(), "end": match.end(), "value": value})
+    return found
+
+
 # Banks, foreign firms and cities named as clients say nothing about the firm itself.
 ABOUT_CLIENTS = ("city", "foreign_invested", "financial_institution", "soe_or_hospital", "is_school")
 
@@ -157,6 +177,7 @@ def described_facts(text: str) -> list[_Entity]:
               if not re.search(r"中国|本国|国内|原|大陆|内地|港澳台?$", m.group(1)) and not m.group(1).endswith("外")]
     found += [_fact(text, m.start(), m.end(), "overseas_expansion") for m in _EXPANSION.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "is_school") for m in _SCHOOL.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "covid_commissioned") for m in _COVID.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "foreign_invested") for m in _FOREIGN_OWNED.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "runs_park") for m in _PARK.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "runs_platform") for m in _PLATFORM.finditer(text)]
@@ -175,7 +196,8 @@ _IMPLIED = [(re.compile(p), entity, value) for p, entity, value in IMPLIED]
 # statistics (软件研发与信息技术服务 → ITO; 呼叫中心、客户服务、人力资源、供应链、金融后台 → BPO; 工业/工程设计、
 # 医药和生物技术研发、数据分析 → KPO). Only unambiguous phrases: 设计 alone or 大数据 alone imply nothing.
 INFERRED_TYPES = [
-    (r"软件外包|软件开发|软件研发|软件服务|外包开发|应用开发|系统集成|IT运维|运维外包|信息技术服务|IT服务|软件测试|测试外包", "ITO"),
+    (r"软件外包|软件开发|软件研发|软件服务|外包开发|应用开发|系统集成|IT运维|运维外包|信息技术服务|IT服务|软件测试|测试外包"
+     r"|ERP实施|二次开发", "ITO"),
     (r"呼叫中心|客服外包|客服中心|客户服务外包|人力资源外包|人事外包|财务外包|代理记账|坐席外包|金融后台|供应链管理"
      r"|数据录入|文档处理|数据处理|数据标注", "BPO"),
     (r"工业设计|工程设计|设计外包|研发外包|医药研发|药物研发|新药研发|生物医药研发|临床试验|临床研究|CRO|数据分析", "KPO"),

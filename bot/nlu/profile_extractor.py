@@ -40,6 +40,7 @@ from bot.nlu.phrases import (
     firm_cities,
     implied_facts,
     inferred_service_types,
+    named_service_types,
     negated_after,
 )
 from bot.nlu.vocabulary import FLAG_FIELDS, load_vocabulary
@@ -164,6 +165,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [{"entity": "in_bonded_zone", "start": e["start"], "end": e["end"], "value": True}
                          for e in entities if e["entity"] == "city" and re.search(r"综保区|综合保税区|保税区",
                                                                                  text[e["start"]:e["end"]])]
+            entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
         return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
