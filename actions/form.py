@@ -294,8 +294,11 @@ class ValidateProfileForm(FormValidationAction):
         # Anything typed (成都龙泉驿区, 浙江, 光谷, 青山区): actions/places.py; the city question follows up.
         slots = city_slots(value, tracker.latest_message.get("text") or "")
         known = previous_value(tracker, "city")
-        if slots.get("city") is None and slots.get("province") and known and in_province(known, slots["province"]):
-            return {"city": known}  # 「湖南的政策你们这边没收录吗」 after 长沙: the province adds nothing
+        if slots.get("city") is None and slots.get("province") and known and (
+                in_province(known, slots["province"]) or not is_correction(_text(tracker))):
+            # 「湖南的政策你们这边没收录吗」 after 长沙, 「浙江那边的政策能用上吗」 after 无锡: a province named in
+            # passing does not move the firm; 「说错了，我们在浙江」 does.
+            return {"city": known}
         return slots
 
     async def validate_service_types(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:

@@ -28,6 +28,7 @@ WHY_NOT = re.compile(r"(?:为什么|为啥|凭什么|怎么|咋)[^。！!]{0,30}
                      r"(?:不能|不可以|没法|享受不了|不符合|不行|没有资格|不给|不满足|没有我们|不适用)")
 DOUBLE_NEGATIVE = re.compile(r"(?:也|倒也|并)?不是没有")  # 「也不是没有，有两个新加坡客户」
 ASKS = re.compile(r"吗[？?。]*$|[？?]$|有(?:什么|啥)?要求|能给(?:啥|什么)|算不算|是不是|能不能|可不可以|需不需要")
+SHOW_NOW = re.compile(r"直接|看看|给我|先看|出结果|显示|列出|查一下|查查|帮我")
 FIRST_PERSON = re.compile(r"我们|我司|咱们|我公司|本公司|我这|我是|我家|公司有|公司是")
 NOT_OUTSOURCING = re.compile(r"发包方|不承接|不接外包|外包给别人|外包出去")
 # Intents DIET guesses for statements it has not seen, and the words that really carry them
@@ -44,7 +45,7 @@ CUES = {
 PROFILE_ENTITIES = {"city", "service_types", "fields", "employees"}
 # What makes a message a question about a measure (「零税率要准备什么材料」) rather than a statement (「国内也做」).
 QUESTION_CUES = re.compile(r"[?？吗]|什么|啥|哪|怎么|怎样|如何|多久|多长|几时|何时|能否|能不能|可不可以|是否|有没有|要不要|"
-                           r"为什么|为啥|材料|流程|条件|部门|找谁|联系|电话|申请|申报|办理|政策")
+                           r"为什么|为啥|材料|(?<!业务)流程|条件|部门|找谁|联系|电话|申请|申报|办理|政策")
 
 
 def is_statement(text: str) -> bool:
@@ -126,6 +127,9 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     if name == "affirm" and facts and yes_no(text) is None:
         # 「富阳的」 read as yes: a statement of facts.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    if name == "show_results" and ASKS.search(text.strip()) and not SHOW_NOW.search(text):
+        # 「你们这个查出来的结果算官方的吗」 asks about the results, it does not ask for them now.
+        return _choose(ranking, "ask_capabilities", max(intent.get("confidence") or 0.0, 0.9))
     if name in CUES and facts and not (CUES[name] and CUES[name].search(text)):
         # A statement DIET had not seen (「我们是Wuhan光谷的一家startup」 read as subscribe_push).
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))

@@ -65,7 +65,8 @@ def _client_patterns(places: str, clients: str = _CLIENT) -> list[re.Pattern]:
 # Abroad, a brand or studio that hires the firm is a client (「意大利的品牌找我们设计」「海外片方的单子」).
 _FOREIGN_CLIENTS = _CLIENT[:-1] + r"|品牌|厂商|片方|游戏厂商|买家|买方|采购商|客商|船东|业主|营收|收入|合同|外包)"
 _FOREIGN_CLIENT = _client_patterns(FOREIGN, _FOREIGN_CLIENTS) + [
-    re.compile(r"对(?:日|美|欧|韩|欧美|日韩)(?:软件)?(?:外包|业务|服务|项目|出口)"),  # 对日外包: the trade's own word
+    re.compile(r"对(?:日|美|欧|韩|欧美|日韩)(?:软件)?(?:外包|业务|服务|项目|出口|开发)"),  # 对日外包: the trade's own word
+    re.compile(rf"(?:接|做)(?:{FOREIGN})[^，。；,;]{{0,6}}?的(?:单|单子|订单|项目|活)"),  # 「主要接英国律所的单」
 ]
 
 
