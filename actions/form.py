@@ -304,6 +304,9 @@ class ValidateProfileForm(FormValidationAction):
     async def validate_service_types(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "service_types"]
         previous = previous_value(tracker, "service_types")
+        if entities and all(e.get("inferred") for e in entities) and "service_types" in (
+                tracker.get_slot("skipped_fields") or []):
+            return {"service_types": None}  # asked and 「不清楚」: a field does not answer for the firm
         if entities and all(e.get("inferred") for e in entities) and previous is not None:
             # A type inferred from a field only fills an unknown: 「我们其实也做大数据分析」 adds a field, not KPO,
             # and after 「不做外包」 a field implies nothing.
