@@ -126,7 +126,7 @@ def test_queue_work_is_stored_and_survives_a_restart(servers):
     assert [n["text"] for n in item["notes"]] == ["接手处理", "已回电", "企业下周提交材料", "已办结"]
     assert http("POST", f"{url}/wander", {"staff": "王五"}, AUTH)[0] == 404
     # Another process (a restarted server) reads the same state from the database.
-    code = ("import json,sys; from bot import handoff_queue as q; r=q.get(sys.argv[1], sys.argv[2]);"
+    code = ("import json,sys; from bot.handoff import queue as q; r=q.get(sys.argv[1], sys.argv[2]);"
             "print(json.dumps([r['status'], r['closed_by'], len(r['notes'])], ensure_ascii=False))")
     out = subprocess.run([sys.executable, "-c", code, sender, servers["handoff_db"]], capture_output=True, text=True,
                          check=True).stdout.strip().splitlines()[-1]

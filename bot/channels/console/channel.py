@@ -230,7 +230,7 @@ class HotlineConsoleInput(InputChannel):
             except (ProfileError, ValueError, TypeError) as exc:
                 return _json({"error": str(exc)}, 400)
             result = {"report": link, "via": "link", "message": "请复制链接发给企业"}
-            from bot.channels import wecom
+            from bot.channels.wecom import channel as wecom
 
             if wecom.ACTIVE is not None and conversation_id.startswith(("wecom-", "wxkf-")):
                 try:
