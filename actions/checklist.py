@@ -26,7 +26,7 @@ OFFERED = "checklist"  # the slot that remembers which circumstances were listed
 CHECKLIST_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool" and name not in ("offshore", "onshore")]
 
 _NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合|都没|皆无|均无|全无|都无"
-                         r"|皆不|均不|全部不|一个也没有|一项也没有")
+                         r"|皆不|均不|全部不|一个也没有|一项也没有|够不上|对不上|一条都|一条也|一个没有|一项没有|都不沾")
 _NEGATIVE = re.compile(r"没有|不符合|不是|不涉及|没想|不考虑|不打算|没打算|不算|没")
 _ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部都有|都算|都涉及")
 _OTHERS_NO = re.compile(r"(?:其他|其余|别的|其它)[^，。；,;]{0,3}(?:都|也)?(?:没有|没|不|无)")

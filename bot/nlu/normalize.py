@@ -39,7 +39,9 @@ ENGLISH = {"offshore": "离岸", "onshore": "在岸", "outsourcing": "外包", "
            "clients": "客户", "client": "客户", "customers": "客户", "customer": "客户", "team": "团队",
            "uk": "英国", "japan": "日本", "korea": "韩国", "korean": "韩国",
            "japanese": "日本", "europe": "欧洲", "singapore": "新加坡", "none": "都没有", "overseas": "海外",
-           "localization": "本地化", "data labeling": "数据标注"}
+           "localization": "本地化", "data labeling": "数据标注", "staff": "员工", "employees": "员工",
+           "filipino": "菲律宾籍", "malaysian": "马来西亚籍", "indian": "印度籍", "vietnamese": "越南籍",
+           "the rest no": "其他没有", "nothing else": "其他没有", "the rest": "其他", "only": "只有", "just": "只有"}
 # Typos of key terms (pinyin input slips), longest first when applied.
 TYPOS = {"离案": "离岸", "离按": "离岸", "里岸": "离岸", "离暗": "离岸", "在案业务": "在岸业务", "在案外包": "在岸外包",
          "外宝": "外包", "外保": "外包", "歪包": "外包", "服务外苞": "服务外包", "外姿": "外资", "外咨": "外资",

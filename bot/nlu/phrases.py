@@ -40,9 +40,10 @@ FOREIGN = ("欧美|北美|欧洲|欧盟|日韩|东南亚|中东|非洲|拉美|�
            "乌兹别克斯坦|蒙古|缅甸|柬埔寨|老挝|孟加拉|斯里兰卡|新西兰|秘鲁|哥伦比亚|"
            "东京|大阪|首尔|纽约|伦敦|巴黎|柏林|法兰克福|慕尼黑|悉尼|墨尔本|多伦多|温哥华|硅谷|胡志明|河内|曼谷|"
            "吉隆坡|雅加达|马尼拉|内罗毕|开罗|利雅得|多哈|伊斯坦布尔|莫斯科|"
-           "香港|澳门|台湾|港澳台|港澳|港台")
+           "香港|澳门|台湾|港澳台|港澳|港台|老外|外商")
 DOMESTIC = "国内|境内|内地|大陆|本地|本省|省内|本市|市内|全国各地"
-_CLIENT = r"(?:客户|客戶|订单|单子|单|项目|甲方|业务|药企|车企|银行|App|APP)"  # not 企业/公司: 「本地企业」 is the firm
+_CLIENT = (r"(?:客户|客戶|订单|单子|单|项目|甲方|业务|药企|车企|银行|保险公司|券商|证券公司|医院|App|APP)")
+# (not 企业/公司: 「本地企业」 is the firm)
 _CLIENT_LEAD = r"(?:客户|客戶|订单|单子|项目|甲方|业务)"
 _STAFF = (r"(?:专家|工程师|设计师|建筑师|架构师|科学家|首席科学家|员工|雇员|技术人员|人员|人才|高管|经理|总经理|总监|"
           r"技术总监|主管|组长|顾问|程序员|研究员|审校|客服|翻译|老师|外教|同事|合伙人|小伙子|姑娘)")
@@ -52,7 +53,10 @@ NEGATION_BEFORE = re.compile(r"(?:没有|没|不是|无|未|并非|不)(?:接过
 def _client_patterns(places: str, clients: str = _CLIENT) -> list[re.Pattern]:
     return [
         # 「日本客户」「欧美客户为主」「海外的单子」「香港的银行」
-        re.compile(rf"(?:{places})(?:地区|那边|方面)?(?:的)?(?:一些|几家|很多|不少)?{clients}"),
+        re.compile(rf"(?:{places})(?:地区|那边|方面|那块)?(?:的)?(?:一些|几家|很多|不少)?{clients}"),
+        # 「东南亚那边有两个客户」「印尼有个工厂项目正在做」
+        re.compile(rf"(?:{places})(?:地区|那边|方面|那块)?(?:也|还)?有(?:个|一个|几个|两个|[一二两三四五六七八九几]+家)?"
+                   rf"[^，。；,;]{{0,4}}?{clients}"),
         # 「客户主要在台湾和日本」「客户有日本的」「订单来自欧洲」
         re.compile(rf"{_CLIENT_LEAD}(?:主要|大多|大部分|基本|多半|大都|都|也|还|一半|多数|少数|部分)?"
                    rf"(?:在|是|来自|集中在|分布在|有|遍布)"
@@ -72,8 +76,8 @@ _FOREIGN_CLIENT = _client_patterns(FOREIGN, _FOREIGN_CLIENTS) + [
 
 def _bare_market(places: str) -> re.Pattern:
     """「国内也做」「国外没有」「海外也有」 as a whole clause: the market named, then has / does / has not."""
-    return re.compile(rf"(?:^|(?<=[，,。；;\s]))(?:{places})(?:的)?(?=(?:也|还|都|倒是|暂时|目前|现在)?"
-                      rf"(?:有|做|接|没有|没|不做|不接)[^，,。；;]{{0,4}}(?:$|[，,。；;]))")
+    return re.compile(rf"(?:^|(?<=[，,。；;\s]))(?:{places})(?:的)?(?=(?:那块|这块|方面|那边|业务|市场)?(?:我们|我司)?"
+                      rf"(?:也|还|都|倒是|暂时|目前|现在)?(?:有|做|接|没有|没|不做|不接)[^，,。；;]{{0,4}}(?:$|[，,。；;]))")
 _FOREIGN_CLIENT += [
     _bare_market(r"国外|海外|境外"),
     re.compile(rf"(?:给|帮|替|为)(?:{FOREIGN})"),  # 「帮香港几家保险公司处理理赔单据」
@@ -105,7 +109,9 @@ _PARK = re.compile(r"园区运营|运营(?:着)?(?:一个|个)?[^，。；,;]{0,
                    r"[^，。；,;]{0,10}?(?:园区|产业园|基地)")
 _PLATFORM = re.compile(r"(?:搭|建|运营|做|办)(?:了|着)?(?:个|一个)?[^，。；,;]{0,14}?公共服务平台")
 # 「团队里…持有英国皇家建筑师学会RIBA的执业资格」
-_QUALIFICATION = re.compile(rf"(?:{FOREIGN}|皇家|国际)[^，。；,;]{{0,14}}?(?:执业资格|职业资格|执业证|资格证)")
+_QUALIFICATION = re.compile(rf"(?:{FOREIGN}|皇家|国际)[^，。；,;]{{0,14}}?(?:执业资格|职业资格|执业证|资格证|的证|证书)")
+# 「今年还打算引进两三个高级工程师」
+_SENIOR = re.compile(r"(?:引进|招|聘请?|挖)[^，。；,;]{0,6}?(?:高级|高端|资深|博士|专家|高层次|领军)")
 # 「疫情那两年受一家疫苗企业委托，做过新冠疫苗的临床样本检测」
 _COVID = re.compile(r"(?:疫情|新冠)[^。]{0,20}?(?:受[^，。；,;]{0,10}?委托|受托)|受[^，。；,;]{0,12}?委托[^。]{0,24}?(?:新冠|疫苗|疫情)")
 # The outsourcing type named outright, whatever the tokenizer made of the words around it.
@@ -163,9 +169,25 @@ def _negated_after(text: str, end: int) -> bool:
     return clause_negated(rest) and not re.search(r"上市|外资|外籍|综保|培训|人才", rest)
 
 
+# 「好像有个新加坡的项目在谈，还没签下来」「打算开拓海外」: not yet business, so not yet offshore.
+_NOT_YET = re.compile(r"在谈|洽谈|还没签|没签|未签|还没落地|没落地|意向|打算|准备|计划|想(?:开拓|做|接|拓展)")
+
+
 def _fact(text: str, start: int, end: int, entity: str) -> dict:
     negated = _negated_before(text, start) or _negated_after(text, end)
+    if entity in ("offshore", "onshore") and _NOT_YET.search(re.split(r"[，,。；;！!？?\n]", text[end:end + 10])[0]):
+        negated = True
     return {"entity": entity, "start": start, "end": end, "value": not negated}
+
+
+# 「准备明年申报技术先进型」: applying is not being certified.
+_APPLYING = re.compile(r"(?:准备|打算|计划|想|正在|还没|尚未|没有?)[^，。；,;]{0,6}?(?:申报|申请|评上|评|认定|争取)[^，。；,;]{0,3}$")
+_APPLIED_FOR = ("tech_advanced_certified", "training_demo_recognized")
+
+
+def applying_is_not_certified(text: str, entities: list[_Entity]) -> list[_Entity]:
+    return [dict(e, value=False) if e["entity"] in _APPLIED_FOR and e["value"] is True
+            and _APPLYING.search(text[max(0, e["start"] - 16):e["start"]]) else e for e in entities]
 
 
 def described_facts(text: str) -> list[_Entity]:
@@ -179,6 +201,7 @@ def described_facts(text: str) -> list[_Entity]:
     found += [_fact(text, m.start(), m.end(), "overseas_expansion") for m in _EXPANSION.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "is_school") for m in _SCHOOL.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "covid_commissioned") for m in _COVID.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "recruits_senior_talent") for m in _SENIOR.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "foreign_invested") for m in _FOREIGN_OWNED.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "runs_park") for m in _PARK.finditer(text)]
     found += [_fact(text, m.start(), m.end(), "runs_platform") for m in _PLATFORM.finditer(text)]
@@ -247,11 +270,11 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
         return False
     if _AFTER_NEGATION.match(rest):
         return True
-    clause = _CLAUSE_END_RE.split(rest, 1)[0]
+    clause = _CLAUSE_END_RE.split(rest, 1)[0][:12]  # a run-on message is no clause: only the next few words
     match = _CLAUSE_NO.search(clause)
     if not match or _NOT_NEGATION.match(clause[match.start():]) or re.match(r"不(?:少|错|多|仅|但|光)", clause[match.start():]):
         return False
-    if any(0 <= s <= match.start() or match.end() <= s < len(clause) for s in later_starts):
+    if any(match.end() <= s < len(clause) for s in later_starts):
         return False
     return not re.search(r"也不是没|不是没有", clause)
 
@@ -289,6 +312,11 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     cities = [e for e in entities if e["entity"] == "city"]
     if len({e["value"] for e in cities}) < 2:
         return entities
+    # 「湖北襄阳的，不是武汉哈」: a city the firm says it is not in.
+    denied = [e for e in cities if re.search(r"(?:不是|不在|并非|非)$", text[max(0, e["start"] - 2):e["start"]])]
+    if denied and len(denied) < len(cities):
+        entities = [e for e in entities if e not in denied]
+        cities = [e for e in cities if e not in denied]
     chosen = [e for e in cities if _CHOSEN_CITY.search(text[max(0, e["start"] - 4):e["start"]])]
     dropped = [e for e in cities if _NOT_FIRM_CITY.match(text[e["end"]:])]
     keep = chosen or [e for e in cities if e not in dropped] or cities

@@ -35,6 +35,7 @@ from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
     ABOUT_CLIENTS,
+    applying_is_not_certified,
     client_spans,
     described_facts,
     firm_cities,
@@ -52,6 +53,8 @@ POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "
 SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing about the firm
 _CLAUSE_END = re.compile(r"[，。；！？,.;!?\n]")
 NEGATION_WINDOW = 4  # characters before a flag phrase
+_FILLER = re.compile(r"(?:有|过|任何|什么|这类|这种|那种|接|做|招|聘|请|用|的|设|在|是|属于|算|搞|开展|一个|一家|个|上|"
+                     r"打算|准备|考虑|计划|想|会|再|还|也|都|暂时|目前|太|怎么)*")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -148,7 +151,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 if ent.label_ in FLAG_FIELDS:
                     value = not self._negated(text, ent.start_char)
                 entities.append({"entity": ent.label_, "start": ent.start_char, "end": ent.end_char, "value": value})
-            entities = negated_after(text, entities, FLAG_FIELDS)
+            entities = applying_is_not_certified(text, negated_after(text, entities, FLAG_FIELDS))
             implied = implied_facts(text)
             # 「国内外客户」 holds 国内客户: an implied fact replaces an entity of the same kind inside it.
             entities = [e for e in entities if not any(i["entity"] == e["entity"] and i["start"] <= e["start"]
@@ -161,6 +164,9 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities = [e for e in entities if e["entity"] not in ABOUT_CLIENTS or not any(
                 a <= e["start"] and e["end"] <= b for a, b in about_clients)]
             entities = firm_cities(text, entities)
+            # 「直接给老外干的活」: foreigners the firm works for are clients, not staff.
+            entities = [e for e in entities if not (e["entity"] == "hires_foreign_talent" and re.search(
+                r"(?:给|帮|为|替)$", text[max(0, e["start"] - 1):e["start"]]))]
             # 「舟山港综保区里面的公司」: the place name swallows the vocabulary's 综保区.
             entities += [{"entity": "in_bonded_zone", "start": e["start"], "end": e["end"], "value": True}
                          for e in entities if e["entity"] == "city" and re.search(r"综保区|综合保税区|保税区",
@@ -175,7 +181,12 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
         window = _CLAUSE_END.split(window)[-1]
         for word in self._not_negations:
             window = window.replace(word, "")
-        return any(neg in window for neg in self._negations)
+        for neg in sorted(self._negations, key=len, reverse=True):
+            at = window.rfind(neg)
+            if at >= 0:
+                # 「没有外资国外客户有两家」: the 没有 is 外资's; only fillers may stand between a negation and its fact.
+                return bool(_FILLER.fullmatch(window[at + len(neg):]))
+        return False
 
 
 def _merge_adjacent(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:

@@ -34,7 +34,7 @@ def yes_no(text: str) -> bool | None:
     if _UNSURE.search(core):
         return None
     lead = re.match(r"^([^，,。；;\s]{1,5})[，,。；;\s]", core)
-    if lead and core not in YES and core not in NO:
+    if lead and core not in YES and core not in NO and not CORRECTION.search(core):
         # 「没有，只做国内」「有的，我们是外资」: the first words answer, the rest adds facts.
         head = _PARTICLES.sub("", lead.group(1))
         return True if head in YES else False if head in NO else None
