@@ -106,11 +106,12 @@ nlu-eval: $(MODEL)
 	.venv/bin/rasa test nlu --nlu tests/nlu --model $(MODEL) --out build/nlu-eval --no-plot
 	$(PY) scripts/nlu_report.py build/nlu-eval
 
-# A report (exit 0 below target). `make test` gates on it and prints the per-conversation table: misunderstood
-# turns ≤ 5 % (the target), task success ≥ EVAL_MIN_SUCCESS — two points under the 95 % target, so a model
-# trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a landing over one
-# conversation. See docs/evaluation.md.
+# A report (exit 0 below target). `make test` gates on it and prints the per-conversation table: task success
+# ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD — a little looser than the targets (95 % / 5 %),
+# so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a landing over
+# one conversation. `make eval` reports against the targets. See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.93
+EVAL_MAX_MISUNDERSTOOD ?= 0.06
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py $(EVAL_ARGS)
@@ -169,7 +170,7 @@ test: lint db $(MODEL) $(CHROMIUM) $(NGINX) report-fonts
 	$(PY) -m pytest -q -m unit tests
 	$(PY) -m pytest -q -m rasa tests
 	$(PY) -m pytest -q -m system tests
-	$(PY) scripts/eval_conversations.py --min-success $(EVAL_MIN_SUCCESS) --max-misunderstood 0.05
+	$(PY) scripts/eval_conversations.py --min-success $(EVAL_MIN_SUCCESS) --max-misunderstood $(EVAL_MAX_MISUNDERSTOOD)
 
 bench: db $(MODEL) $(NGINX)
 	$(PY) bench/engine_bench.py

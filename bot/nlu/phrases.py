@@ -58,7 +58,7 @@ def _client_patterns(places: str, clients: str = _CLIENT) -> list[re.Pattern]:
         re.compile(rf"(?:{places})(?:地区|那边|方面|那块)?(?:也|还)?有(?:个|一个|几个|两个|[一二两三四五六七八九几]+家)?"
                    rf"[^，。；,;]{{0,4}}?{clients}"),
         # 「客户主要在台湾和日本」「客户有日本的」「订单来自欧洲」
-        re.compile(rf"{_CLIENT_LEAD}(?:主要|大多|大部分|基本|多半|大都|都|也|还|一半|多数|少数|部分)?"
+        re.compile(rf"{_CLIENT_LEAD}(?:主要|大多|大部分|基本|多半|大都|都|也|还|一半|多数|少数|部分|多)?"
                    rf"(?:在|是|来自|集中在|分布在|有|遍布)"
                    rf"(?:[^，。；,;]{{0,6}}?)(?:{places})"),
         # 「给德国母公司做」「为海外的App做」「帮日本客户做」
@@ -80,7 +80,7 @@ def _bare_market(places: str) -> re.Pattern:
                       rf"(?:也|还|都|倒是|暂时|目前|现在)?(?:有|做|接|没有|没|不做|不接)[^，,。；;]{{0,4}}(?:$|[，,。；;]))")
 _FOREIGN_CLIENT += [
     _bare_market(r"国外|海外|境外"),
-    re.compile(rf"(?:给|帮|替|为)(?:{FOREIGN})"),  # 「帮香港几家保险公司处理理赔单据」
+    re.compile(rf"(?:给|帮|替|为)(?:几家|一些|一家|两家|多家|几个)?(?:{FOREIGN})"),  # 「帮香港几家保险公司…」「替几家迪拜的…」
     re.compile(rf"(?:{FOREIGN})[^，。；,;]{{0,10}}?(?:找我们|委托我们|跟我们签|直接委托)"),  # 「欧洲的…厂也有找我们做设计的」
     re.compile(rf"(?:{FOREIGN})[^，。；,;]{{0,8}}?(?:也|还)(?:接|做|有)"),
 ]
@@ -190,6 +190,27 @@ def applying_is_not_certified(text: str, entities: list[_Entity]) -> list[_Entit
             and _APPLYING.search(text[max(0, e["start"] - 16):e["start"]]) else e for e in entities]
 
 
+# 「给船厂做船舶设计」「帮本地的纺机厂做外观设计」: work done for manufacturers is producer services (生产性服务).
+_FOR_MAKERS = re.compile(r"(?:给|帮|为|替)[^，。；,;]{0,10}?(?:厂|工厂|厂家|厂商|制造企业|制造业|车企|主机厂|船厂)"
+                         r"[^，。；,;]{0,4}?(?:做|搞|干|提供)")
+
+
+# Fields in words the vocabulary lacks (kept here: the vocabulary is compiled into the model).
+_FIELD_WORDS = [(re.compile(r"记账外包|代账|跨境记账|财税外包"), "accounting_legal"),
+                (re.compile(r"电销|电话销售|理赔回访|催收外包|坐席"), "business_operations"),
+                (re.compile(r"系统运维|偏IT|IT方面|IT类"), "software_it")]
+
+
+def described_fields(text: str) -> list[_Entity]:
+    found = [{"entity": "fields", "start": m.start(), "end": m.end(), "value": "producer_services"}
+             for m in _FOR_MAKERS.finditer(text)][:1]
+    for pattern, value in _FIELD_WORDS:
+        match = pattern.search(text)
+        if match:
+            found.append({"entity": "fields", "start": match.start(), "end": match.end(), "value": value})
+    return found
+
+
 def described_facts(text: str) -> list[_Entity]:
     """Facts stated as descriptions rather than with the vocabulary's words: clients' countries, foreign
     staff, an office abroad, 「我们是…高校」."""
@@ -223,7 +244,7 @@ INFERRED_TYPES = [
     (r"软件外包|软件开发|软件研发|软件服务|外包开发|应用开发|系统集成|IT运维|运维外包|信息技术服务|IT服务|软件测试|测试外包"
      r"|ERP实施|二次开发", "ITO"),
     (r"呼叫中心|客服外包|客服中心|客户服务外包|人力资源外包|人事外包|财务外包|代理记账|坐席外包|金融后台|供应链管理"
-     r"|数据录入|文档处理|数据处理|数据标注", "BPO"),
+     r"|数据录入|文档处理|数据处理|数据标注|电销|电话销售|理赔回访|记账外包", "BPO"),
     (r"工业设计|工程设计|设计外包|研发外包|医药研发|药物研发|新药研发|生物医药研发|临床试验|临床研究|CRO|数据分析", "KPO"),
 ]
 _INFERRED = [(re.compile(p), value) for p, value in INFERRED_TYPES]

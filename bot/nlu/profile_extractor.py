@@ -38,6 +38,7 @@ from bot.nlu.phrases import (
     applying_is_not_certified,
     client_spans,
     described_facts,
+    described_fields,
     firm_cities,
     implied_facts,
     inferred_service_types,
@@ -171,6 +172,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [{"entity": "in_bonded_zone", "start": e["start"], "end": e["end"], "value": True}
                          for e in entities if e["entity"] == "city" and re.search(r"综保区|综合保税区|保税区",
                                                                                  text[e["start"]:e["end"]])]
+            named_fields = {e["value"] for e in entities if e["entity"] == "fields"}
+            entities += [f for f in described_fields(text) if f["value"] not in named_fields]
             entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
