@@ -195,3 +195,41 @@ def test_named_service_types_and_numbers():
     assert bare_count("三十几个人") == 30 and bare_count("百把号人") == 100
     assert read_answer("就外籍员工一项", "inform", [], ["provides_training", "plans_listing"]).values == {
         "provides_training": False, "plans_listing": False}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("好像有个新加坡的项目在谈，还没签下来", {"offshore": False}),  # not yet business
+    ("海外那块我们还没开始做", {"offshore": False}),
+    ("东南亚那边有两个客户", {"offshore": True}),
+    ("境外嘛，印尼有个工厂项目正在做", {"offshore": True}),
+    ("今年还打算引进两三个高级工程师", {"recruits_senior_talent": True}),
+    ("我们有几个同事拿了英国皇家特许测量师RICS的证", {"overseas_qualification": True}),
+])
+def test_second_batch_descriptions(text, expected):
+    assert facts(text) == expected
+
+
+def test_applying_for_a_certification_is_not_holding_it():
+    from bot.nlu.phrases import applying_is_not_certified
+    text = "国内的单子暂时没有准备明年申报技术先进型"
+    at = text.index("技术先进型")
+    found = applying_is_not_certified(text, [{"entity": "tech_advanced_certified", "start": at, "end": at + 5,
+                                              "value": True}])
+    assert found[0]["value"] is False
+
+
+def test_a_city_the_firm_says_it_is_not_in_is_dropped():
+    text = "湖北襄阳的，不是武汉哈"
+    assert [e["value"] for e in firm_cities(text, _cities(text, "襄阳", "武汉"))] == ["襄阳"]
+
+
+def test_work_for_manufacturers_is_producer_services():
+    from bot.nlu.phrases import described_fields
+    assert [f["value"] for f in described_fields("我们给船厂做船舶设计和海工图纸")] == ["producer_services"]
+    assert described_fields("给银行做系统") == []
+    assert [f["value"] for f in described_fields("做车险电销和理赔回访的外包")] == ["business_operations"]
+
+
+def test_a_correction_is_no_answer():
+    assert yes_no("哦不对，还有一个韩国籍的设计师") is None
+    assert yes_no("没有，只做国内") is False
