@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import policies_db
+from bot.nlu.phrases import DOUBLE_NEGATIVE
 from policies_db import FIELDS
 
 from .context import as_of, catalogue, profile_from_slots
@@ -117,7 +118,7 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
             # 「除了上市，其他都有」: 上市 does not apply; 「除了外籍建筑师，其余没有」: it is the one that does.
             explicit.update({n: bool(_OTHERS_NO.search(text)) for n in named})
         elif len(named) == 1 or (named and not _ALL_APPLY.search(clause)):
-            negative = bool(_NEGATIVE.search(clause)) and not re.search(r"也不是没|不是没有", clause)
+            negative = bool(_NEGATIVE.search(clause)) and not DOUBLE_NEGATIVE.search(clause)
             explicit.update({n: not negative for n in named})
     chosen: set[int] = set()
     unknown: set[int] = set()

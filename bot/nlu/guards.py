@@ -9,6 +9,7 @@ import re
 from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
+from bot.nlu.phrases import DOUBLE_NEGATIVE
 from bot.nlu.short_answers import UNSURE, yes_no
 
 Intent = Dict[str, Any]
@@ -26,7 +27,6 @@ SERVICE_TYPE = re.compile(r"ITO|BPO|KPO|信息技术外包|业务流程外包|�
 # 「为什么外资企业利润再投资那条我们不能享受？」 asks why; its 外资 is no fact about the firm.
 WHY_NOT = re.compile(r"(?:为什么|为啥|凭什么|怎么|咋)[^。！!]{0,30}?"
                      r"(?:不能|不可以|没法|享受不了|不符合|不行|没有资格|不给|不满足|没有我们|不适用)")
-DOUBLE_NEGATIVE = re.compile(r"(?:也|倒也|并)?不是没有")  # 「也不是没有，有两个新加坡客户」
 ASKS = re.compile(r"吗[？?。]*$|[？?]$|有(?:什么|啥)?要求|能给(?:啥|什么)|算不算|是不是|能不能|可不可以|需不需要")
 SHOW_NOW = re.compile(r"直接|看看|给我|先看|出结果|显示|列出|查一下|查查|帮我")
 FIRST_PERSON = re.compile(r"我们|我司|咱们|我公司|本公司|我这|我是|我家|公司有|公司是")

@@ -155,9 +155,28 @@ def client_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """Drop what is said about clients (「客户主要是香港的银行」 names no city or bank of the firm's) and foreigners
+    the firm works for (「直接给老外干的活」 are clients, not staff)."""
+    spans = client_spans(text)
+    return [e for e in entities
+            if not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans))
+            and not (e["entity"] == "hires_foreign_talent" and re.search(r"(?:给|帮|为|替)$", text[:e["start"]]))]
+
+
+def bonded_zones_in_places(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「舟山港综保区里面的公司」: the place name swallows the vocabulary's 综保区, so say it again."""
+    return [{"entity": "in_bonded_zone", "start": e["start"], "end": e["end"], "value": True}
+            for e in entities if e["entity"] == "city" and re.search(r"综保区|综合保税区|保税区", text[e["start"]:e["end"]])]
+
+
+# 「也不是没有，有两个新加坡客户」: a double negative is a yes.
+DOUBLE_NEGATIVE = re.compile(r"也不是没|不是没有")
+
+
 def _negated_before(text: str, start: int) -> bool:
     window = re.split(r"[，。；,;！!？?]", text[max(0, start - 6):start])[-1]
-    return bool(NEGATION_BEFORE.search(window)) and not re.search(r"也不是没|不是没有", text[max(0, start - 6):start])
+    return bool(NEGATION_BEFORE.search(window)) and not DOUBLE_NEGATIVE.search(text[max(0, start - 6):start])
 
 
 def _negated_after(text: str, end: int) -> bool:
@@ -297,7 +316,7 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
         return False
     if any(match.end() <= s < len(clause) for s in later_starts):
         return False
-    return not re.search(r"也不是没|不是没有", clause)
+    return not DOUBLE_NEGATIVE.search(clause)
 
 
 def implied_facts(text: str) -> list[_Entity]:

@@ -34,9 +34,9 @@ from bot.nlu import guards as nlu_guards
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
-    ABOUT_CLIENTS,
+    about_the_firm,
     applying_is_not_certified,
-    client_spans,
+    bonded_zones_in_places,
     described_facts,
     described_fields,
     firm_cities,
@@ -161,17 +161,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [d for d in described_facts(text) if not any(
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
-            about_clients = client_spans(text)
-            entities = [e for e in entities if e["entity"] not in ABOUT_CLIENTS or not any(
-                a <= e["start"] and e["end"] <= b for a, b in about_clients)]
-            entities = firm_cities(text, entities)
-            # 「直接给老外干的活」: foreigners the firm works for are clients, not staff.
-            entities = [e for e in entities if not (e["entity"] == "hires_foreign_talent" and re.search(
-                r"(?:给|帮|为|替)$", text[max(0, e["start"] - 1):e["start"]]))]
-            # 「舟山港综保区里面的公司」: the place name swallows the vocabulary's 综保区.
-            entities += [{"entity": "in_bonded_zone", "start": e["start"], "end": e["end"], "value": True}
-                         for e in entities if e["entity"] == "city" and re.search(r"综保区|综合保税区|保税区",
-                                                                                 text[e["start"]:e["end"]])]
+            entities = firm_cities(text, about_the_firm(text, entities))
+            entities += bonded_zones_in_places(text, entities)
             named_fields = {e["value"] for e in entities if e["entity"] == "fields"}
             entities += [f for f in described_fields(text) if f["value"] not in named_fields]
             entities += named_service_types(text, entities)
