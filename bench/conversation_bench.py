@@ -34,6 +34,7 @@ import yaml  # noqa: E402
 
 from policies_db import FIELD_ORDER, CompiledCatalogue, evaluate_compiled, load_catalogue  # noqa: E402
 from policies_db.profile import normalize_profile  # noqa: E402
+from scripts.local_servers import free_block  # noqa: E402
 from tests.stack import http, start_stack  # noqa: E402
 
 TOKEN = "bench-token"
@@ -228,7 +229,7 @@ def single_process(profiles: list[dict], compiled, args) -> list[tuple[str, str,
 
 def cluster(replicas: int, profiles: list[dict], args) -> list[tuple[str, str, str]]:
     """The production topology (scripts/cluster.py): nginx, N Rasa replicas, PostgreSQL, Redis lock store."""
-    port = 18080
+    port = free_block(40)
     env = {**os.environ, "REPLICAS": str(replicas), "ACTION_SERVERS": "1", "CLUSTER_PORT": str(port),
            "CLUSTER_DIR": str(ROOT / "build" / "bench-cluster"), "CLUSTER_DB": "policy_assistant_bench",
            "RASA_AUTH_TOKEN": TOKEN, "REDIS_DB": "2"}

@@ -6,7 +6,9 @@ store) → nginx → M action servers; policy database and hand-off queue on Pos
 
 Settings (environment): CLUSTER_DIR (build/cluster), CLUSTER_PORT (8080, the entry; actions on +1),
 REPLICAS (2), ACTION_SERVERS (2), CLUSTER_DB (policy_assistant), PG_URL (postgresql://postgres@127.0.0.1:5432),
-REDIS_HOST (127.0.0.1), REDIS_PORT (6379), REDIS_DB (1), CONSOLE_TOKEN, RASA_AUTH_TOKEN, WECOM_*.
+REDIS_HOST (127.0.0.1), REDIS_PORT (6379), REDIS_DB (1), CONSOLE_TOKEN, RASA_AUTH_TOKEN, WECOM_*,
+CLUSTER_MODEL (models/policy-assistant.tar.gz), CLUSTER_START_SECONDS (300: each server's time to answer).
+A start that fails stops everything it started.
 """
 from __future__ import annotations
 
@@ -15,13 +17,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
+
+from scripts.local_servers import stop_group, wait_http  # noqa: E402
 
 CLUSTER_DIR = Path(os.environ.get("CLUSTER_DIR", ROOT / "build" / "cluster")).resolve()
 PORT = int(os.environ.get("CLUSTER_PORT", "8080"))
@@ -30,6 +32,8 @@ ACTION_SERVERS = int(os.environ.get("ACTION_SERVERS", "2"))
 DB_NAME = os.environ.get("CLUSTER_DB", "policy_assistant")
 PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
 REDIS = (os.environ.get("REDIS_HOST", "127.0.0.1"), os.environ.get("REDIS_PORT", "6379"), os.environ.get("REDIS_DB", "1"))
+MODEL = Path(os.environ.get("CLUSTER_MODEL", ROOT / "models" / "policy-assistant.tar.gz"))
+START_SECONDS = float(os.environ.get("CLUSTER_START_SECONDS", "300"))
 WECOM_VARS = ("WECOM_CORP_ID", "WECOM_SECRET", "WECOM_AGENT_ID", "WECOM_TOKEN", "WECOM_AES_KEY", "WECOM_API_BASE")
 
 
@@ -117,22 +121,17 @@ def _stop(name: str) -> None:
     if not path.exists():
         return
     try:
-        os.killpg(int(path.read_text()), signal.SIGTERM)
-    except (ProcessLookupError, ValueError, PermissionError):
+        stop_group(int(path.read_text()))
+    except ValueError:
         pass
     path.unlink(missing_ok=True)
 
 
-def _wait(url: str, name: str, seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    tail = (CLUSTER_DIR / f"{name}.log").read_text(errors="replace")[-3000:]
-    raise SystemExit(f"{name} did not come up at {url}:\n{tail}")
+def _wait(url: str, name: str) -> None:
+    try:
+        wait_http(url, START_SECONDS, log=CLUSTER_DIR / f"{name}.log", name=name)
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from None
 
 
 def _prepare_database() -> None:
@@ -177,7 +176,7 @@ def stop_actions() -> None:
 
 
 def start_replica(i: int, wait: bool = True) -> None:
-    args = [str(VENV_BIN / "rasa"), "run", "--model", str(ROOT / "models" / "policy-assistant.tar.gz"),
+    args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL),
             "--interface", "127.0.0.1", "--port", str(rasa_port(i)), "--credentials", "credentials.yml",
             "--endpoints", "deploy/endpoints.cluster.yml"]
     if os.environ.get("RASA_AUTH_TOKEN"):
@@ -191,6 +190,14 @@ def start() -> None:
     if not shutil.which("nginx"):
         raise SystemExit("nginx is not installed: apt-get install nginx-light (make cluster does it)")
     (CLUSTER_DIR / "tmp").mkdir(parents=True, exist_ok=True)
+    try:
+        _start()
+    except BaseException:
+        stop()  # a failed start leaves nothing running
+        raise
+
+
+def _start() -> None:
     _prepare_database()
     (CLUSTER_DIR / "nginx.conf").write_text(nginx_conf())
     for i in range(REPLICAS):

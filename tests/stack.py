@@ -5,16 +5,17 @@ import ctypes
 import json
 import os
 import signal
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.local_servers import free_port, stop_group, wait_http
 from tests.rasa_cli import ENV, RASA, ROOT, require_model
+
+__all__ = ["free_port", "http", "start_stack", "wait_until_up", "Stack"]
 
 CONSOLE_TOKEN = "console-test-token"
 
@@ -24,12 +25,6 @@ def die_with_parent() -> None:
     (orphaned Rasa servers, ~0.5–1 GB each, once starved this machine)."""
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http(method: str, url: str, body=None, headers=None, timeout: float = 30) -> tuple[int, object]:
@@ -52,16 +47,7 @@ def http(method: str, url: str, body=None, headers=None, timeout: float = 30) ->
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float | None = None) -> None:
     # TEST_SERVER_WAIT: a busy shared machine may need longer than 4 minutes to load the model.
     seconds = seconds or float(os.environ.get("TEST_SERVER_WAIT") or 240)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited ({process.returncode}); log:\n{log.read_text(errors='replace')[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} not up after {seconds}s; log:\n{log.read_text(errors='replace')[-4000:]}")
+    wait_http(url, seconds, process=process, log=log, name=log.stem)
 
 
 @dataclass
@@ -70,32 +56,39 @@ class Stack:
     env: dict
     processes: list = field(default_factory=list)
 
-    def start(self, args: list[str], name: str, health_url: str, extra_env: dict | None = None) -> None:
+    def start(self, args: list[str], name: str, health_url: str, extra_env: dict | None = None,
+              program: str = RASA) -> None:
         log = self.workdir / f"{name}.log"
-        process = subprocess.Popen([RASA, *args], cwd=ROOT, env={**self.env, **(extra_env or {})},
-                                   preexec_fn=die_with_parent,
+        process = subprocess.Popen([program, *args], cwd=ROOT, env={**self.env, **(extra_env or {})},
+                                   preexec_fn=die_with_parent, start_new_session=True,
                                    stdout=log.open("w"), stderr=subprocess.STDOUT)
         self.processes.append((process, health_url, log))
 
-    def wait(self) -> None:
+    def wait(self, seconds: float | None = None) -> None:
         for process, url, log in self.processes:
-            wait_until_up(url, process, log)
+            wait_until_up(url, process, log, seconds)
 
     def stop(self) -> None:
+        """Each server's whole process group: nothing a test started outlives it."""
         for process, _, _ in self.processes:
-            process.terminate()
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
         for process, _, _ in self.processes:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
+                pass
+            stop_group(process.pid, grace=1)
 
 
 WECOM_VARS = ("WECOM_CORP_ID", "WECOM_SECRET", "WECOM_AGENT_ID", "WECOM_TOKEN", "WECOM_AES_KEY", "WECOM_API_BASE")
 
 
 def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str | None],
-                wecom: dict | None = None) -> tuple[Stack, int, dict[str, int]]:
+                wecom: dict | None = None, start_seconds: float | None = None) -> tuple[Stack, int, dict[str, int]]:
     """One action server, and one Rasa server per name (value: its auth token, or None for API off)."""
     model = require_model()
     action_port = free_port()
@@ -118,7 +111,7 @@ def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str |
                     name, f"http://127.0.0.1:{port}/", {"TRACKER_DB": str(workdir / f"tracker-{name}.db")})
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
     try:
-        stack.wait()
+        stack.wait(start_seconds)
     except BaseException:
         stack.stop()  # a server that did not come up must not leave the others running (1 GB each)
         raise

@@ -3,7 +3,7 @@ behind nginx, two action servers. Needs the machine's PostgreSQL and Redis: skip
 under CI=true."""
 from __future__ import annotations
 
-import random
+import os
 import socket
 import subprocess
 import sys
@@ -15,6 +15,7 @@ import pytest
 
 from policies_db import CompiledCatalogue, load_catalogue
 from policies_db.engine import evaluate_compiled
+from scripts.local_servers import free_block
 from tests.conftest import IN_CI, WECOM
 from tests.rasa_cli import ENV, ROOT, require_model
 from tests.stack import http
@@ -26,14 +27,6 @@ def _reachable(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(2)
         return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _free_block(size: int = 40) -> int:
-    for _ in range(50):
-        base = random.randint(20000, 40000)
-        if not any(_reachable(base + i) for i in range(size)):
-            return base
-    raise RuntimeError("no free port block")
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +48,7 @@ def cluster(tmp_path_factory, wecom_stub):
             pytest.fail(message + " — required under CI=true")
         pytest.skip(message)
     require_model()
-    base = _free_block()
+    base = free_block(40)  # the entry, +1 actions, +10.. replicas, +30.. action servers
     env = {**ENV, "CLUSTER_DIR": str(tmp_path_factory.mktemp("cluster")), "CLUSTER_PORT": str(base),
            "CLUSTER_DB": f"policy_test_{uuid.uuid4().hex[:8]}", "REDIS_DB": "3", "PG_URL": PG,
            "CONSOLE_TOKEN": "cluster-console", "RASA_AUTH_TOKEN": "cluster-api", "POLICY_AS_OF": "2026-11-22",
@@ -215,3 +208,50 @@ def test_a_conversation_survives_a_restart_of_the_whole_stack(cluster):
     payload = results(say(cluster["entry"], sender, "直接看结果"))
     assert payload["profile"] == {"city": "嘉兴", "foreign_invested": True, "offshore": True}
 
+
+
+def _processes_listening_on(ports: range) -> list[int]:
+    """Pids whose command line names one of these ports (the servers cluster.py starts pass --port N)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            args = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if b"--port" in args and any(str(p).encode() in args for p in ports):
+            found.append(int(entry))
+    return found
+
+
+def test_a_failed_cluster_start_stops_what_it_started(tmp_path):
+    """Replicas that cannot load their model never answer: the start fails, naming the replica and its log, and
+    the action servers it had already started are stopped with it."""
+    if not _reachable(5432):
+        if IN_CI:
+            pytest.fail("PostgreSQL not running on 127.0.0.1 — required under CI=true")
+        pytest.skip("PostgreSQL not running on 127.0.0.1")
+    base = free_block(40)
+    db = f"policy_test_{uuid.uuid4().hex[:8]}"
+    env = {**ENV, "CLUSTER_DIR": str(tmp_path), "CLUSTER_PORT": str(base), "CLUSTER_DB": db, "PG_URL": PG,
+           "REPLICAS": "1", "ACTION_SERVERS": "1", "CLUSTER_MODEL": str(tmp_path / "no-such-model.tar.gz"),
+           "CLUSTER_START_SECONDS": "45"}
+    try:
+        result = subprocess.run([sys.executable, str(ROOT / "scripts" / "cluster.py"), "start"], env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode != 0
+        assert "rasa-0 did not answer" in result.stderr, result.stderr
+        deadline = time.monotonic() + 20
+        while _processes_listening_on(range(base, base + 40)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _processes_listening_on(range(base, base + 40)) == []
+        assert not list(tmp_path.glob("*.pid"))
+    finally:
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(f"{PG.replace('postgresql://', 'postgresql+psycopg2://')}/postgres",
+                              isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        admin.dispose()

@@ -112,13 +112,8 @@ def servers(tmp_path_factory, policy_db):
     import tests.stack as stack_module
     from tests.conftest import API_TOKEN
 
-    defaults = stack_module.wait_until_up.__defaults__
-    stack_module.wait_until_up.__defaults__ = (900,)
-    try:
-        stack, _, ports = stack_module.start_stack(tmp_path_factory.mktemp("understanding"), policy_db,
-                                                   {"api": API_TOKEN})
-    finally:
-        stack_module.wait_until_up.__defaults__ = defaults
+    stack, _, ports = stack_module.start_stack(tmp_path_factory.mktemp("understanding"), policy_db,
+                                               {"api": API_TOKEN}, start_seconds=900)
     yield {"api": f"http://127.0.0.1:{ports['api']}"}
     stack.stop()
 
