@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import policies_db
+from bot.nlu.assertion import is_unsure
 from bot.nlu.phrases import DOUBLE_NEGATIVE
 from policies_db import FIELDS
 
@@ -34,7 +35,6 @@ _OTHERS_NO = re.compile(r"(?:其他|其余|别的|其它)[^，。；,;]{0,3}(?:�
 _OTHERS = re.compile(r"其他|其余|别的|都|全|以上|上面")
 _ONLY = re.compile(r"只有|只是|只做|仅有|仅|就只|^就")
 _EXCEPT = re.compile(r"除了|除去|除开|除")  # 「除了上市，其他都有」: what follows 除了 is ruled out
-_UNKNOWN = re.compile(r"不清楚|不确定|不知道|不了解|说不准|拿不准")
 _CLAUSES = re.compile(r"[，,；;。！!]")
 # Short words that name a listed circumstance: 「只有培训这项」「金融机构那项符合」「上市暂时没想」.
 ITEM_WORDS = {
@@ -91,8 +91,12 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
 
     Clause by clause: numbers alone choose items ("1 3"); numbers with 不清楚 leave them unknown ("第2项不清楚");
     numbers with a negation rule them out; a clause without numbers sets the rest ("其他不清楚", "都没有",
-    "都符合"). Circumstances named in words (entities) count as said. Anything not mentioned does not apply."""
+    "都符合"). Circumstances named in words (entities) count as said. Anything not mentioned does not apply —
+    except when the message only says which items are unclear: then the others stay open."""
     text = text or ""
+    # Items the firm is unsure of (the extractor's `unsure` entities, 「外资和技术先进型这两项我不清楚」) stay unknown,
+    # whatever the rest of the message says of the others.
+    unsure_named = {e.get("value") for e in entities if e.get("entity") == "unsure" and e.get("value") in offered}
     excepted = [(m.start(), _CLAUSES.search(text, m.end()).start() if _CLAUSES.search(text, m.end()) else len(text))
                 for m in _EXCEPT.finditer(text)]
     explicit = {}
@@ -103,7 +107,9 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     rest: Optional[str] = None  # what the unmentioned items are: "unknown" | "false" | "true"
     naming: set[int] = set()  # clauses that name items: their negation is theirs, not the rest's (「上市没有」)
     for index, clause in enumerate(_CLAUSES.split(text)):
-        if _numbers(clause, len(offered)) or _UNKNOWN.search(clause):
+        if _numbers(clause, len(offered)) or is_unsure(clause):
+            if is_unsure(clause) and not _OTHERS.search(clause):
+                unsure_named.update(n for n in offered if n in _ITEM_WORDS and _ITEM_WORDS[n].search(clause))
             continue
         if any(_ITEM_WORDS[n].search(clause) for n in offered if n in _ITEM_WORDS) and not _OTHERS.search(clause):
             naming.add(index)
@@ -121,6 +127,7 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
             negative = bool(_NEGATIVE.search(clause)) and not DOUBLE_NEGATIVE.search(clause)
             explicit.update({n: not negative for n in named})
     chosen: set[int] = set()
+    generic_unsure = False
     unknown: set[int] = set()
     ruled_out: set[int] = set()
     for index, clause in enumerate(_CLAUSES.split(text)):
@@ -131,9 +138,13 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
             ruled_out |= numbers
             if _ALL_APPLY.search(clause) or re.search(r"其他|其余|别的", clause):
                 rest = "true" if not _NEGATIVE.search(clause.split("其")[-1]) else "false"
-        elif _UNKNOWN.search(clause):
+        elif is_unsure(clause):
             unknown |= numbers
-            rest = rest if numbers else "unknown"
+            names_items = any(_ITEM_WORDS[n].search(clause) for n in offered if n in _ITEM_WORDS)
+            if _OTHERS.search(clause) and not numbers:
+                rest = "unknown"  # 「其他不清楚」
+            elif not numbers and not names_items:
+                generic_unsure = True  # 「要问财务」: of the items named unsure, or of all when none is
         elif _NONE_APPLY.search(clause) or _NEGATIVE.search(clause):
             ruled_out |= numbers
             rest = rest if numbers else "false"
@@ -141,12 +152,18 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
             rest = "true"
         else:
             chosen |= numbers
+    for name in unsure_named:
+        explicit.pop(name, None)
+    unknown |= {number for number, name in enumerate(offered, 1) if name in unsure_named}
     if rest is None and intent == "deny":
         rest = "false"
-    if rest is None and intent == "dont_know":
-        rest = "unknown"
+    if rest is None and (intent == "dont_know" or generic_unsure) and not unknown:
+        rest = "unknown"  # 「不清楚」「要问财务」 of the whole list
     if not (explicit or chosen or unknown or ruled_out or rest):
         return None
+    if unknown and not (explicit or chosen or ruled_out or rest):
+        # 「上市这项不清楚」 leaves that item unknown and says nothing of the others: they stay open.
+        return ChecklistAnswer(unknown=[name for number, name in enumerate(offered, 1) if number in unknown])
     answer = ChecklistAnswer()
     if explicit and not (chosen or unknown or ruled_out or rest) and not any(explicit.values()):
         # 「我们是内资企业」 rules out one item and says nothing of the others: they stay open.
@@ -162,6 +179,18 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
         else:
             answer.values[name] = number in chosen or rest == "true"
     return answer
+
+
+def unsure_note(slots: Dict[str, Any], fields: List[str]) -> Dict[str, str]:
+    """utter_unsure_kept's variables: the facts left open, and the measures they still decide."""
+    evaluation = policies_db.evaluate(profile_from_slots(slots), as_of(), catalogue(), normalized=True)
+    decided = [r.measure.title for r in evaluation.undetermined if set(r.missing) & set(fields)]
+    facts = "、".join(f"“{FIELDS[name].yes}”" for name in fields)
+    if not decided:
+        return {"facts": facts, "decides": ""}
+    more = f"等{len(decided)}项措施" if len(decided) > 3 else ""
+    return {"facts": facts, "decides": f"{'这些情况' if len(fields) > 1 else '这一情况'}关系到"
+                                       f"{'、'.join(f'“{t}”' for t in decided[:3])}{more}，"}
 
 
 def numbered(items: List[str]) -> str:

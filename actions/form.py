@@ -28,7 +28,7 @@ from bot.nlu.short_answers import is_correction, yes_no
 from policies_db import FIELDS
 
 from .after_form import facts_at_last_results
-from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer
+from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
 from .context import as_of, catalogue, normalized_field, profile_from_slots
 from .places import city_matters, city_slots, in_province
 
@@ -136,9 +136,18 @@ class ValidateProfileForm(FormValidationAction):
         slots: Dict[Text, Any] = dict(answer.values)
         if answer.unknown:
             slots["skipped_fields"] = list(tracker.get_slot("skipped_fields") or []) + answer.unknown
-            if not answer.values:
-                dispatcher.utter_message(response="utter_skip_ok")
+            dispatcher.utter_message(response="utter_unsure_kept",
+                                     **unsure_note({**tracker.slots, **slots}, answer.unknown))
         return slots
+
+    def _unsure(self, tracker: Tracker, requested: Optional[str]) -> List[str]:
+        """Yes/no facts the firm just said it does not know, still unknown and not yet recorded as such."""
+        if requested == SITUATIONS or not _just_answered(tracker):
+            return []  # the checklist reads them itself (extract_situations)
+        skipped = tracker.get_slot("skipped_fields") or []
+        names = [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "unsure"]
+        return [n for i, n in enumerate(names) if n in FIELDS and n not in names[:i] and n not in skipped
+                and tracker.get_slot(n) is None]
 
     # -- what Rasa's mappings cannot read -------------------------------------------------------
 
@@ -179,13 +188,19 @@ class ValidateProfileForm(FormValidationAction):
             return await self._ask_next(dispatcher, tracker, domain, undo, requested)
         tracker.add_slots([SlotSet(k, v) for k, v in self._contextual(tracker, requested).items()])
         skipped_before = tracker.get_slot("skipped_fields")
+        unsure = self._unsure(tracker, requested)
+        if unsure:
+            # 「外资这块我不清楚，要问财务」: unknown, never yes; recorded so it is not asked again, and said so.
+            dispatcher.utter_message(response="utter_unsure_kept", **unsure_note(tracker.slots, unsure))
+            tracker.slots["skipped_fields"] = list(skipped_before or []) + unsure
         events = await super().run(dispatcher, tracker, domain)
         if tracker.get_slot("skipped_fields") != skipped_before:
             # Set by extract_situations ("其他不清楚"); the SDK returns only the form's own slots.
             events = [e for e in events if e.get("name") != "skipped_fields"]
             events.append(SlotSet("skipped_fields", tracker.get_slot("skipped_fields")))
         answer_slots = set(FIELDS) | ({"skipped_fields"} if requested == SITUATIONS else set())
-        filled = any(isinstance(e, dict) and e.get("event") == "slot" and e.get("name") in answer_slots for e in events)
+        filled = requested in unsure or any(
+            isinstance(e, dict) and e.get("event") == "slot" and e.get("name") in answer_slots for e in events)
         self._acknowledge(dispatcher, tracker, events, before)
         if filled and tracker.get_slot("misunderstood_turns"):
             events = events + [SlotSet("misunderstood_turns", None)]

@@ -1,4 +1,5 @@
-"""`make eval`: replay the evaluation corpus (tests/conversations/) against the trained model.
+"""`make eval`: replay the evaluation corpus (tests/conversations/, and with --sealed tests/sealed/) against the
+trained model.
 
 Starts the real stack (action server + Rasa with the REST channel and the HTTP API behind a token, on
 free ports), replays every conversation, reads the tracker after every turn, and prints task success,
@@ -25,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.eval.corpus import load_corpus  # noqa: E402
+from tests.eval.corpus import CORPUS_DIR, SEALED_DIR, load_corpus  # noqa: E402
 from tests.eval.replay import Replayer  # noqa: E402
 from tests.eval.report import as_json, markdown, summary  # noqa: E402
 
@@ -42,6 +43,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="exit 1 when task success is below this (0.95 or 95)")
     parser.add_argument("--max-misunderstood", type=float, default=None,
                         help="exit 1 when the misunderstood-turn rate is above this (0.05 or 5)")
+    parser.add_argument("--sealed", action="store_true",
+                        help="also replay the sealed batches (tests/sealed/), reported and gated apart")
+    parser.add_argument("--sealed-only", action="store_true", help="replay only the sealed batches")
+    parser.add_argument("--sealed-min-success", type=float, default=None, help="the sealed set's success floor")
+    parser.add_argument("--sealed-max-misunderstood", type=float, default=None,
+                        help="the sealed set's misunderstood-turn ceiling")
     parser.add_argument("--url", help="use a running Rasa server instead of starting the stack")
     parser.add_argument("--token", default=TOKEN, help="its RASA auth token (with --url)")
     return parser.parse_args(argv)
@@ -73,11 +80,36 @@ def slots_missing_from_model(base: str, token: str) -> list[str]:
     return [name for name in FIELDS if name not in (domain.get("slots") or {})]
 
 
+def _rate(value: float | None) -> float | None:
+    return None if value is None else value / 100 if value > 1 else value
+
+
+def _gate(name: str, figures: dict, min_success: float | None, max_misunderstood: float | None) -> bool:
+    """True when the figures miss a threshold (printed)."""
+    failed = False
+    if min_success is not None and figures["success_rate"] < min_success:
+        print(f"FAIL ({name}): task success {figures['success_rate']:.1%} is below {min_success:.1%}")
+        failed = True
+    if max_misunderstood is not None and figures["misunderstood_rate"] > max_misunderstood:
+        print(f"FAIL ({name}): misunderstood turns {figures['misunderstood_rate']:.1%} are above {max_misunderstood:.1%}")
+        failed = True
+    return failed
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    conversations = load_corpus()
-    if args.only:
-        conversations = [c for c in conversations if args.only in c.id or args.only in c.file]
+    # The development corpus, then (with --sealed) the sealed batches: reported and gated apart.
+    sets = [("development", CORPUS_DIR, _rate(args.min_success), _rate(args.max_misunderstood))]
+    if args.sealed:
+        sets.append(("sealed", SEALED_DIR, _rate(args.sealed_min_success), _rate(args.sealed_max_misunderstood)))
+    if args.sealed_only:
+        sets = [("sealed", SEALED_DIR, _rate(args.sealed_min_success), _rate(args.sealed_max_misunderstood))]
+    corpora = []
+    for name, directory, low, high in sets:
+        conversations = load_corpus(directory)
+        if args.only:
+            conversations = [c for c in conversations if args.only in c.id or args.only in c.file]
+        corpora.append((name, conversations, low, high))
     OUT.mkdir(parents=True, exist_ok=True)
     stack = None
     began = time.monotonic()
@@ -87,38 +119,36 @@ def main(argv: list[str]) -> int:
         print(f"Starting the action server and Rasa (logs in {OUT / 'stack'})…", flush=True)
         stack, base = start(OUT / "stack")
         token = TOKEN
+    results = []
     try:
         lacking = slots_missing_from_model(base, token)
         if lacking:
             print(f"WARNING: the model's domain has no slot for {lacking}: retrain (make train)", flush=True)
-        print(f"Replaying {len(conversations)} conversations…", flush=True)
         replayer = Replayer(base, token)
-        with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            records = list(pool.map(replayer.run, conversations))
+        for name, conversations, low, high in corpora:
+            print(f"Replaying {len(conversations)} {name} conversations…", flush=True)
+            with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+                results.append((name, conversations, list(pool.map(replayer.run, conversations)), low, high))
     finally:
         if stack:
             stack.stop()
-    meta = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "model": "models/policy-assistant.tar.gz", "seconds": time.monotonic() - began,
-            "conversations_file_count": len({c.file for c in conversations}), "model_lacks_slots": lacking}
-    text = markdown(records, meta)
-    (OUT / "report.md").write_text(text, encoding="utf-8")
-    (OUT / "report.json").write_text(json.dumps(as_json(records, meta), ensure_ascii=False, indent=1), encoding="utf-8")
-    print(text)
-    print(f"Written: {OUT / 'report.md'}, {OUT / 'report.json'}")
     failed = False
-    figures = summary(records)
-    if args.min_success is not None:
-        threshold = args.min_success / 100 if args.min_success > 1 else args.min_success
-        if figures["success_rate"] < threshold:
-            print(f"FAIL: task success {figures['success_rate']:.1%} is below --min-success {threshold:.1%}")
-            failed = True
-    if args.max_misunderstood is not None:
-        ceiling = args.max_misunderstood / 100 if args.max_misunderstood > 1 else args.max_misunderstood
-        if figures["misunderstood_rate"] > ceiling:
-            print(f"FAIL: misunderstood turns {figures['misunderstood_rate']:.1%} are above --max-misunderstood "
-                  f"{ceiling:.1%}")
-            failed = True
+    for name, conversations, records, low, high in results:
+        meta = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "set": name,
+                "model": "models/policy-assistant.tar.gz", "seconds": time.monotonic() - began,
+                "conversations_file_count": len({c.file for c in conversations}), "model_lacks_slots": lacking}
+        stem = "report" if name == "development" else f"{name}-report"
+        text = markdown(records, meta)
+        (OUT / f"{stem}.md").write_text(text, encoding="utf-8")
+        (OUT / f"{stem}.json").write_text(json.dumps(as_json(records, meta), ensure_ascii=False, indent=1),
+                                          encoding="utf-8")
+        print(f"\n===== {name} set =====\n{text}")
+        print(f"Written: {OUT / (stem + '.md')}, {OUT / (stem + '.json')}")
+        failed |= _gate(name, summary(records), low, high)
+    for name, _, records, _, _ in results:
+        figures = summary(records)
+        print(f"{name}: task success {figures['success_rate']:.1%}, misunderstood turns {figures['misunderstood_rate']:.1%}"
+              f" ({len(records)} conversations)")
     return 1 if failed else 0
 
 

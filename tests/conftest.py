@@ -24,7 +24,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # system: the running assistant and real services — servers, browser, cluster, WeCom, PostgreSQL, Redis.
 # A file not listed is placed per test by what it uses: a fixture of the running stack, a helper that starts
 # one, or the browser → system; the Rasa CLI helpers (tests/rasa_cli.py) → rasa; otherwise unit.
-RASA_TIER = {"test_rasa_data.py", "test_rasa_patches.py", "test_tracker_store.py", "test_retention.py",
+RASA_TIER = {"test_phrasebook.py", "test_rasa_data.py", "test_rasa_patches.py", "test_tracker_store.py", "test_retention.py",
              "test_startup.py"}
 SYSTEM_TIER = {"test_e2e.py", "test_bad_input.py", "test_web_widget.py", "test_console.py", "test_cluster.py",
                "test_cluster_push.py", "test_wecom.py", "test_wecom_state.py"}

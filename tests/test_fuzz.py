@@ -7,7 +7,8 @@ checklist answers and questions in the middle of the form, and asserts:
      the firm asks in between, or small talk, neither counts nor resets the row: the form rightly resumes);
   3. the results arrive within a bounded number of answer attempts (2 per question at most, by 2.);
   4. after the results, an old checklist answer or an old yes/no button changes no profile fact;
-  5. neither server's log shows a Traceback or an error while the walks ran.
+  5. neither server's log shows a Traceback or an error while the walks ran;
+  6. no fact turns true on a message that says the firm is unsure of it (「外资和上市这两项要问财务，其他都没有」).
 The seed is printed (and in every failure message); FUZZ_SEED=<n> replays a run, FUZZ_WALKS=<n> sets the count.
 """
 from __future__ import annotations
@@ -45,9 +46,20 @@ QUESTIONS = ["零税率是什么？", "找哪个部门？", "要准备什么材�
 SMALLTALK = ["谢谢", "在吗", "好的", "你好"]
 OLD_CHECKLIST = ["1 3", "都没有", "第2项不清楚", "2"]
 OLD_BUTTONS = ["/affirm", "/deny", "/dont_know"]
-MOVES = [("realistic", 40), ("nonsense", 12), ("empty", 5), ("long", 5), ("button", 10), ("old_checklist", 8),
+# Facts named with an uncertainty cue: none of them may become true on that message (issue 24).
+UNSURE_FACTS = {"foreign_invested": "外资", "tech_advanced_certified": "技术先进型", "plans_listing": "上市",
+                "hires_foreign_talent": "外籍员工", "is_sme": "中小企业", "in_bonded_zone": "综保区",
+                "leading_firm": "龙头企业", "offshore": "离岸业务"}
+UNSURE_CUES = ["不清楚", "我不太清楚", "要问财务", "拿不准", "待确认", "可能有吧", "这个我不管", "回头问问老板"]
+MOVES = [("realistic", 40), ("unsure", 8), ("nonsense", 12), ("empty", 5), ("long", 5), ("button", 10), ("old_checklist", 8),
          ("question", 12), ("smalltalk", 8)]
 NEUTRAL = {"question", "smalltalk"}  # the firm is not answering: the form rightly asks the same question again
+
+
+def unsure_message(rng: random.Random) -> tuple[str, list[str]]:
+    named = rng.sample(sorted(UNSURE_FACTS), rng.randint(1, 3))
+    text = "和".join(UNSURE_FACTS[n] for n in named) + rng.choice(["这几项", "这块", ""]) + rng.choice(UNSURE_CUES)
+    return text + rng.choice(["", "，其他都没有", "，别的都有"]), named
 
 
 def long_message(rng: random.Random) -> str:
@@ -149,7 +161,14 @@ def run_walk(base: str, rng: random.Random, number: int) -> int:
         turns += 1
         assert turns <= MAX_TURNS, walk.fail(f"no results after {MAX_TURNS} turns")
         kind = rng.choices([m for m, _ in MOVES], weights=[w for _, w in MOVES])[0]
-        replies, events = walk.send(kind, walk.message(kind, walk.slots.get("requested_slot")))
+        before = profile(walk.slots)
+        if kind == "unsure":
+            text, named = unsure_message(rng)
+        else:
+            text, named = walk.message(kind, walk.slots.get("requested_slot")), []
+        replies, events = walk.send(kind, text)
+        turned = [n for n in named if before[n] is not True and walk.slots.get(n) is True]
+        assert not turned, walk.fail(f"{turned} turned true on the unsure message {text!r}")
         MOVE_COUNTS[kind] = MOVE_COUNTS.get(kind, 0) + 1
         reached_rasa = any(e.get("event") == "user" for e in events)
         results = has_results(replies)

@@ -9,8 +9,9 @@ import re
 from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
+from bot.nlu.assertion import is_unsure
 from bot.nlu.phrases import DOUBLE_NEGATIVE
-from bot.nlu.short_answers import UNSURE, yes_no
+from bot.nlu.short_answers import yes_no
 
 Intent = Dict[str, Any]
 Ranking = List[Dict[str, Any]]
@@ -90,8 +91,10 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
         intent, ranking = _choose(ranking, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
     elif WHY_NOT.search(text):
         intent, ranking = _choose(ranking, "ask_why_not", max(intent.get("confidence") or 0.0, 0.9))
-    elif len(stripped) <= 10 and UNSURE.search(stripped) and not SERVICE_TYPE.search(stripped):
-        intent, ranking = _choose(ranking, "dont_know", max(intent.get("confidence") or 0.0, 0.9))  # 「拿不准」
+    elif is_unsure(stripped) and not SERVICE_TYPE.search(stripped) and (
+            len(stripped) <= 10 or intent.get("name") in ("affirm", "deny")) and yes_no(stripped) is None:
+        # 「拿不准」; 「可能有吧，要问问财务」 read as a yes: unsure is never a yes (nor a no).
+        intent, ranking = _choose(ranking, "dont_know", max(intent.get("confidence") or 0.0, 0.9))
     elif intent.get("name") in ("affirm", "deny", "nlu_fallback", "inform", "dont_know") \
             and yes_no(stripped) is not None and len(stripped) <= 8 \
             and intent["name"] != ("affirm" if yes_no(stripped) else "deny"):

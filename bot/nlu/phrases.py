@@ -159,9 +159,15 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
     """Drop what is said about clients (「客户主要是香港的银行」 names no city or bank of the firm's) and foreigners
     the firm works for (「直接给老外干的活」 are clients, not staff)."""
     spans = client_spans(text)
+    # 「帮新加坡、香港的几家公司做员工薪酬核算」: staff named inside whom the work is for are the clients' staff.
+    work_for = [(m.start(), m.end()) for m in _WORK_FOR.finditer(text)]
     return [e for e in entities
             if not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans))
-            and not (e["entity"] == "hires_foreign_talent" and re.search(r"(?:给|帮|为|替)$", text[:e["start"]]))]
+            and not (e["entity"] == "hires_foreign_talent" and (re.search(r"(?:给|帮|为|替)$", text[:e["start"]])
+                                                               or any(a < e["start"] < b for a, b in work_for)))]
+
+
+_WORK_FOR = re.compile(r"(?:给|为|帮|替)[^，。；,;]{0,12}?(?:做|提供|服务|处理|核算|管理)")
 
 
 def bonded_zones_in_places(text: str, entities: list[_Entity]) -> list[_Entity]:
@@ -281,6 +287,9 @@ def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[
         # Walk over 「外资和上市」 to the last item of the list.
         j = i
         while j + 1 < len(result) and _CONJUNCTION.match(text[result[j]["end"]:result[j + 1]["start"]] or "x"):
+            if re.search(r"[,，]", text[result[j]["end"]:result[j + 1]["start"]]) and not re.match(
+                    r"^[^，。；,;]{0,6}?都", text[result[j + 1]["end"]:]):
+                break  # 「有外籍员工，上市没有」: a comma ends the list unless a 都 gathers it (「外资，上市都没有」)
             j += 1
         rest = text[result[j]["end"]:]
         later = [e["start"] - result[j]["end"] for e in result[j + 1:]]

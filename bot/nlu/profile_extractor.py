@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.util import filter_spans
 
 from bot.nlu import guards as nlu_guards
+from bot.nlu.assertion import mask_uncertain, unsure_spans
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
@@ -147,18 +148,19 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 if ent.label_ == "city":
                     entities.append({"entity": "city", "start": ent.start_char, "end": ent.end_char, "value": ent.ent_id_})
         else:
+            said = mask_uncertain(text)  # negations are read without the 不 of 「不清楚」
             for ent in doc.ents:
                 value: Any = ent.ent_id_
                 if ent.label_ in FLAG_FIELDS:
-                    value = not self._negated(text, ent.start_char)
+                    value = not self._negated(said, ent.start_char)
                 entities.append({"entity": ent.label_, "start": ent.start_char, "end": ent.end_char, "value": value})
-            entities = applying_is_not_certified(text, negated_after(text, entities, FLAG_FIELDS))
+            entities = applying_is_not_certified(text, negated_after(said, entities, FLAG_FIELDS))
             implied = implied_facts(text)
             # 「国内外客户」 holds 国内客户: an implied fact replaces an entity of the same kind inside it.
             entities = [e for e in entities if not any(i["entity"] == e["entity"] and i["start"] <= e["start"]
                                                        and e["end"] <= i["end"] for i in implied)] + implied
             # 「有日本客户」「总经理是德国人」: facts described rather than named, unless the vocabulary already read them.
-            entities += [d for d in described_facts(text) if not any(
+            entities += [d for d in described_facts(said) if not any(
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
             entities = firm_cities(text, about_the_firm(text, entities))
@@ -168,6 +170,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
+            entities = _unsure_facts(text, entities)
         return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
 
     def _negated(self, text: str, start: int) -> bool:
@@ -181,6 +184,16 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # 「没有外资国外客户有两家」: the 没有 is 外资's; only fillers may stand between a negation and its fact.
                 return bool(_FILLER.fullmatch(window[at + len(neg):]))
         return False
+
+
+def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """A yes/no fact the firm says it is unsure of (「外资和技术先进型这两项我不清楚」) is neither yes nor no: it
+    becomes an `unsure` entity naming the field, which sets no slot (the checklist records it as 不清楚)."""
+    flags = [i for i, e in enumerate(entities) if isinstance(e.get("value"), bool)]
+    reached = unsure_spans(text, [(entities[i]["start"], entities[i]["end"]) for i in flags])
+    unsure = {flags[k] for k in reached}
+    return [{"entity": "unsure", "start": e["start"], "end": e["end"], "value": e["entity"]} if i in unsure else e
+            for i, e in enumerate(entities)]
 
 
 def _merge_adjacent(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.assertion import is_unsure
+
 _PARTICLES = re.compile(r"[的吧呢啊呀哦哈嘛啦哒滴噢喔~～。.!！,，、\s]+$")
 YES = {"是", "是的", "对", "对的", "有", "有的", "嗯", "嗯嗯", "恩", "恩恩", "算", "算是", "算是的", "当然", "当然是",
        "当然有", "没错", "有哈", "对呀", "是呀", "有呀", "有啊", "👍",
@@ -18,7 +20,6 @@ NO = {"不", "不是", "不对", "没", "没有", "没有的", "无", "否", "�
       "尚未", "不涉及", "没涉及", "皆无", "以上皆无", "均无", "全无", "都无", "以上都没有", "以上都不是",
       "不沾边", "没做", "没做过", "没接过", "还没做", "现阶段没有", "现在还没", "目前还没有"}
 _ALREADY_SAID = re.compile(r"[，,\s]*(?:前面|刚才|上面|之前)(?:已经)?(?:说过|讲过|提过|说了|讲了)(?:了)?$")
-UNSURE = _UNSURE = re.compile(r"不清楚|不知道|不确定|说不好|不好说|不晓得|不了解|拿不准|说不准|吃不准|不太清楚")
 
 # 「说错了」「更正一下」「其实是…」: the new value replaces the old one (otherwise lists are added to).
 CORRECTION = re.compile(r"说错|搞错|弄错|写错|打错|填错|更正|纠正|改一下|改成|改为|应该是|其实是|其实不是|不对[，,]|重新说|订正")
@@ -31,9 +32,9 @@ def yes_no(text: str) -> bool | None:
     core = _PARTICLES.sub("", (text or "").strip().lower())
     core = _ALREADY_SAID.sub("", core) or core  # 「是的，前面说过了」
     core = re.sub(r"^(?:嗯|呃|额|哦|噢|这个|我们|我司|公司)[，, ]*", "", core) or core
-    if _UNSURE.search(core):
-        return None
     lead = re.match(r"^([^，,。；;\s]{1,5})[，,。；;\s]", core)
+    if is_unsure(lead.group(1) if lead else core):
+        return None  # 「可能有吧」; but 「有，不过具体几个人不清楚」 is a yes
     if lead and core not in YES and core not in NO and not CORRECTION.search(core):
         # 「没有，只做国内」「有的，我们是外资」: the first words answer, the rest adds facts.
         head = _PARTICLES.sub("", lead.group(1))

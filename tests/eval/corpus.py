@@ -18,6 +18,8 @@ from policies_db import FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = ROOT / "tests" / "conversations"
+# Batches written apart from the code, run once before any change and then frozen (docs/evaluation.md).
+SEALED_DIR = ROOT / "tests" / "sealed"
 SITUATIONS = "situations"
 # What a scripted turn is meant as: only "answer"/"statement" turns may count as misunderstood when the
 # same question comes back; a mid-form question or small talk legitimately resumes the form.

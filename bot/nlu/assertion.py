@@ -1,0 +1,126 @@
+"""How a sentence holds a fact: stated, or unsure. One algorithm, its words in bot/nlu/lexicon/assertion.yml.
+
+NegEx-style: a cue reaches the facts of its own clause (split by punctuation, spaces between words and
+terminators such as 但是/其他) that stand next to it — after it (「不确定有没有外资」) or before it
+(「上市这块不清楚」) — with only connectors and at most `reach` other characters between; a list joined by
+connectors is reached as a whole (「外资和技术先进型这两项我不清楚」). Phrases that contain a cue but doubt
+something else (「不知道能享受哪些」) are masked first. Pure Python: the extractor and the checklist share it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import yaml
+
+LEXICON = Path(__file__).with_name("lexicon") / "assertion.yml"
+_BREAK = r"[，。；！？,.;!?\n：:（）()]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    uncertain: re.Pattern
+    not_uncertain: re.Pattern
+    boundary: re.Pattern
+    connectors: re.Pattern
+    list_words: re.Pattern
+    reach: int
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    return Lexicon(
+        uncertain=re.compile(_alternation(data["uncertain"]), re.IGNORECASE),
+        not_uncertain=re.compile(_alternation(data["not_uncertain"]), re.IGNORECASE),
+        boundary=re.compile(f"{_BREAK}|{_alternation(data['terminators'])}"),
+        connectors=re.compile(_alternation(data["connectors"])),
+        list_words=re.compile(_alternation(data["list_words"])),
+        reach=int(data.get("reach", 3)),
+    )
+
+
+def _masked(text: str, pattern: re.Pattern) -> str:
+    """The text with every match of `pattern` blanked, offsets kept."""
+    return pattern.sub(lambda m: "\0" * len(m.group()), text)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in lexicon().boundary.finditer(text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _joins(gap: str) -> bool:
+    """Only connectors and a few other characters between a cue and a fact: the cue reaches it."""
+    return len(lexicon().connectors.sub("", gap)) <= lexicon().reach
+
+
+def _listed(gap: str) -> bool:
+    """Two facts of one list: a list word between them (和、及…) and nothing else of substance."""
+    return bool(lexicon().list_words.search(gap)) and len(lexicon().connectors.sub("", gap)) <= 1
+
+
+def uncertain_cues(text: str) -> list[tuple[int, int]]:
+    """Where the text says the firm does not know (「不清楚」「要问财务」), as (start, end)."""
+    lex = lexicon()
+    return [(m.start(), m.end()) for m in lex.uncertain.finditer(_masked(text or "", lex.not_uncertain))]
+
+
+def mask_uncertain(text: str) -> str:
+    """The text with its uncertainty cues blanked (offsets kept): the 不 of 「不清楚」 negates nothing."""
+    chars = list(text or "")
+    for start, end in uncertain_cues(text):
+        chars[start:end] = "\0" * (end - start)
+    return "".join(chars)
+
+
+def is_unsure(text: str) -> bool:
+    return bool(uncertain_cues(text))
+
+
+def unsure_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The indexes of `spans` (facts named in `text`) that an uncertainty cue reaches."""
+    cues = uncertain_cues(text)
+    if not cues or not spans:
+        return set()
+    reached: set[int] = set()
+    order = sorted(range(len(spans)), key=lambda i: spans[i])
+    for clause_start, clause_end in _clauses(text):
+        inside = [i for i in order if clause_start <= spans[i][0] and spans[i][1] <= clause_end]
+        for cue_start, cue_end in cues:
+            if not (clause_start <= cue_start < clause_end) or not inside:
+                continue
+            before = [i for i in inside if spans[i][1] <= cue_start]
+            after = [i for i in inside if spans[i][0] >= cue_end]
+            # the facts just before the cue, walking back along the list
+            if before and _joins(text[spans[before[-1]][1]:cue_start]):
+                reached.add(before[-1])
+                for prev, nxt in zip(reversed(before[:-1]), reversed(before[1:])):
+                    if not _listed(text[spans[prev][1]:spans[nxt][0]]):
+                        break
+                    reached.add(prev)
+            # the facts just after it (「不确定有没有外籍员工」), walking on along the list
+            if after and _joins(text[cue_end:spans[after[0]][0]]):
+                reached.add(after[0])
+                for prev, nxt in zip(after[:-1], after[1:]):
+                    if not _listed(text[spans[prev][1]:spans[nxt][0]]):
+                        break
+                    reached.add(nxt)
+    return reached
+
+
+def unsure_clause_texts(text: str) -> list[str]:
+    """The clauses of `text` that hold an uncertainty cue (the checklist reads its items in them)."""
+    cues = uncertain_cues(text)
+    return [text[a:b] for a, b in _clauses(text) if any(a <= c < b for c, _ in cues)]

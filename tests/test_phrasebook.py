@@ -1,0 +1,32 @@
+"""The phrasebooks (tests/phrasebook/*.yml) through the real extractor: what each sentence states, and what it
+must leave unknown. Needs the spaCy pipeline `make nlu-assets` builds (make test builds it first)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = yaml.safe_load((ROOT / "tests" / "phrasebook" / "assertion.yml").read_text(encoding="utf-8"))
+PIPELINE = ROOT / "build" / "nlu" / "spacy_zh"
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from bot.nlu.profile_extractor import ProfileEntityExtractor
+
+    assert (PIPELINE / "config.cfg").exists(), "run `make nlu-assets` (make test does it first)"
+    return ProfileEntityExtractor({}, None, None, PIPELINE)
+
+
+@pytest.mark.parametrize("entry", BOOK, ids=[e["text"] for e in BOOK])
+def test_assertion_phrasebook(extractor, entry):
+    found = extractor.extract(entry["text"], "inform")
+    unsure = sorted({e["value"] for e in found if e["entity"] == "unsure"})
+    flags = {e["entity"]: e["value"] for e in found if isinstance(e.get("value"), bool)}
+    assert unsure == sorted(entry.get("unsure", [])), found
+    for name, value in (entry.get("facts") or {}).items():
+        assert flags.get(name) is value, found
+    assert not set(entry.get("unsure", [])) & set(flags), f"an unsure fact was also set: {found}"
+    assert not set(entry.get("absent", [])) & set(flags), found
