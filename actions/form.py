@@ -26,6 +26,7 @@ from bot.nlu.numbers import bare_count
 from bot.nlu.phrases import NO_OUTSOURCING
 from bot.nlu.short_answers import is_correction, yes_no
 from policies_db import FIELDS
+from policies_db.sme import sme_by_size, standard
 
 from .after_form import facts_at_last_results
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
@@ -174,6 +175,23 @@ class ValidateProfileForm(FormValidationAction):
                     found[requested] = count
         return found
 
+    def _sme_from_size(self, tracker: Tracker, found: Dict[Text, Any]) -> Optional[bool]:
+        """中小企业 settled by the head count the firm just gave (the national size standard), when it is still
+        unknown, not stated in the same message and decides a measure: inferred, said, and open to correction."""
+        if tracker.get_slot("is_sme") is not None or "is_sme" in (tracker.get_slot("skipped_fields") or []):
+            return None
+        entities = tracker.latest_message.get("entities") or []
+        if any(e.get("entity") in ("is_sme", "unsure") and e.get("value") in (True, False, "is_sme") for e in entities):
+            return None
+        counts = [e.get("value") for e in entities if e.get("entity") == "employees"]
+        count = found.get("employees") or (counts[-1] if counts else None)
+        if not isinstance(count, (int, float)) or not _just_answered(tracker):
+            return None
+        evaluation = policies_db.evaluate(profile_from_slots(tracker.slots), as_of(), catalogue(), normalized=True)
+        if not any("is_sme" in r.missing for r in evaluation.undetermined):
+            return None
+        return sme_by_size(int(count))
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         intent = _intent(tracker)
@@ -186,7 +204,14 @@ class ValidateProfileForm(FormValidationAction):
             undo.append(SlotSet("misunderstood_turns", tracker.get_slot("misunderstood_turns")))
             tracker.add_slots(undo)
             return await self._ask_next(dispatcher, tracker, domain, undo, requested)
-        tracker.add_slots([SlotSet(k, v) for k, v in self._contextual(tracker, requested).items()])
+        found = self._contextual(tracker, requested)
+        sme = self._sme_from_size(tracker, found)
+        if sme is not None:
+            found["is_sme"] = sme
+            line = int(standard()["employees_below"])
+            dispatcher.utter_message(response="utter_sme_by_size_yes" if sme else "utter_sme_by_size_no",
+                                     standard=standard()["standard"], line=line)
+        tracker.add_slots([SlotSet(k, v) for k, v in found.items()])
         skipped_before = tracker.get_slot("skipped_fields")
         unsure = self._unsure(tracker, requested)
         if unsure:

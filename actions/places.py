@@ -41,6 +41,8 @@ def city_slots(value: Any, message: str = "") -> Dict[Text, Any]:
         return {"city": None, "province": found.place.province_name, CANDIDATES: None, QUERY: None}
     if found.status == places.AMBIGUOUS:
         return {"city": None, CANDIDATES: found.labels, QUERY: text}
+    if found.status == places.ABROAD:  # 「我们是东京的公司」: outside every covered region, said so with the results
+        return {"city": found.abroad, "province": None, CANDIDATES: None, QUERY: None}
     return {"city": None, CANDIDATES: None, QUERY: text}
 
 

@@ -23,7 +23,7 @@ from typing import Optional
 import yaml
 
 ALIASES_FILE = Path(__file__).with_name("gazetteer.yml")
-RESOLVED, AMBIGUOUS, PROVINCE_ONLY, UNKNOWN = "resolved", "ambiguous", "province_only", "unknown"
+RESOLVED, AMBIGUOUS, PROVINCE_ONLY, UNKNOWN, ABROAD = "resolved", "ambiguous", "province_only", "unknown", "abroad"
 MAX_CANDIDATES = 6
 
 # Names in the data that are not places a firm is in.
@@ -77,11 +77,12 @@ class Place:
 
 @dataclass(frozen=True)
 class Resolution:
-    status: str  # resolved | ambiguous | province_only | unknown
+    status: str  # resolved | ambiguous | province_only | unknown | abroad
     text: str
     place: Optional[Place] = None  # resolved and province_only
     candidates: tuple[Place, ...] = ()  # ambiguous
     bonded_zone: bool = False  # the text names a 综合保税区
+    abroad: Optional[str] = None  # the foreign place named (东京, 吉隆坡, 德国)
 
     @property
     def labels(self) -> list[str]:
@@ -134,6 +135,9 @@ class _Index:
     canonical_city: dict[str, str] = field(default_factory=dict)
     canonical_province: dict[str, str] = field(default_factory=dict)
     jurisdictions: dict[str, str] = field(default_factory=dict)  # legacy region keys → place names
+    abroad: set[str] = field(default_factory=set)  # foreign countries and cities (gazetteer.yml)
+    may_follow: str = ""  # characters a district's short name may stand after
+    may_not_precede: tuple[str, ...] = ()  # what may not follow a district's short name
     max_len: int = 0
 
 
@@ -219,9 +223,12 @@ def _index() -> _Index:
             if "综合保税区" in (entry.get("zone") or "") or "综保区" in alias:
                 bonded.add(alias)
 
+    abroad = {n for group in (raw.get("abroad") or {}).values() for n in group}
     index = _Index(names, full_names, short_names, alias_names, bonded, provinces, cities,
-                   jurisdictions=dict(raw.get("jurisdictions") or {}),
-                   max_len=max(len(n) for n in names))
+                   jurisdictions=dict(raw.get("jurisdictions") or {}), abroad=abroad,
+                   may_follow=raw.get("short_name_may_follow", ""),
+                   may_not_precede=tuple(raw.get("short_name_may_not_precede") or ()),
+                   max_len=max(len(n) for n in [*names, *abroad]))
     index.canonical_province = {code: short_name(p.province, nations) for code, p in provinces.items()}
     # The profile's city value: the short name (杭州) unless it would read back as something else
     # (吉林 is a province too: 吉林市 stays 吉林市).
@@ -243,15 +250,30 @@ def _candidates(index: _Index, name: str, top_only: bool = True) -> list[Place]:
     return [p for p in found if not any(q is not p and q.depth < p.depth and _related(q, p) for q in found)]
 
 
+def _inside_a_longer_name(index: _Index, text: str, start: int, name: str, after_mention: bool) -> bool:
+    """A district's short name glued to other characters is part of a name we do not know: 钱江新城 is not
+    新城区, 南湖路 not 南湖区. Full names, aliases and city or province names are always whole names."""
+    if index.short_names.get(name, 0) < 2 or name in index.full_names or name in index.alias_names:
+        return False
+    before = text[start - 1] if start > 0 else ""
+    if before and not after_mention and before not in index.may_follow and "\u4e00" <= before <= "\u9fff":
+        return True
+    rest = text[start + len(name):]
+    return any(rest.startswith(word) for word in index.may_not_precede)
+
+
 def _mentions(index: _Index, text: str) -> list[tuple[int, str]]:
-    """Place names in the text, leftmost-longest, not overlapping: 成都|龙泉驿区, 三门峡 (not 三门)."""
-    out, i = [], 0
+    """Place names in the text, leftmost-longest, not overlapping: 成都|龙泉驿区, 三门峡 (not 三门); foreign
+    names too, so 吉隆坡 is never 吉隆县."""
+    out, i, last_end = [], 0, -1
     while i < len(text):
         for length in range(min(index.max_len, len(text) - i), 1, -1):
             name = text[i:i + length]
-            if name in index.names:
+            if (name in index.names or name in index.abroad) and not _inside_a_longer_name(
+                    index, text, i, name, after_mention=last_end == i):
                 out.append((i, name))
                 i += length
+                last_end = i
                 break
         else:
             i += 1
@@ -269,7 +291,12 @@ def resolve(text: str, context: str = "") -> Resolution:
     index = _index()
     cleaned = _clean(text)
     chains: list[list[Place]] = []
-    for _, name in _mentions(index, cleaned):
+    abroad, abroad_end = None, -1
+    for start, name in _mentions(index, cleaned):
+        if name in index.abroad or start == abroad_end:  # 首尔江南区: the district is Seoul's, not 南宁's
+            abroad = abroad or name
+            abroad_end = start + len(name)
+            continue
         found = _candidates(index, name)
         if chains:  # after a place, every meaning of the name counts: 北京|朝阳 is 北京's 朝阳区
             merged = [_deeper(a, b) for a in chains[-1] for b in _candidates(index, name, top_only=False)
@@ -280,7 +307,7 @@ def resolve(text: str, context: str = "") -> Resolution:
         chains.append(found)
     candidates = list(dict.fromkeys(p for chain in chains for p in chain))
     if len(candidates) > 1 and context:
-        hints = [p for _, n in _mentions(index, _clean(context)) if n not in cleaned
+        hints = [p for _, n in _mentions(index, _clean(context)) if n not in cleaned and n not in index.abroad
                  for p in _candidates(index, n, top_only=False)]
         narrowed = [c for c in candidates if any(_related(c, h) for h in hints)]
         if narrowed:
@@ -288,7 +315,7 @@ def resolve(text: str, context: str = "") -> Resolution:
     bonded = any(n in index.bonded_aliases for _, n in _mentions(index, cleaned)) or \
         "综合保税区" in cleaned or "综保区" in cleaned
     if not candidates:
-        return Resolution(UNKNOWN, text, bonded_zone=bonded)
+        return Resolution(ABROAD, text, abroad=abroad) if abroad else Resolution(UNKNOWN, text, bonded_zone=bonded)
     if len(candidates) > 1:
         candidates.sort(key=lambda p: (p.province_code, p.city_code or "", p.district or ""))
         return Resolution(AMBIGUOUS, text, candidates=tuple(candidates[:MAX_CANDIDATES]), bonded_zone=bonded)

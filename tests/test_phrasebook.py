@@ -9,6 +9,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = yaml.safe_load((ROOT / "tests" / "phrasebook" / "assertion.yml").read_text(encoding="utf-8"))
+PLACES = yaml.safe_load((ROOT / "tests" / "phrasebook" / "places.yml").read_text(encoding="utf-8"))
 PIPELINE = ROOT / "build" / "nlu" / "spacy_zh"
 
 
@@ -30,3 +31,10 @@ def test_assertion_phrasebook(extractor, entry):
         assert flags.get(name) is value, found
     assert not set(entry.get("unsure", [])) & set(flags), f"an unsure fact was also set: {found}"
     assert not set(entry.get("absent", [])) & set(flags), found
+
+
+@pytest.mark.parametrize("entry", PLACES, ids=[e["text"] for e in PLACES])
+def test_places_phrasebook(extractor, entry):
+    found = extractor.extract(entry["text"], "inform")
+    cities = {e["value"] for e in found if e["entity"] == "city"}
+    assert cities == ({entry["city"]} if entry["city"] else set()), found

@@ -182,8 +182,33 @@ def test_a_province_alone(text, province):
     assert found.place.province_name == province and found.place.city is None
 
 
-@pytest.mark.parametrize("text", ["火星", "新加坡", "航州", "不知道", ""])
+@pytest.mark.parametrize("text", ["火星", "航州", "不知道", ""])
 def test_not_a_place_in_china(text):
+    assert places.resolve(text).status == places.UNKNOWN
+
+
+@pytest.mark.parametrize("text, name", [("新加坡", "新加坡"), ("吉隆坡", "吉隆坡"), ("我们在东京", "东京"),
+                                        ("首尔江南区", "首尔"), ("德国慕尼黑", "德国")])
+def test_places_abroad_are_whole_names_outside_every_region(text, name):
+    """吉隆坡 is not 西藏's 吉隆县: a foreign name is matched whole and answered as abroad."""
+    found = places.resolve(text)
+    assert found.status == places.ABROAD and found.abroad == name and found.place is None
+
+
+@pytest.mark.parametrize("text, label", [
+    ("钱江新城", "杭州市上城区"), ("东部新城", "宁波市鄞州区"), ("青山钢城", "武汉市青山区"), ("汉口", "武汉市"),
+    ("东湖高新", "武汉市"), ("南山科技园", "深圳市南山区"), ("陆家嘴", "上海市浦东新区"), ("未来科技城", "杭州市余杭区"),
+    ("鄂州葛店", "鄂州市"), ("汉川", "孝感市汉川市"), ("大冶", "黄石市大冶市"), ("车谷", "武汉市"),
+])
+def test_well_known_area_names_and_county_level_cities(text, label):
+    """Area names that are no administrative unit are aliases with their city (gazetteer.yml); a county-level city
+    resolves to its own prefecture (汉川 is 孝感's, not 武汉's)."""
+    assert places.resolve(text).place.label == label
+
+
+@pytest.mark.parametrize("text", ["南湖路", "某某新城花园", "滨湖新城"])
+def test_a_short_district_name_inside_a_longer_name_is_no_place(text):
+    """新城 of 新城区, 南湖 of 南湖区: glued to other characters they are part of a name we do not know."""
     assert places.resolve(text).status == places.UNKNOWN
 
 

@@ -28,6 +28,13 @@ class Lexicon:
     connectors: re.Pattern
     list_words: re.Pattern
     reach: int
+    past: re.Pattern
+    not_past: re.Pattern
+    now_gone: re.Pattern
+    now_still: re.Pattern
+    planned: re.Pattern
+    hypothetical: re.Pattern
+    plans_count_for: frozenset
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -44,6 +51,13 @@ def lexicon() -> Lexicon:
         connectors=re.compile(_alternation(data["connectors"])),
         list_words=re.compile(_alternation(data["list_words"])),
         reach=int(data.get("reach", 3)),
+        past=re.compile(_alternation(data["past"])),
+        not_past=re.compile(_alternation(data["not_past"])),
+        now_gone=re.compile(_alternation(data["now_gone"])),
+        now_still=re.compile(_alternation(data["now_still"])),
+        planned=re.compile(_alternation(data["planned"])),
+        hypothetical=re.compile(_alternation(data["hypothetical"])),
+        plans_count_for=frozenset(data["plans_count_for"]),
     )
 
 
@@ -89,9 +103,9 @@ def is_unsure(text: str) -> bool:
     return bool(uncertain_cues(text))
 
 
-def unsure_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
-    """The indexes of `spans` (facts named in `text`) that an uncertainty cue reaches."""
-    cues = uncertain_cues(text)
+def _reached(text: str, spans: Sequence[tuple[int, int]], cues: list[tuple[int, int]],
+             forward_only: bool = False) -> set[int]:
+    """The indexes of `spans` that one of the cues reaches (next to it in its clause, or across a list)."""
     if not cues or not spans:
         return set()
     reached: set[int] = set()
@@ -104,7 +118,7 @@ def unsure_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
             before = [i for i in inside if spans[i][1] <= cue_start]
             after = [i for i in inside if spans[i][0] >= cue_end]
             # the facts just before the cue, walking back along the list
-            if before and _joins(text[spans[before[-1]][1]:cue_start]):
+            if before and not forward_only and _joins(text[spans[before[-1]][1]:cue_start]):
                 reached.add(before[-1])
                 for prev, nxt in zip(reversed(before[:-1]), reversed(before[1:])):
                     if not _listed(text[spans[prev][1]:spans[nxt][0]]):
@@ -118,6 +132,37 @@ def unsure_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
                         break
                     reached.add(nxt)
     return reached
+
+
+def _cues(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def unsure_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The indexes of `spans` (facts named in `text`) that an uncertainty cue reaches."""
+    return _reached(text, spans, uncertain_cues(text))
+
+
+STATED, GONE, UNSTATED = "stated", "gone", "unstated"
+
+
+def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str]) -> list[str]:
+    """For each fact (span, field): `stated` (true of the firm today as far as the words go), `gone` (had it, not
+    any more: a no) or `unstated` (a plan, a past without today, a hypothetical: says nothing of today)."""
+    lex = lexicon()
+    out = [STATED] * len(spans)
+    said = mask_uncertain(text)
+    for i in _reached(said, spans, _cues(lex.hypothetical, said), forward_only=True):
+        out[i] = UNSTATED
+    for i in _reached(said, spans, _cues(lex.planned, said), forward_only=True):
+        if fields[i] not in lex.plans_count_for:
+            out[i] = UNSTATED
+    for i in _reached(said, spans, _cues(lex.past, _masked(said, lex.not_past)), forward_only=True):
+        later = said[spans[i][1]:]
+        if lex.now_still.search(later):
+            continue
+        out[i] = GONE if lex.now_gone.search(later) else UNSTATED
+    return out
 
 
 def unsure_clause_texts(text: str) -> list[str]:

@@ -4,15 +4,32 @@ Pure Python on the (normalized) text and the entities found so far; used by bot/
 """
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 _Entity = dict[str, Any]
 
 # A negation right after a yes/no phrase, in its clause: 「上市暂时没想」「外籍员工没有」「综保区不在」.
-_AFTER_NEGATION = re.compile(
-    r"^(?:[的了呢吧啊嘛呀]|方面|这块|这一块|这个|计划|业务|暂时|目前|现在|近期|短期|今年|明年|还|也|都|就|倒|确实|完全|根本)*"
-    r"(?:没有|没|不是|不算|不打算|不考虑|不做|不在|暂无|无|未|尚未|还没|不)")
+@functools.lru_cache(maxsize=1)
+def _assertion_lexicon() -> dict:
+    return yaml.safe_load((Path(__file__).with_name("lexicon") / "assertion.yml").read_text(encoding="utf-8"))
+
+
+def _lexicon_words(key: str) -> str:
+    """One list of bot/nlu/lexicon/assertion.yml as a regex alternation, longest first."""
+    return "|".join(re.escape(w) for w in sorted(_assertion_lexicon()[key], key=len, reverse=True))
+
+
+def _negation_after() -> re.Pattern:
+    """A negation right after a yes/no phrase, in its clause."""
+    return re.compile(f"^(?:{_lexicon_words('negation_after_fillers')})*(?:{_lexicon_words('negation_after')})")
+
+
+_AFTER_NEGATION = _negation_after()
 _NOT_NEGATION = re.compile(r"^(?:[的了呢吧啊嘛呀]|还|也|都)*(?:不少|不错|不多|不仅|不但|不光|无论|不管)")
 _CONJUNCTION = re.compile(r"^(?:和|与|跟|及|以及|或|或者|还有|、|,|，|/)+$")
 
@@ -306,7 +323,7 @@ def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[
 # Facts that say what the firm is: only 「不是/没有/并非…」 right after them deny it.
 IDENTITY = {"foreign_invested", "financial_institution", "is_school", "soe_or_hospital", "leading_firm", "is_sme",
             "runs_platform", "runs_park"}
-_IDENTITY_NO = re.compile(r"(?:没有|没|不是|不算|并非|暂无|无)$")
+_IDENTITY_NO = re.compile(f"(?:{_lexicon_words('identity_negation')})$")
 # A no later in the clause: 「境外业务一点都没有」「境外客户暂时是零」「离岸的我们不接」「国外的项目暂无」.
 _CLAUSE_NO = re.compile(r"没有|没(?!错)|暂无|是零|为零|无(?!论)|未|不接|不做|不沾|不涉及|不碰|不搞|不在|不是|不算|不打算|不考虑")
 _CLAUSE_END_RE = re.compile(r"[，。；,;！!？?\n]")
@@ -351,22 +368,46 @@ def inferred_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
 
 
 # 「我们注册在武汉，杭州只是办事处」「总部在成都，按杭州的来」: which of two cities is the firm's.
-_CHOSEN_CITY = re.compile(r"(?:注册在|注册地(?:是|在)?|注册于|按|看|以)$")
-_NOT_FIRM_CITY = re.compile(r"^(?:的)?(?:只是|只有|仅是|就是|是)?(?:个|一个)?(?:办事处|分部|办公室|分支|联络处|代表处)")
+@functools.lru_cache(maxsize=1)
+def _city_roles() -> dict[str, re.Pattern]:
+    """The role cues of bot/nlu/lexicon/places_roles.yml, compiled once."""
+    data = yaml.safe_load((Path(__file__).with_name("lexicon") / "places_roles.yml").read_text(encoding="utf-8"))
+
+    def alt(key: str) -> str:
+        return "|".join(re.escape(w) for w in sorted(data[key], key=len, reverse=True))
+
+    between = f"(?:{alt('between')})*"
+    return {"registered": re.compile(f"(?:{alt('registered_before')}){between}$"),
+            "before": re.compile(f"(?:{alt('elsewhere_before')}){between}$"),
+            "after": re.compile(f"^(?:的)?(?:只是|只有|仅是|就是|是)?(?:个|一个)?(?:{alt('elsewhere_after')})"),
+            "after_not": re.compile(f"^(?:{alt('elsewhere_after_not')})")}
+
+
+def city_role(text: str, start: int, end: int) -> str:
+    """registered | elsewhere | plain: what the words around a city say of it."""
+    roles = _city_roles()
+    window = re.split(r"[，。；,;！!？?\n]", text[max(0, start - 8):start])[-1]
+    rest = text[end:]
+    if roles["registered"].search(window):
+        return "registered"
+    if roles["before"].search(window) or (roles["after"].match(rest) and not roles["after_not"].match(rest)):
+        return "elsewhere"
+    return "plain"
 
 
 def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
-    """When a message names several cities, keep the one the firm says it is registered in (or asks to be
-    judged by) and drop those it calls only an office; one city is always kept as it is."""
+    """The firm's own city: the one it says it is registered in (or asks to be judged by) wins; a city it calls
+    an office, a client's, a hometown or a plan (「打算在杭州设子公司」) is dropped, even alone."""
     cities = [e for e in entities if e["entity"] == "city"]
-    if len({e["value"] for e in cities}) < 2:
+    if not cities:
         return entities
-    # 「湖北襄阳的，不是武汉哈」: a city the firm says it is not in.
-    denied = [e for e in cities if re.search(r"(?:不是|不在|并非|非)$", text[max(0, e["start"] - 2):e["start"]])]
-    if denied and len(denied) < len(cities):
-        entities = [e for e in entities if e not in denied]
-        cities = [e for e in cities if e not in denied]
-    chosen = [e for e in cities if _CHOSEN_CITY.search(text[max(0, e["start"] - 4):e["start"]])]
-    dropped = [e for e in cities if _NOT_FIRM_CITY.match(text[e["end"]:])]
-    keep = chosen or [e for e in cities if e not in dropped] or cities
+    if len({e["value"] for e in cities}) >= 2:
+        # 「湖北襄阳的，不是武汉哈」: a city the firm says it is not in.
+        denied = [e for e in cities if re.search(r"(?:不是|不在|并非|非)$", text[max(0, e["start"] - 2):e["start"]])]
+        if denied and len(denied) < len(cities):
+            entities = [e for e in entities if e not in denied]
+            cities = [e for e in cities if e not in denied]
+    roles = {id(e): city_role(text, e["start"], e["end"]) for e in cities}
+    chosen = [e for e in cities if roles[id(e)] == "registered"]
+    keep = chosen or [e for e in cities if roles[id(e)] != "elsewhere"]
     return [e for e in entities if e["entity"] != "city" or e in keep]

@@ -31,7 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.util import filter_spans
 
 from bot.nlu import guards as nlu_guards
-from bot.nlu.assertion import mask_uncertain, unsure_spans
+from bot.nlu.assertion import GONE, UNSTATED, mask_uncertain, modality, unsure_spans
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
@@ -188,12 +188,22 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     """A yes/no fact the firm says it is unsure of (「外资和技术先进型这两项我不清楚」) is neither yes nor no: it
-    becomes an `unsure` entity naming the field, which sets no slot (the checklist records it as 不清楚)."""
+    becomes an `unsure` entity naming the field, which sets no slot (the checklist records it as 不清楚). A fact
+    the firm had and lost is a no; one it only plans, imagines or had once says nothing of today."""
     flags = [i for i, e in enumerate(entities) if isinstance(e.get("value"), bool)]
-    reached = unsure_spans(text, [(entities[i]["start"], entities[i]["end"]) for i in flags])
-    unsure = {flags[k] for k in reached}
-    return [{"entity": "unsure", "start": e["start"], "end": e["end"], "value": e["entity"]} if i in unsure else e
-            for i, e in enumerate(entities)]
+    spans = [(entities[i]["start"], entities[i]["end"]) for i in flags]
+    unsure = {flags[k] for k in unsure_spans(text, spans)}
+    # 「以前有离岸业务，现在没了」 is a no today; 「准备引进外资」「如果以后有外资进来」 say nothing of today.
+    moods = dict(zip(flags, modality(text, spans, [entities[i]["entity"] for i in flags])))
+    out = []
+    for i, e in enumerate(entities):
+        if i in unsure:
+            out.append({"entity": "unsure", "start": e["start"], "end": e["end"], "value": e["entity"]})
+        elif moods.get(i) == GONE and e["value"] is True:
+            out.append({**e, "value": False})
+        elif moods.get(i) != UNSTATED or e["value"] is False:
+            out.append(e)
+    return out
 
 
 def _merge_adjacent(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
