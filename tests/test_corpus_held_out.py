@@ -75,3 +75,17 @@ def test_expected_measures_follow_from_the_firm_described(corpus, compiled):
         wrong += [f"{c.id}: {m} is not eligible for {c.described_profile()}" for m in c.must_include if m not in eligible]
         wrong += [f"{c.id}: {m} is eligible for {c.described_profile()}" for m in c.must_exclude if m in eligible]
     assert not wrong, "\n".join(wrong)
+
+
+def test_no_sealed_message_is_a_training_or_nlu_test_example():
+    """The sealed batches (tests/sealed/) are frozen: a clash is fixed by removing the training example. Short
+    everyday answers (你好, 不是, 都没有 — under 6 characters) are the canonical forms training must have: written
+    independently, they are a coincidence, not a leak."""
+    from tests.eval.corpus import SEALED_DIR
+
+    sealed = load_corpus(SEALED_DIR)
+    assert sealed, f"no sealed batch in {SEALED_DIR}"
+    examples = nlu_examples()
+    leaks = sorted({f"{c.id}: {u!r} == {examples[squeeze(u)]}" for c in sealed for u in c.utterances()
+                    if len(squeeze(u)) >= 6 and squeeze(u) in examples})
+    assert not leaks, "sealed messages found in the NLU data (remove them from data/nlu):\n" + "\n".join(leaks)

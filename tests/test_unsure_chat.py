@@ -90,3 +90,38 @@ def test_unsure_at_a_yes_no_question_is_no_yes(servers):
             return
         replies = chat.say(ORDINARY)
     pytest.skip(f"no yes/no question was asked before the checklist: {checklist_of(replies) if replies else ''}")
+
+
+@pytest.mark.parametrize("opening, sme", [("我们是武汉的软件外包公司，25个人，做ITO", True),
+                                          ("我们是武汉的软件外包公司，8000人，做ITO", False)])
+def test_the_head_count_settles_sme_by_the_national_standard(servers, opening, sme):
+    """Issue 19: a firm of 25 or 8,000 is not asked whether it is an SME; it is told on what the assistant
+    decided, and 「其他都有」 at the checklist cannot make the 8,000-person firm one."""
+    chat = Chat(servers["api"])
+    replies = chat.say(opening)
+    text = "\n".join(m.get("text") or "" for m in replies)
+    assert chat.slots()["is_sme"] is sme
+    assert "中小企业划型标准规定" in text
+
+    def answer(requested, replies):
+        assert requested != "is_sme"
+        if requested == "situations":
+            assert "is_sme" not in checklist_of(replies)
+            return "其他都有"
+        return ORDINARY
+
+    _until_results(chat, replies, answer)
+    assert chat.slots()["is_sme"] is sme
+
+
+def test_an_unknown_place_is_asked_at_most_twice_then_the_form_goes_on(servers):
+    chat = Chat(servers["api"])
+    chat.say("你好")
+    asked = 0
+    for _ in range(6):
+        if chat.slots()["requested_slot"] != "city":
+            break
+        asked += 1
+        chat.say("我们在火星基地")
+    assert asked <= 2
+    assert chat.slots()["requested_slot"] != "city"

@@ -50,7 +50,7 @@ class Answer:
     say: str
     means: Any = None  # scalar for the asked field; dict of field → value; for the checklist: field → value + default
     kind: str = "answer"
-    checks: dict = field(default_factory=dict)  # optional per-turn checks: no_results, reply_has, reply_lacks
+    checks: dict = field(default_factory=dict)  # per-turn checks: no_results, reply_has, reply_has_any, reply_lacks
 
     def facts(self, slot: str | None, offered: list[str]) -> dict[str, Any]:
         """The facts this answer states, given the question it answers (and the checklist items offered)."""
@@ -136,13 +136,13 @@ def _answer(raw: Any, where: str, kind: str = "answer") -> Answer:
     if isinstance(raw, (str, int, float)):
         return Answer(say=str(raw), kind=kind)
     if isinstance(raw, dict) and "say" in raw:
-        unknown = set(raw) - {"say", "means", "kind", "no_results", "reply_has", "reply_lacks"}
+        unknown = set(raw) - {"say", "means", "kind", "no_results", "reply_has", "reply_has_any", "reply_lacks"}
         if unknown:
             raise CorpusError(f"{where}: unknown keys {sorted(unknown)}")
         kind = raw.get("kind", kind)
         if kind not in KINDS:
             raise CorpusError(f"{where}: kind {kind!r} not in {sorted(KINDS)}")
-        checks = {k: raw[k] for k in ("no_results", "reply_has", "reply_lacks") if k in raw}
+        checks = {k: raw[k] for k in ("no_results", "reply_has", "reply_has_any", "reply_lacks") if k in raw}
         return Answer(say=str(raw["say"]), means=raw.get("means"), kind=kind, checks=checks)
     raise CorpusError(f"{where}: expected a message or {{say: …}}, got {raw!r}")
 

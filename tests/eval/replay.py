@@ -261,6 +261,9 @@ class Replayer:
         for needle in answer.checks.get("reply_has") or []:
             if needle not in rec.bot_text:
                 failures.append(f"{rec.text!r}: reply lacks {needle!r}")
+        any_of = answer.checks.get("reply_has_any") or []
+        if any_of and not any(needle in rec.bot_text for needle in any_of):
+            failures.append(f"{rec.text!r}: reply has none of {any_of!r}")
         for needle in answer.checks.get("reply_lacks") or []:
             if needle in rec.bot_text:
                 failures.append(f"{rec.text!r}: reply contains {needle!r}")
