@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 import numpy as np
 
 from . import explain
-from .availability import availability_of, by_kind, kind_counts, status_phrase
+from .availability import availability_of, by_kind, kind_counts
 from .citations import resolve_contacts, source_dict, validity_of
 from .logic import FALSE, TRUE, UNKNOWN, missing_fields, tri
 from .profile import FIELD_INDEX, FIELD_ORDER
 from .schema import CATEGORIES, Document, Measure
+from .wording import status_phrase
 
 if TYPE_CHECKING:
     from .engine import CompiledCatalogue

@@ -24,12 +24,11 @@ CATEGORIES = {  # in the order results are grouped
     "platforms": "平台与试点",
 }
 
-# What the firm does about a measure, in the order results present them.
-KINDS = {
-    "apply": "可申请",  # the firm applies for or claims it: tax treatment, insurance, credit, permits, certification, funds
-    "service": "可请求的服务",  # the government provides it on request: facilitation, matchmaking, fairs, guidance
-    "direction": "政策导向",  # encouragement with no firm-side step
-}
+# What the firm does about a measure, in the order results present them: apply (it applies for or claims it:
+# tax treatment, insurance, credit, permits, certification, funds), service (the government provides it on
+# request: facilitation, matchmaking, fairs, guidance), direction (encouragement with no firm-side step).
+# Their labels are wording (policies_db/wording.py KINDS).
+KINDS = ("apply", "service", "direction")
 KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 

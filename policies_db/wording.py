@@ -14,22 +14,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Optional
 
+from .availability import EXPIRED, NOT_YET, OPEN_ENDED, STATES, availability_of
 from .profile import FIELD_ORDER, FIELDS
 from .schema import CATEGORIES
 
 # ---- kinds: what the firm does with a measure ------------------------------------------------
 
-KINDS = {  # in display order; neutral names: whether the firm qualifies is said per measure
+KINDS = {  # the labels of schema.KINDS, in display order; whether the firm qualifies is said per measure
     "apply": "申请类政策",
     "service": "服务类措施",
     "direction": "鼓励方向",
-}
-# Until every measure carries `kind` (catalogue issue), a sensible reading of its category.
-_KIND_BY_CATEGORY = {
-    "tax": "apply", "export_credit_insurance": "apply", "funds_finance": "apply", "talent": "apply",
-    "certification": "apply", "training": "service", "market_expansion": "service",
-    "customs_trade": "service", "investment": "service", "enterprise_development": "direction",
-    "standards": "direction", "platforms": "direction",
 }
 MAX_NAMED = 3  # bodies named before 等
 NOT_STATED = "原文未规定，以部门通知为准"
@@ -38,8 +32,7 @@ DISCLAIMER = ("本结果依据政策原文和您提供的信息自动生成，�
 
 
 def kind_of(measure) -> str:
-    kind = getattr(measure, "kind", None)
-    return kind if kind in KINDS else _KIND_BY_CATEGORY.get(measure.category, "direction")
+    return measure.kind  # the loader requires one of schema.KINDS
 
 
 def by_kind(results: Iterable) -> list[tuple[str, list]]:
@@ -61,38 +54,39 @@ def cn_date(d: dt.date | str) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _end_phrase(valid_to: dt.date) -> str:
+def end_phrase(valid_to: dt.date) -> str:
+    """2025-12-31 → 2025年底; any other day written out."""
     return f"{valid_to.year}年底" if (valid_to.month, valid_to.day) == (12, 31) else cn_date(valid_to)
 
 
 def availability(r) -> str:
-    """in_force | expired | not_yet | open_ended — the catalogue's own field when it has one."""
+    """in_force | expired | not_yet | open_ended — the result's own field when it has one."""
     own = getattr(r, "availability", None)
-    if isinstance(own, str) and own in ("in_force", "expired", "not_yet", "open_ended"):
+    if isinstance(own, str) and own in STATES:
         return own
-    doc = r.document
-    if doc.valid_from and r.as_of < doc.valid_from:
-        return "not_yet"
-    if doc.valid_to and r.as_of > doc.valid_to:
-        return "expired"
-    return "in_force" if doc.valid_to else "open_ended"
+    return availability_of(r.document, r.as_of)
+
+
+def status_phrase(status: str, document, as_of: dt.date) -> Optional[str]:
+    """The one line every channel shows for an eligible measure, given the date; None for other statuses.
+
+    Expired: 「符合条件；文件执行期已满（2025年底），请向部门确认是否延续」 (issue 11, exact wording)."""
+    if status != "eligible":
+        return None
+    state = availability_of(document, as_of)
+    if state == EXPIRED:
+        return f"符合条件；文件执行期已满（{end_phrase(document.valid_to)}），请向部门确认是否延续"
+    if state == NOT_YET:
+        return f"符合条件；文件自{cn_date(document.valid_from)}起执行，目前尚未生效"
+    if state == OPEN_ENDED:
+        return "符合条件；原文未规定截止日期，请向部门确认是否仍在执行"
+    return "符合条件"
 
 
 def status_text(r) -> str:
     """The verdict on the conditions, with the document's time status where it matters."""
-    state = availability(r)
-    doc = r.document
     if r.status == "eligible":
-        own = getattr(r, "status_phrase", None)  # the catalogue's phrase (policies_db/availability.py)
-        if isinstance(own, str) and own:
-            return own
-        if state == "expired":
-            return f"符合条件；文件执行期已满（{_end_phrase(doc.valid_to)}），请向部门确认是否延续"
-        if state == "not_yet":
-            return f"符合条件；文件自{cn_date(doc.valid_from)}起执行"
-        if state == "open_ended":
-            return "符合条件；原文未规定截止日期，请向部门确认是否仍在执行"
-        return "符合条件"
+        return status_phrase("eligible", r.document, r.as_of)
     if r.status == "undetermined":
         return "可能符合，还需确认：" + missing_text(r.missing)
     return "暂不符合"
@@ -332,7 +326,7 @@ def summary_lines(ev) -> list[str]:
     lines = [first + "。"]
     expired = {r.document.id: r for r in ev.eligible if availability(r) == "expired"}
     for r in expired.values():
-        lines.append(f"其中《{r.document.title}》执行期已满（{_end_phrase(r.document.valid_to)}），"
+        lines.append(f"其中《{r.document.title}》执行期已满（{end_phrase(r.document.valid_to)}），"
                      "相关措施请向部门确认是否延续。")
     steps = next_steps(ev)
     if steps:

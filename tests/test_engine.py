@@ -326,7 +326,7 @@ def test_status_phrase_only_for_eligible(compiled):
 
 
 def test_expiry_year_comes_from_valid_to():
-    from policies_db.availability import status_phrase
+    from policies_db.wording import status_phrase
     doc = Document("d", "i", "t", "wuhan", dt.date(2021, 1, 1), dt.date(2027, 6, 30))
     assert status_phrase("eligible", doc, dt.date(2028, 1, 1)) == "符合条件；文件执行期已满（2027年6月30日），请向部门确认是否延续"
     doc = Document("d", "i", "t", "wuhan", dt.date(2021, 1, 1), dt.date(2027, 12, 31))
