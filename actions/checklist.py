@@ -35,7 +35,9 @@ _OTHERS_NO = re.compile(r"(?:其他|其余|别的|其它)[^，。；,;]{0,3}(?:�
 _OTHERS = re.compile(r"其他|其余|别的|都|全|以上|上面")
 _ONLY = re.compile(r"只有|只是|只做|仅有|仅|就只|^就")
 _EXCEPT = re.compile(r"除了|除去|除开|除")  # 「除了上市，其他都有」: what follows 除了 is ruled out
-_CLAUSES = re.compile(r"[，,；;。！!]")
+# Clauses: punctuation, and before 其他/其余/别的 (「综保区那个是 其他应该都没有」). Not at every space: 「第2项 不清楚」
+# is one answer about item 2.
+_CLAUSES = re.compile(r"[，,；;。！!]|\s*(?=(?:其他|其余|别的|其它|剩下的|另外)(?![^，,；;。！!]*(?:项|条)))")
 # Short words that name a listed circumstance: 「只有培训这项」「金融机构那项符合」「上市暂时没想」.
 ITEM_WORDS = {
     "foreign_invested": r"外资|外商|合资|独资|台资|港资|美资|日资|韩资|德资|法资|英资",

@@ -334,6 +334,13 @@ class ValidateProfileForm(FormValidationAction):
         # Anything typed (成都龙泉驿区, 浙江, 光谷, 青山区): actions/places.py; the city question follows up.
         slots = city_slots(value, tracker.latest_message.get("text") or "")
         known = previous_value(tracker, "city")
+        entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "city"]
+        registered = any(e.get("registered") for e in entities)
+        if known and slots.get("city") and slots["city"] != known and not registered \
+                and not is_correction(_text(tracker)) and tracker.get_slot("requested_slot") != "city":
+            # A city named in passing (a partner's, a client's, an office) does not move the firm: only 「注册在…」,
+            # a correction (「说错了，我们在…」) or the answer to the city question does.
+            return {"city": known}
         if slots.get("city") is None and slots.get("province") and known and (
                 in_province(known, slots["province"]) or not is_correction(_text(tracker))):
             # 「湖南的政策你们这边没收录吗」 after 长沙, 「浙江那边的政策能用上吗」 after 无锡: a province named in

@@ -136,6 +136,8 @@ class _Index:
     canonical_province: dict[str, str] = field(default_factory=dict)
     jurisdictions: dict[str, str] = field(default_factory=dict)  # legacy region keys → place names
     abroad: set[str] = field(default_factory=set)  # foreign countries and cities (gazetteer.yml)
+    abroad_cities: set[str] = field(default_factory=set)
+    not_in_dictionary: set[str] = field(default_factory=set)  # county-level city names that are plain words
     may_follow: str = ""  # characters a district's short name may stand after
     may_not_precede: tuple[str, ...] = ()  # what may not follow a district's short name
     max_len: int = 0
@@ -226,6 +228,8 @@ def _index() -> _Index:
     abroad = {n for group in (raw.get("abroad") or {}).values() for n in group}
     index = _Index(names, full_names, short_names, alias_names, bonded, provinces, cities,
                    jurisdictions=dict(raw.get("jurisdictions") or {}), abroad=abroad,
+                   abroad_cities=set((raw.get("abroad") or {}).get("cities") or ()),
+                   not_in_dictionary=set(raw.get("not_in_dictionary") or ()),
                    may_follow=raw.get("short_name_may_follow", ""),
                    may_not_precede=tuple(raw.get("short_name_may_not_precede") or ()),
                    max_len=max(len(n) for n in [*names, *abroad]))
@@ -360,4 +364,9 @@ def dictionary_names(covered: list[Place] = ()) -> list[str]:
     for name, depth in index.short_names.items():
         if depth == 2 and any(any(c.contains(p) for c in covered) for p in index.names.get(name, [])):
             out.add(name)
+    # County-level cities everywhere (汉川, 大冶, 昆山): distinctive names firms give as their address, so a firm
+    # next to a covered city is placed in its own prefecture. Foreign cities too (东京, 吉隆坡): a firm abroad.
+    out |= {short_name(n) for n in index.full_names if n.endswith("市") and len(short_name(n)) >= 2
+            and index.short_names.get(short_name(n)) == 2} - index.not_in_dictionary
+    out |= index.abroad_cities
     return sorted(n for n in out if not re.search(r"\s", n))

@@ -18,6 +18,8 @@ import yaml
 
 LEXICON = Path(__file__).with_name("lexicon") / "assertion.yml"
 _BREAK = r"[，。；！？,.;!?\n：:（）()]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+# Where a clause ends: punctuation, or a space the firm typed between Chinese words (WeCom style).
+CLAUSE_BREAK = re.compile(_BREAK)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Lexicon:
     planned: re.Pattern
     hypothetical: re.Pattern
     plans_count_for: frozenset
+    asked_after: re.Pattern
+    past_applies_to: frozenset
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -58,6 +62,8 @@ def lexicon() -> Lexicon:
         planned=re.compile(_alternation(data["planned"])),
         hypothetical=re.compile(_alternation(data["hypothetical"])),
         plans_count_for=frozenset(data["plans_count_for"]),
+        asked_after=re.compile(_alternation(data["asked_after"])),
+        past_applies_to=frozenset(data["past_applies_to"]),
     )
 
 
@@ -104,7 +110,7 @@ def is_unsure(text: str) -> bool:
 
 
 def _reached(text: str, spans: Sequence[tuple[int, int]], cues: list[tuple[int, int]],
-             forward_only: bool = False) -> set[int]:
+             forward_only: bool = False, backward_only: bool = False) -> set[int]:
     """The indexes of `spans` that one of the cues reaches (next to it in its clause, or across a list)."""
     if not cues or not spans:
         return set()
@@ -125,7 +131,7 @@ def _reached(text: str, spans: Sequence[tuple[int, int]], cues: list[tuple[int, 
                         break
                     reached.add(prev)
             # the facts just after it (「不确定有没有外籍员工」), walking on along the list
-            if after and _joins(text[cue_end:spans[after[0]][0]]):
+            if after and not backward_only and _joins(text[cue_end:spans[after[0]][0]]):
                 reached.add(after[0])
                 for prev, nxt in zip(after[:-1], after[1:]):
                     if not _listed(text[spans[prev][1]:spans[nxt][0]]):
@@ -146,19 +152,36 @@ def unsure_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
 STATED, GONE, UNSTATED = "stated", "gone", "unstated"
 
 
+def _after_in_clause(text: str, cues: list[tuple[int, int]], start: int) -> bool:
+    """Does one of the cues stand before `start` in the same clause?"""
+    return any(cue_end <= start and not CLAUSE_BREAK.search(text, cue_end, start) for _, cue_end in cues)
+
+
 def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str]) -> list[str]:
     """For each fact (span, field): `stated` (true of the firm today as far as the words go), `gone` (had it, not
     any more: a no) or `unstated` (a plan, a past without today, a hypothetical: says nothing of today)."""
     lex = lexicon()
     out = [STATED] * len(spans)
     said = mask_uncertain(text)
-    for i in _reached(said, spans, _cues(lex.hypothetical, said), forward_only=True):
-        out[i] = UNSTATED
-    for i in _reached(said, spans, _cues(lex.planned, said), forward_only=True):
+    # A hypothetical reaches every fact after it in its clause (「要是把执照迁到东湖高新」); a plan reaches the facts next
+    # to it (「打算引进外资」), and a place anywhere after it in its clause (「计划明年在宁波慈溪设立子公司」).
+    hypothetical = _cues(lex.hypothetical, said)
+    planned = _cues(lex.planned, said)
+    for i, (start, _) in enumerate(spans):
+        if _after_in_clause(said, hypothetical, start) or (fields[i] == "city" and _after_in_clause(said, planned, start)):
+            out[i] = UNSTATED
+    for i in _reached(said, spans, planned, forward_only=True):
         if fields[i] not in lex.plans_count_for:
             out[i] = UNSTATED
-    for i in _reached(said, spans, _cues(lex.past, _masked(said, lex.not_past)), forward_only=True):
-        later = said[spans[i][1]:]
+    # 「那个外资企业的政策能享受吗」「武汉的政策我们能用吗」: named in a question about its measure, not stated.
+    for i in _reached(said, spans, _cues(lex.asked_after, said), backward_only=True):
+        out[i] = UNSTATED
+    # The past reaches every fact after it in its clause (「以前有给韩国那边公司做离岸的单子」), for what the firm does.
+    past = _cues(lex.past, _masked(said, lex.not_past))
+    for i, (start, end) in enumerate(spans):
+        if fields[i] not in lex.past_applies_to or not _after_in_clause(said, past, start):
+            continue
+        later = said[end:]
         if lex.now_still.search(later):
             continue
         out[i] = GONE if lex.now_gone.search(later) else UNSTATED

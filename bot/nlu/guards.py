@@ -31,6 +31,10 @@ WHY_NOT = re.compile(r"(?:为什么|为啥|凭什么|怎么|咋)[^。！!]{0,30}
 ASKS = re.compile(r"吗[？?。]*$|[？?]$|有(?:什么|啥)?要求|能给(?:啥|什么)|算不算|是不是|能不能|可不可以|需不需要")
 SHOW_NOW = re.compile(r"直接|看看|给我|先看|出结果|显示|列出|查一下|查查|帮我")
 FIRST_PERSON = re.compile(r"我们|我司|咱们|我公司|本公司|我这|我是|我家|公司有|公司是")
+# 「咱这个算不算服务外包啊」 asks what the question means; it is no yes and no no.
+A_NOT_A = re.compile(r"算不算|是不是|属不属于|是否属于|能不能算|够不够")
+# What makes an unsure message still a question (「不清楚零税率找谁办」).
+ASKING = re.compile(r"[?？]|吗|什么|啥|哪|怎么|找谁|多少|多久|如何")
 NOT_OUTSOURCING = re.compile(r"发包方|不承接|不接外包|外包给别人|外包出去")
 # Intents DIET guesses for statements it has not seen, and the words that really carry them
 # (「人工智能」 is no hand-off, 「打算在新加坡设个办公室」 no greeting).
@@ -89,6 +93,12 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
     elif WHICH_POLICIES.search(text) and intent.get("name") in ("ask_conditions", "nlu_fallback", "ask_topic"):
         # split between ask_conditions and ask_topic, it fell to the fallback
         intent, ranking = _choose(ranking, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
+    elif intent.get("name") in ("affirm", "deny") and A_NOT_A.search(text) and yes_no(stripped) is None:
+        intent, ranking = _choose(ranking, "explain", max(intent.get("confidence") or 0.0, 0.9))
+    elif intent.get("name") in ("ask_conditions", "ask_why_not", "explain") and is_unsure(stripped) \
+            and not ASKING.search(stripped):
+        # 「是不是外资我也拿不准 好像有个新加坡股东」: an unsure answer, not a question about a measure.
+        intent, ranking = _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     elif WHY_NOT.search(text):
         intent, ranking = _choose(ranking, "ask_why_not", max(intent.get("confidence") or 0.0, 0.9))
     elif is_unsure(stripped) and not SERVICE_TYPE.search(stripped) and (

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from bot.nlu.assertion import CLAUSE_BREAK, STATED, modality
+
 _Entity = dict[str, Any]
 
 # A negation right after a yes/no phrase, in its clause: 「上市暂时没想」「外籍员工没有」「综保区不在」.
@@ -198,13 +200,13 @@ DOUBLE_NEGATIVE = re.compile(r"也不是没|不是没有")
 
 
 def _negated_before(text: str, start: int) -> bool:
-    window = re.split(r"[，。；,;！!？?]", text[max(0, start - 6):start])[-1]
+    window = CLAUSE_BREAK.split(text[max(0, start - 6):start])[-1]
     return bool(NEGATION_BEFORE.search(window)) and not DOUBLE_NEGATIVE.search(text[max(0, start - 6):start])
 
 
 def _negated_after(text: str, end: int) -> bool:
     """「国外的单子没有」, but not 「日本籍员工没有上市计划」 (the negation belongs to the next fact)."""
-    rest = re.split(r"[，。；,;！!？?]", text[end:])[0]
+    rest = CLAUSE_BREAK.split(text[end:])[0]
     match = _AFTER_NEGATION.match(rest)
     if match:
         return not _NOT_NEGATION.match(rest) and len(rest) - match.end() <= 3
@@ -326,7 +328,7 @@ IDENTITY = {"foreign_invested", "financial_institution", "is_school", "soe_or_ho
 _IDENTITY_NO = re.compile(f"(?:{_lexicon_words('identity_negation')})$")
 # A no later in the clause: 「境外业务一点都没有」「境外客户暂时是零」「离岸的我们不接」「国外的项目暂无」.
 _CLAUSE_NO = re.compile(r"没有|没(?!错)|暂无|是零|为零|无(?!论)|未|不接|不做|不沾|不涉及|不碰|不搞|不在|不是|不算|不打算|不考虑")
-_CLAUSE_END_RE = re.compile(r"[，。；,;！!？?\n]")
+_CLAUSE_END_RE = CLAUSE_BREAK
 
 
 def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
@@ -379,7 +381,8 @@ def _city_roles() -> dict[str, re.Pattern]:
     between = f"(?:{alt('between')})*"
     return {"registered": re.compile(f"(?:{alt('registered_before')}){between}$"),
             "before": re.compile(f"(?:{alt('elsewhere_before')}){between}$"),
-            "after": re.compile(f"^(?:的)?(?:只是|只有|仅是|就是|是)?(?:个|一个)?(?:{alt('elsewhere_after')})"),
+            "after": re.compile(f"^(?:的|那边|这边|那里|这里)?(?:只是|只有|仅是|就是|是|也|还)?(?:有|设有|开了|设了|租的|租了|租)?"
+                                f"(?:一个|个|一家|家|一些|几个)?(?:小)?(?:{alt('elsewhere_after')})"),
             "after_not": re.compile(f"^(?:{alt('elsewhere_after_not')})")}
 
 
@@ -408,6 +411,34 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
             entities = [e for e in entities if e not in denied]
             cities = [e for e in cities if e not in denied]
     roles = {id(e): city_role(text, e["start"], e["end"]) for e in cities}
+    # 「要是把执照迁到东湖高新」「如果在滨江注册个分公司」「计划明年在慈溪设立子公司」: not where the firm is today.
+    moods = modality(text, [(e["start"], e["end"]) for e in cities], ["city"] * len(cities))
+    for e, mood in zip(cities, moods):
+        if mood != STATED:
+            roles[id(e)] = "elsewhere"
+    # 宁波慈溪, 武汉的青山区: names that follow each other are one place, with one role; so are the names of a
+    # list (「客户都在汉阳 沌口那边」「客户在长沙、合肥」).
+    ordered = sorted(cities, key=lambda e: e["start"])
+    for a, b in zip(ordered, ordered[1:]):
+        if text[a["end"]:b["start"]] in ("", "的", "市", " ", "、", "和", "及", "跟", "与"):
+            for role in ("registered", "elsewhere"):
+                if role in (roles[id(a)], roles[id(b)]):
+                    roles[id(a)] = roles[id(b)] = role
+                    break
     chosen = [e for e in cities if roles[id(e)] == "registered"]
     keep = chosen or [e for e in cities if roles[id(e)] != "elsewhere"]
-    return [e for e in entities if e["entity"] != "city" or e in keep]
+    if not keep:
+        return [e for e in entities if e["entity"] != "city"]
+    # One city entity, the firm's: the last one kept, with the names right before it (舟山的普陀 → one span,
+    # read whole by the place resolver). The form lets a registered city replace a known one (actions/form.py).
+    last = max(keep, key=lambda e: e["start"])
+    group = [last]
+    for e in sorted(keep, key=lambda e: e["start"], reverse=True):
+        if e is not last and text[e["end"]:group[0]["start"]] in ("", "的", "市"):
+            group.insert(0, e)
+    firm = {**last, "start": group[0]["start"]}
+    if len({e["value"] for e in group}) > 1:
+        firm["value"] = text[group[0]["start"]:last["end"]]
+    if roles[id(last)] == "registered":
+        firm["registered"] = True
+    return [e for e in entities if e["entity"] != "city"] + [firm]

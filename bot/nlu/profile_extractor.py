@@ -31,7 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.util import filter_spans
 
 from bot.nlu import guards as nlu_guards
-from bot.nlu.assertion import GONE, UNSTATED, mask_uncertain, modality, unsure_spans
+from bot.nlu.assertion import CLAUSE_BREAK, GONE, UNSTATED, mask_uncertain, modality, unsure_spans
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 # Questions name measures, not facts: 「零税率要准备什么材料」, 「啥是KPO？」 (explain) says nothing about the firm.
 POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "explain", "ask_process"]
 SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing about the firm
-_CLAUSE_END = re.compile(r"[，。；！？,.;!?\n]")
+_CLAUSE_END = CLAUSE_BREAK
 NEGATION_WINDOW = 4  # characters before a flag phrase
 _FILLER = re.compile(r"(?:有|过|任何|什么|这类|这种|那种|接|做|招|聘|请|用|的|设|在|是|属于|算|搞|开展|一个|一家|个|上|"
                      r"打算|准备|考虑|计划|想|会|再|还|也|都|暂时|目前|太|怎么)*")
@@ -195,8 +195,12 @@ def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text,
     unsure = {flags[k] for k in unsure_spans(text, spans)}
     # 「以前有离岸业务，现在没了」 is a no today; 「准备引进外资」「如果以后有外资进来」 say nothing of today.
     moods = dict(zip(flags, modality(text, spans, [entities[i]["entity"] for i in flags])))
+    # 「外资不外资的我不清楚」: unsure of a field, the message says nothing else of it.
+    unsure_fields = {entities[i]["entity"] for i in unsure}
     out = []
     for i, e in enumerate(entities):
+        if i not in unsure and e["entity"] in unsure_fields and isinstance(e.get("value"), bool):
+            continue
         if i in unsure:
             out.append({"entity": "unsure", "start": e["start"], "end": e["end"], "value": e["entity"]})
         elif moods.get(i) == GONE and e["value"] is True:
