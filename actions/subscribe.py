@@ -31,7 +31,7 @@ from .responses import render
 logger = logging.getLogger(__name__)
 MAX_TRIES = 2
 _DECLINE = re.compile(r"不同意|不用|不要|不需要|算了|取消|拒绝|不了|^不$|^否$|^no$", re.IGNORECASE)
-_AGREE = re.compile(r"同意|好的?|可以|行|是的?|嗯|确认|没问题|^ok$|^yes$", re.IGNORECASE)
+_AGREE = re.compile(r"同意|好的?|可以|行|是的?|嗯|确认|没问题|订阅|^要|需要|开通|^ok$|^yes$", re.IGNORECASE)
 RESET = [SlotSet("push_consent", None), SlotSet("push_contact", None), SlotSet("push_tries", None)]
 
 
