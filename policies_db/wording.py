@@ -478,3 +478,30 @@ def spoken_script(ev) -> str:
         out.append(f"{n}. {r.measure.title}：{r.measure.benefit.rstrip('。')}；联系{contacts_text(r)}。")
     out.append("具体申报条件和流程，以相关部门的通知为准。")
     return "\n".join(out)
+
+
+# ---- the documents themselves: who issued them, when, and whether they are in force -------------------
+
+def document_line(document, as_of: dt.date) -> str:
+    """One document as a well-informed clerk would describe it, from the catalogue's document data only."""
+    number = document.number or document.number_note or "原文未载文号"
+    issued = f"，{cn_date(document.issued_on)}印发" if document.issued_on else ""
+    head = f"《{document.title}》由{document.issuer}印发（{number}）{issued}"
+    state = availability_of(document, as_of)
+    note = f"（{document.validity_note}）" if document.validity_note else ""
+    if state == EXPIRED:
+        when = (f"执行期为{cn_date(document.valid_from)}至{cn_date(document.valid_to)}{note}，截至{cn_date(as_of)}已到期；"
+                f"相关措施是否延续执行，请向{document.issuer}或措施所列联系部门确认")
+    elif state == NOT_YET:
+        when = f"自{cn_date(document.valid_from)}起执行，目前尚未生效"
+    elif state == OPEN_ENDED:
+        start = f"自{cn_date(document.valid_from)}起施行，" if document.valid_from else ""
+        when = f"{start}原文未规定截止日期{note}；是否仍在执行，请向{document.issuer}确认"
+    else:
+        when = f"执行期为{cn_date(document.valid_from)}至{cn_date(document.valid_to)}，截至{cn_date(as_of)}仍在执行期内"
+    return f"{head}，{when}。"
+
+
+OFFICIAL = ("本助手的结果依据政策原文和您提供的信息自动生成，是参考，不是政府的正式认定；能否享受、需要什么材料，"
+            "以各项措施所列责任部门的审核和通知为准。")
+WHERE_TEXT = "结果中每项措施都注明了出处条款和原文摘录，报告页面可查看；文件全文请以发文单位公开发布的版本为准。"

@@ -1,0 +1,97 @@
+"""Answers that need no measure: the documents themselves, the report link, and acknowledgements (issue 20).
+
+- action_answer_document: 「这个行动计划什么时候到期？」「武汉这个文件是哪年出的，还有效吗？」「这个结论是政府正式认定吗？」 —
+  from the catalogue's document data (issuer, number, dates, validity); the one the firm names, or its own
+  region's, or all.
+- action_report_link: 「能导出来吗」「出个PDF」「发给老板看」 — the report page and PDF of its results.
+- action_acknowledge: 「收到」「好的 我转给老板看看」 — one short line and what can be done next, never the results again.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.nlu.normalize import normalize
+from bot.push.text import public_url
+from policies_db import coverage, wording
+
+from .after_form import facts_at_last_results
+from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
+from .results import _report
+
+
+def _aspects(tracker: Tracker) -> set:
+    """What the reader found the question asks about (bot/nlu/aspects.py: official, where_text, validity)."""
+    return {e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "aspect"}
+
+
+def _documents_for(tracker: Tracker) -> list:
+    """The documents the message names (by region or title words), else the firm's own region's, else all."""
+    text = normalize(tracker.latest_message.get("text") or "")
+    compiled = catalogue()
+    documents = list(compiled.catalogue.documents.values())
+    named = [d for d in documents if coverage.region_short(d.jurisdiction) in text or d.issuer in text]
+    if named:
+        return named
+    place = coverage.firm_place(profile_from_slots(tracker.slots))
+    own = [d for d in documents if place is not None and coverage.region_place(d.jurisdiction).contains(place)]
+    return own or documents
+
+
+class ActionAnswerDocument(Action):
+    def name(self) -> Text:
+        return "action_answer_document"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        asked = _aspects(tracker)
+        lines = []
+        if "official" in asked:
+            lines.append(wording.OFFICIAL)
+        if "where_text" in asked:
+            lines.append(wording.WHERE_TEXT)
+        if not lines or "validity" in asked:
+            lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines
+        dispatcher.utter_message(response="utter_document_answer", answer="\n".join(lines))
+        return []
+
+
+def _absolute(links: dict) -> dict:
+    base = public_url()
+    return {"page": base + links["page"], "pdf": base + links["pdf"]}
+
+
+class ActionReportLink(Action):
+    def name(self) -> Text:
+        return "action_report_link"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if facts_at_last_results(tracker.events) is None:
+            dispatcher.utter_message(response="utter_report_not_yet")
+            return []
+        evaluation = evaluate_tracker(tracker)
+        report = await _report(tracker.sender_id, evaluation)
+        if report is None:
+            dispatcher.utter_message(response="utter_report_outside",
+                                     outside=coverage.outside_text(evaluation.compiled, evaluation.profile))
+            return []
+        links = _absolute(report)
+        dispatcher.utter_message(response="utter_report_link", page=links["page"], pdf=links["pdf"],
+                                 expires=wording.cn_date(str(report["expires_at"])[:10]))
+        return []
+
+
+class ActionAcknowledge(Action):
+    def name(self) -> Text:
+        return "action_acknowledge"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.active_loop.get("name"):
+            dispatcher.utter_message(response="utter_ok")  # the form asks its question again after this
+        elif facts_at_last_results(tracker.events) is not None:
+            dispatcher.utter_message(response="utter_ack_after_results")
+        else:
+            dispatcher.utter_message(response="utter_ack")
+        return []

@@ -1,0 +1,33 @@
+"""What a question asks about, beyond which measure: `aspect` entities from bot/nlu/lexicon/aspects.yml. Pure."""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import yaml
+
+LEXICON = Path(__file__).with_name("lexicon") / "aspects.yml"
+ASPECTS = ("official", "where_text", "validity")
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    return {key: re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+            for key, words in data.items()}
+
+
+def aspects(text: str) -> list[dict]:
+    """The `aspect` entities of a message: one per aspect named, at its first mention."""
+    out = []
+    for name in ASPECTS:
+        m = _patterns()[name].search(text or "")
+        if m:
+            out.append({"entity": "aspect", "start": m.start(), "end": m.end(), "value": name})
+    return out
+
+
+def cue(name: str, text: str) -> bool:
+    """Does the text hold a cue of `name` (acknowledge, report, or an aspect)?"""
+    return bool(_patterns()[name].search(text or ""))
