@@ -48,7 +48,14 @@ class ActionShowResultsOnChange(Action):
         if asked and not _profile(now) and tracker.active_loop.get("name") != "profile_form":
             dispatcher.utter_message(response="utter_greet")
             return [FollowupAction("profile_form")]
-        if not asked and shown is not None and _profile(shown) == _profile(now):
-            dispatcher.utter_message(response="utter_results_unchanged")
+        if shown is not None and _profile(shown) == _profile(now):
+            # Nothing changed: one line and the report link, whatever the phrasing (「好的，请告诉我结果」「再发一遍」).
+            from .manners import report_links_for
+
+            links = await report_links_for(tracker)
+            if links is None:
+                dispatcher.utter_message(response="utter_results_unchanged")
+            else:
+                dispatcher.utter_message(response="utter_results_unchanged_link", page=links["page"])
             return []
         return await ActionShowResults().run(dispatcher, tracker, domain)

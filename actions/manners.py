@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -61,6 +61,13 @@ class ActionAnswerDocument(Action):
 def _absolute(links: dict) -> dict:
     base = public_url()
     return {"page": base + links["page"], "pdf": base + links["pdf"]}
+
+
+async def report_links_for(tracker: Tracker) -> Optional[dict]:
+    """Absolute report links for the conversation's current facts, or None (outside coverage, store down)."""
+    evaluation = evaluate_tracker(tracker)
+    report = await _report(tracker.sender_id, evaluation)
+    return None if report is None else {**_absolute(report), "expires_at": report["expires_at"]}
 
 
 class ActionReportLink(Action):

@@ -36,6 +36,7 @@ class Lexicon:
     now_still: re.Pattern
     planned: re.Pattern
     hypothetical: re.Pattern
+    not_hypothetical: re.Pattern
     plans_count_for: frozenset
     asked_after: re.Pattern
     past_applies_to: frozenset
@@ -61,6 +62,7 @@ def lexicon() -> Lexicon:
         now_still=re.compile(_alternation(data["now_still"])),
         planned=re.compile(_alternation(data["planned"])),
         hypothetical=re.compile(_alternation(data["hypothetical"])),
+        not_hypothetical=re.compile(_alternation(data["not_hypothetical"])),
         plans_count_for=frozenset(data["plans_count_for"]),
         asked_after=re.compile(_alternation(data["asked_after"])),
         past_applies_to=frozenset(data["past_applies_to"]),
@@ -165,7 +167,7 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
     said = mask_uncertain(text)
     # A hypothetical reaches every fact after it in its clause (「要是把执照迁到东湖高新」); a plan reaches the facts next
     # to it (「打算引进外资」), and a place anywhere after it in its clause (「计划明年在宁波慈溪设立子公司」).
-    hypothetical = _cues(lex.hypothetical, said)
+    hypothetical = _cues(lex.hypothetical, _masked(said, lex.not_hypothetical))
     planned = _cues(lex.planned, said)
     for i, (start, _) in enumerate(spans):
         if _after_in_clause(said, hypothetical, start) or (fields[i] == "city" and _after_in_clause(said, planned, start)):
@@ -186,6 +188,13 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
             continue
         out[i] = GONE if lex.now_gone.search(later) else UNSTATED
     return out
+
+
+def settled_later(text: str, end: int) -> bool:
+    """Does the rest of the message settle a fact as not (yet) true: 「…项目在谈，还没签下来」「…现在没了」?"""
+    lex = lexicon()
+    rest = text[end:]
+    return bool(lex.planned.search(rest) or lex.now_gone.search(rest))
 
 
 def unsure_clause_texts(text: str) -> list[str]:

@@ -9,6 +9,7 @@ import re
 from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
+from bot.nlu.aspects import ASPECTS, cue
 from bot.nlu.assertion import is_unsure
 from bot.nlu.phrases import DOUBLE_NEGATIVE
 from bot.nlu.short_answers import yes_no
@@ -146,6 +147,31 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     if name in CUES and facts and not (CUES[name] and CUES[name].search(text)):
         # A statement DIET had not seen (「我们是Wuhan光谷的一家startup」 read as subscribe_push).
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    return intent, ranking
+
+
+# Intents DIET gives to requests and acknowledgements it has not seen; the cues (bot/nlu/lexicon/aspects.yml) decide.
+_REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "affirm", "greet", "subscribe_push",
+               "dont_know", "explain", "ask_conditions", "ask_process", "out_of_scope", "goodbye", "acknowledge",
+               "ask_report", "ask_document", "thanks"}
+
+
+def requests_and_manners(text: str, intent: Intent, ranking: Ranking,
+                         entities: List[Dict[str, Any]]) -> Tuple[Intent, Ranking]:
+    """「能导出来吗」 asks for the report; 「这个行动计划什么时候到期」「结果是正式认定吗」 ask about the documents;
+    「好的 我转给老板看看」「收到」 acknowledge — whatever DIET guessed, when no fact is stated."""
+    name = intent.get("name")
+    facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
+    if name not in _REROUTABLE or facts:
+        return intent, ranking
+    confidence = max(intent.get("confidence") or 0.0, 0.9)
+    if cue("report", text):
+        return _choose(ranking, "ask_report", confidence)
+    if any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities) and (
+            QUESTION_CUES.search(text) or name in ("ask_capabilities", "show_results", "explain", "ask_document")):
+        return _choose(ranking, "ask_document", confidence)
+    if cue("acknowledge", text) and not QUESTION_CUES.search(text) and name != "thanks":
+        return _choose(ranking, "acknowledge", confidence)
     return intent, ranking
 
 

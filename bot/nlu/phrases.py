@@ -180,8 +180,10 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
     spans = client_spans(text)
     # 「帮新加坡、香港的几家公司做员工薪酬核算」: staff named inside whom the work is for are the clients' staff.
     work_for = [(m.start(), m.end()) for m in _WORK_FOR.finditer(text)]
+    here = _city_roles()["here"]
     return [e for e in entities
-            if not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans))
+            if not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans)
+                    and not (e["entity"] == "city" and here.match(text[e["end"]:])))
             and not (e["entity"] == "hires_foreign_talent" and (re.search(r"(?:给|帮|为|替)$", text[:e["start"]])
                                                                or any(a < e["start"] < b for a, b in work_for)))]
 
@@ -370,6 +372,12 @@ def inferred_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
 
 
 # 「我们注册在武汉，杭州只是办事处」「总部在成都，按杭州的来」: which of two cities is the firm's.
+def is_abroad(value: Any) -> bool:
+    from policies_db.places import ABROAD, resolve
+
+    return isinstance(value, str) and resolve(value).status == ABROAD
+
+
 @functools.lru_cache(maxsize=1)
 def _city_roles() -> dict[str, re.Pattern]:
     """The role cues of bot/nlu/lexicon/places_roles.yml, compiled once."""
@@ -383,7 +391,9 @@ def _city_roles() -> dict[str, re.Pattern]:
             "before": re.compile(f"(?:{alt('elsewhere_before')}){between}$"),
             "after": re.compile(f"^(?:的|那边|这边|那里|这里)?(?:只是|只有|仅是|就是|是|也|还)?(?:有|设有|开了|设了|租的|租了|租)?"
                                 f"(?:一个|个|一家|家|一些|几个)?(?:小)?(?:{alt('elsewhere_after')})"),
-            "after_not": re.compile(f"^(?:{alt('elsewhere_after_not')})")}
+            "after_not": re.compile(f"^(?:{alt('elsewhere_after_not')})"),
+            "here": re.compile(f"^(?:{alt('here_after')})"),
+            "abroad_located": re.compile(f"(?:{alt('abroad_located_before')})(?:{alt('between')})*$")}
 
 
 def city_role(text: str, start: int, end: int) -> str:
@@ -411,6 +421,10 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
             entities = [e for e in entities if e not in denied]
             cities = [e for e in cities if e not in denied]
     roles = {id(e): city_role(text, e["start"], e["end"]) for e in cities}
+    for e in cities:  # 「大阪那几家」: a foreign city is the firm's only when the firm says it is there
+        window = CLAUSE_BREAK.split(text[max(0, e["start"] - 8):e["start"]])[-1]
+        if is_abroad(e["value"]) and not _city_roles()["abroad_located"].search(window):
+            roles[id(e)] = "elsewhere"
     # 「要是把执照迁到东湖高新」「如果在滨江注册个分公司」「计划明年在慈溪设立子公司」: not where the firm is today.
     moods = modality(text, [(e["start"], e["end"]) for e in cities], ["city"] * len(cities))
     for e, mood in zip(cities, moods):

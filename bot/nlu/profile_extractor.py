@@ -31,13 +31,15 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.util import filter_spans
 
 from bot.nlu import guards as nlu_guards
-from bot.nlu.assertion import CLAUSE_BREAK, GONE, UNSTATED, mask_uncertain, modality, unsure_spans
+from bot.nlu.aspects import aspects
+from bot.nlu.assertion import CLAUSE_BREAK, GONE, UNSTATED, mask_uncertain, modality, settled_later, unsure_spans
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
     about_the_firm,
     applying_is_not_certified,
     bonded_zones_in_places,
+    clause_negated,
     described_facts,
     described_fields,
     firm_cities,
@@ -120,7 +122,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                     and nlu_guards.is_statement(text):
                 intent, ranking = nlu_guards.statement_of_facts(text, intent, ranking, self.extract(text))
             entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
+            if intent.get("name") not in self._config["silent_intents"]:
+                entities += self.add_extractor_name(aspects(text))  # what a question asks about (validity, official…)
             intent, ranking = nlu_guards.after_entities(text, intent, ranking, entities)
+            intent, ranking = nlu_guards.requests_and_manners(text, intent, ranking, entities)
             if intent is not message.get(INTENT):
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -201,7 +206,9 @@ def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text,
     for i, e in enumerate(entities):
         if i not in unsure and e["entity"] in unsure_fields and isinstance(e.get("value"), bool):
             continue
-        if i in unsure:
+        if i in unsure and e["value"] is False and (clause_negated(text[e["end"]:]) or settled_later(text, e["end"])):
+            out.append(e)  # 「好像有个新加坡的项目在谈，还没签下来」: what follows the fact settles it
+        elif i in unsure:
             out.append({"entity": "unsure", "start": e["start"], "end": e["end"], "value": e["entity"]})
         elif moods.get(i) == GONE and e["value"] is True:
             out.append({**e, "value": False})

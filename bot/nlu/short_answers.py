@@ -22,7 +22,8 @@ NO = {"不", "不是", "不对", "没", "没有", "没有的", "无", "否", "�
 _ALREADY_SAID = re.compile(r"[，,\s]*(?:前面|刚才|上面|之前)(?:已经)?(?:说过|讲过|提过|说了|讲了)(?:了)?$")
 
 # 「说错了」「更正一下」「其实是…」: the new value replaces the old one (otherwise lists are added to).
-CORRECTION = re.compile(r"说错|搞错|弄错|写错|打错|填错|更正|纠正|改一下|改成|改为|应该是|其实是|其实不是|不对[，,]|重新说|订正")
+CORRECTION = re.compile(r"说错|搞错|弄错|写错|打错|填错|更正|纠正|改一下|改成|改为|应该是|其实是|其实不是|不对[，,]|重新说|订正"
+                        r"|其实在|其实我们在|实际上在|实际在|准确地说|搬到|迁到了|已经迁|已经搬")
 # 「我们其实也做…」「另外还有…」: the new values join the old.
 ADDITION = re.compile(r"也|还|另外|此外|同时|以及|再加上|补充")
 
