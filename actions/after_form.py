@@ -12,9 +12,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from policies_db import FIELDS
+from policies_db import FIELDS, coverage
 
-from .context import normalized_field
+from .context import evaluate_tracker, normalized_field
 from .results import ActionShowResults
 
 
@@ -53,7 +53,12 @@ class ActionShowResultsOnChange(Action):
             from .manners import report_links_for
 
             links = await report_links_for(tracker)
-            if links is None:
+            evaluation = evaluate_tracker(tracker)
+            if coverage.is_covered(evaluation.compiled, evaluation.profile) is False:
+                # 「那我们能享受哪些？」 from a firm outside coverage: its place, what is covered, whom to ask.
+                dispatcher.utter_message(response="utter_outside_coverage",
+                                         outside=coverage.outside_text(evaluation.compiled, evaluation.profile))
+            elif links is None:
                 dispatcher.utter_message(response="utter_results_unchanged")
             else:
                 dispatcher.utter_message(response="utter_results_unchanged_link", page=links["page"])

@@ -163,11 +163,20 @@ def local_department(profile: dict) -> str:
 
 
 def outside_text(source, profile: dict) -> str:
-    """For a firm outside every covered region: say so, name the regions, point to its own department."""
+    """For a firm outside every covered region: its place as resolved, the documents covered and that they apply
+    by registered place, its own city's (and province's) commerce department; a client's place changes nothing."""
     place = firm_place(profile)
-    where = place.label if place else (profile.get("city") or profile.get("province") or "贵公司所在地")
-    return (f"抱歉，{coverage_sentence(source)}，暂不包括{where}。{where}的相关政策，"
-            f"建议咨询{local_department(profile)}。如贵公司在上述地区另有主体，可以告诉我那里的城市。")
+    where = (place.province + place.label if place and place.city and place.province != place.city
+             else place.label if place else (profile.get("city") or profile.get("province") or "贵公司所在地"))
+    abroad = place is None and bool(profile.get("city"))
+    ask = (f"{place.city}商务主管部门或{place.province}商务厅" if place and place.city and place.province != place.city
+           else f"{place.label}商务主管部门" if place else "当地商务主管部门")
+    documents = "；".join(f"{'、'.join(f'《{d.title}》' for d in r.documents)}适用于在{r.name}注册的企业"
+                          for r in regions(source))
+    return (f"抱歉，{coverage_sentence(source)}：{documents}，按企业注册地适用，客户或合作方在哪里不影响。"
+            f"暂不包括{place.label if place else where}（贵公司在{where}{'，境外' if abroad else ''}）。"
+            + (f"{where}的相关政策，建议咨询{ask}。" if not abroad else "")
+            + "如贵公司在上述地区另有注册主体，可以告诉我那里的城市，我按那家企业来查。")
 
 
 def is_covered(source, profile: dict) -> Optional[bool]:

@@ -316,8 +316,9 @@ def test_traps_outside_zhejiang_get_no_zhejiang_measure(compiled, typed):
 def test_outside_coverage_text_names_regions_and_the_firms_own_department(compiled):
     text = coverage.outside_text(compiled, normalize_profile({"city": "成都龙泉驿区"}))
     assert "浙江省" in text and "武汉市" in text and "暂不包括成都市" in text and "成都市商务主管部门" in text
+    assert "四川省商务厅" in text and "按企业注册地适用" in text
     text = coverage.outside_text(compiled, normalize_profile({"city": "新加坡"}))
-    assert "当地商务主管部门" in text
+    assert "境外" in text and "另有注册主体" in text and "商务主管部门" not in text  # no department abroad is invented
 
 
 # ---- the dialogue -----------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""Questions that name no measure and manners (issue 20): the documents, the report, acknowledgements. The pure
+parts (wording, guards) first, then through the REST channel with the trained model."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from bot.nlu.aspects import aspects
+from bot.nlu.guards import requests_and_manners
+from policies_db import load_catalogue, wording
+
+DOCS = load_catalogue().documents
+
+
+def _doc(prefix: str):
+    return next(d for d in DOCS.values() if d.id.startswith(prefix))
+
+
+def test_the_zhejiang_plan_is_described_from_its_data():
+    line = wording.document_line(_doc("zhejiang"), dt.date(2026, 12, 6))
+    assert "浙江省商务厅" in line and "浙商务发〔2023〕59号" in line
+    assert "2025年12月31日" in line and "已到期" in line and "确认" in line
+
+
+def test_the_wuhan_opinions_state_no_end_date():
+    line = wording.document_line(_doc("wuhan"), dt.date(2026, 12, 6))
+    assert "2021年2月8日" in line and "原文未规定截止日期" in line and "已到期" not in line
+    assert "原文未载文号" in line  # the text gives no number: said, not invented
+
+
+def test_no_document_answer_invents_a_number_phone_or_amount():
+    for d in DOCS.values():
+        for when in (dt.date(2022, 6, 1), dt.date(2024, 6, 1), dt.date(2026, 12, 6)):
+            line = wording.document_line(d, when)
+            assert not re.search(r"\d{3,4}-\d{7,8}|1\d{10}|万元|元/", line)
+    assert "不是政府的正式认定" in wording.OFFICIAL
+
+
+@pytest.mark.parametrize("text, diet, expected", [
+    ("能导出来吗", "show_results", "ask_report"),
+    ("出个PDF报告", "nlu_fallback", "ask_report"),
+    ("这个行动计划什么时候到期？", "explain", "ask_document"),
+    ("武汉这个文件是哪年出的，还有效吗？", "nlu_fallback", "ask_document"),
+    ("这个结论是政府正式认定吗", "ask_capabilities", "ask_document"),
+    ("收到", "affirm", "acknowledge"),
+    ("行 我把这个转给老板看看", "show_results", "acknowledge"),
+    ("好 我截图发给老板", "subscribe_push", "acknowledge"),
+    ("好的 谢谢啊", "thanks", "thanks"),
+])
+def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
+    ranking = [{"name": diet, "confidence": 0.7}]
+    assert requests_and_manners(text, ranking[0], ranking, aspects(text))[0]["name"] == expected
+
+
+def test_a_statement_of_facts_is_never_rerouted():
+    entities = [{"entity": "city", "value": "杭州", "start": 2, "end": 4}] + aspects("我们在杭州，要导出报告")
+    ranking = [{"name": "inform", "confidence": 0.9}]
+    assert requests_and_manners("我们在杭州，要导出报告", ranking[0], ranking, entities)[0]["name"] == "inform"
