@@ -13,8 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.aspects import cue
 from bot.nlu.normalize import normalize
 from policies_db import FIELDS
+from policies_db.search import best_matches, index_for
 
 from .checklist import SITUATIONS
 from .context import catalogue, evaluate_tracker
@@ -54,9 +56,6 @@ QUESTIONS = {  # what each question is about, in one sentence with examples; oth
     "tech_advanced_certified": "utter_explain_tech_advanced",
 }
 
-_MATERIALS = re.compile(r"材料|资料|文件|证明|准备什么|提交什么|要带")
-_TIME = re.compile(r"多久|多长时间|几天|几个月|时限|什么时候|何时|截止|期限|到账")
-_PROCEDURE = re.compile(r"流程|步骤|程序|怎么申请|如何申请|怎么申报|如何申报|怎么报|在哪.*申")
 
 
 def term_explanation(text: str) -> str | None:
@@ -84,6 +83,11 @@ def _named_measures(tracker: Tracker):
             city = evaluate_tracker(tracker).profile.get("city")
             measures, _ = for_region(compiled, named, city)
             return measures or named
+    # No exact name: the measure the question is about by its words (「进口研发试剂免许可证要什么材料」, typos).
+    named = best_matches(index_for(compiled), normalize(tracker.latest_message.get("text") or ""))
+    if named:
+        measures, _ = for_region(compiled, named, evaluate_tracker(tracker).profile.get("city"))
+        return measures or named
     return []
 
 
@@ -117,8 +121,8 @@ class ActionAnswerProcess(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = normalize(tracker.latest_message.get("text") or "")
-        aspects = [name for pattern, name in ((_MATERIALS, "申报材料"), (_TIME, "办理时限"), (_PROCEDURE, "申报流程"))
-                   if pattern.search(text)] or ["申报材料和流程"]
+        aspects = [name for key, name in (("materials", "申报材料"), ("timing", "办理时限"), ("procedure", "申报流程"),
+                                          ("amount", "补贴金额")) if cue(key, text)] or ["申报材料和流程"]
         what = "和".join(aspects)
         measures = _named_measures(tracker)
         if not measures:

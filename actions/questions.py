@@ -10,7 +10,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.normalize import normalize
 from policies_db import coverage
+from policies_db.search import best_matches, index_for
 
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic
@@ -22,6 +24,10 @@ ANSWERS = {"ask_why_not": why_text, "ask_conditions": conditions_text, "ask_cont
 def region_label(compiled, measure) -> str:
     """【浙江】/【武汉】: the short name of the document's jurisdiction."""
     return "【" + coverage.region_short(compiled.documents[measure.document_id].jurisdiction) + "】"
+
+
+def _text(tracker: Tracker) -> str:
+    return normalize(tracker.latest_message.get("text") or "")
 
 
 def _policy_phrases(tracker: Tracker) -> List[str]:
@@ -46,20 +52,23 @@ class ActionAnswerMeasure(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer = ANSWERS.get(intent, why_text)
         phrases = _policy_phrases(tracker)
-        if not phrases:
-            if intent == "ask_contact":  # 「找哪个部门？」 without a measure: each has its own departments
-                dispatcher.utter_message(response="utter_contact_needs_measure")
-            else:
-                dispatcher.utter_message(response="utter_which_measure")
-            return []
         compiled = catalogue()
         # The first phrase that names a measure: 「培训示范机构怎么认定」 is about 培训示范机构.
-        phrase, named = phrases[0], []
+        phrase, named = (phrases[0] if phrases else ""), []
         for candidate in phrases:
             named = measures_named(compiled, candidate)
             if named:
                 phrase = candidate
                 break
+        if not named:
+            # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos).
+            named = best_matches(index_for(compiled), _text(tracker))
+        if not named and not phrases:
+            if intent == "ask_contact":  # 「找哪个部门？」 without a measure: each has its own departments
+                dispatcher.utter_message(response="utter_contact_needs_measure")
+            else:
+                dispatcher.utter_message(response="utter_which_measure")
+            return []
         if not named:
             dispatcher.utter_message(response="utter_measure_not_found", phrase=phrase, coverage=coverage_text(compiled))
             return []

@@ -1,0 +1,71 @@
+"""Which measure a question is about, when it names none exactly: 「进口研发试剂免许可证找谁办」「零税律」「技术先近型」.
+
+Character bigrams of the question against each measure's title, keywords, summary, benefit and source excerpt,
+weighted by how rare a bigram is in the catalogue (idf): words every measure shares (服务, 外包, 企业) weigh
+nothing, a typo keeps most of a name's bigrams. Pure; built once per compiled catalogue.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+")
+MIN_SCORE = 5.0  # about two bigrams found in one measure only
+CLEAR_MARGIN = 1.5  # the best must lead the next by this factor to be the one meant
+
+
+def _bigrams(text: str) -> set[str]:
+    out: set[str] = set()
+    for run in CJK_OR_WORD.findall(text or ""):
+        if run.isascii():
+            out.add(run.lower())
+        else:
+            out |= {run[i:i + 2] for i in range(len(run) - 1)}
+    return out
+
+
+@dataclass(frozen=True)
+class Match:
+    measure: object
+    score: float
+
+
+class MeasureIndex:
+    def __init__(self, measures: list):
+        self.measures = measures
+        self.grams = [_bigrams(" ".join([m.title, " ".join(m.keywords), m.summary or "", m.benefit or "",
+                                         getattr(m.source, "excerpt", "") or ""])) | _bigrams(m.title)
+                      for m in measures]
+        df = Counter(g for grams in self.grams for g in grams)
+        n = len(measures)
+        self.idf = {g: math.log(n / c) for g, c in df.items()}
+        self.title_grams = [_bigrams(m.title + " ".join(m.keywords)) for m in measures]
+
+    def search(self, question: str, limit: int = 3) -> list[Match]:
+        asked = _bigrams(question)
+        scored = []
+        for m, grams, title in zip(self.measures, self.grams, self.title_grams):
+            # a bigram of the title or keywords counts double: the name is what firms half-remember
+            score = sum(self.idf.get(g, 0.0) * (2 if g in title else 1) for g in asked & grams)
+            if score > 0:
+                scored.append(Match(m, score))
+        scored.sort(key=lambda x: -x.score)
+        return scored[:limit]
+
+
+def best_matches(index: MeasureIndex, question: str) -> list:
+    """[the measure] when one clearly fits, up to three when several do about as well, [] when none does."""
+    found = [m for m in index.search(question) if m.score >= MIN_SCORE]
+    if not found:
+        return []
+    if len(found) == 1 or found[0].score >= CLEAR_MARGIN * found[1].score:
+        return [found[0].measure]
+    return [m.measure for m in found if m.score * CLEAR_MARGIN >= found[0].score]
+
+
+@lru_cache(maxsize=4)
+def index_for(compiled) -> MeasureIndex:
+    return MeasureIndex(list(compiled.measures))

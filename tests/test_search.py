@@ -1,0 +1,32 @@
+"""Which measure a question is about when it names none exactly (policies_db/search.py). Pure."""
+from __future__ import annotations
+
+import pytest
+
+from policies_db.search import best_matches, index_for
+
+
+@pytest.fixture(scope="module")
+def index(compiled):
+    return index_for(compiled)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("进口研发试剂免许可证找谁办？", {"wh-bonded-rd-imports"}),
+    ("引进高级人才那块是人社局管吗？", {"wh-talent-introduction"}),
+    ("外籍人才来华工作许可怎么弄", {"zj-foreign-talent"}),
+    ("零税律找谁", {"zj-offshore-zero-rate"}),  # a typo keeps most of the name
+    ("技术先近型要什么条件", {"wh-tech-advanced-application", "zj-tech-advanced-certification"}),
+    ("出口信保怎么申请", {"wh-export-credit-insurance", "zj-export-credit-insurance"}),
+])
+def test_a_question_finds_its_measure(index, question, expected):
+    assert {m.id for m in best_matches(index, question)} == expected
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "这个怎么办", "你好", "谢谢"])
+def test_no_measure_for_a_question_about_none(index, question):
+    assert best_matches(index, question) == []
+
+
+def test_never_more_than_three(index):
+    assert len(best_matches(index, "服务外包企业人才培训示范机构和平台园区的支持政策")) <= 3
