@@ -43,6 +43,7 @@ INTERRUPTIONS = {
     "restart", "human_handoff", "out_of_scope", "goodbye", "thanks", "greet", "explain", "ask_process",
     "leave_contact",  # a phone number / WeChat id: data/rules/handoff.yml
     "subscribe_push", "unsubscribe_push",  # data/rules/push.yml
+    "ask_document", "ask_report", "acknowledge",  # data/rules/rules.yml (actions/manners.py)
 }
 
 
@@ -169,6 +170,8 @@ class ValidateProfileForm(FormValidationAction):
                 value = yes_no(text)
                 if value is not None:
                     found[requested] = value
+            elif kind == "list" and intent != "affirm" and yes_no(text) is False and requested != "service_types":
+                found[requested] = []  # 「这个我们没有」 to the list of fields: none of them
             elif requested == "employees":
                 count = bare_count(text)
                 if count:

@@ -36,12 +36,13 @@ FIRST_PERSON = re.compile(r"我们|我司|咱们|我公司|本公司|我这|我�
 A_NOT_A = re.compile(r"算不算|是不是|属不属于|是否属于|能不能算|够不够")
 # What makes an unsure message still a question (「不清楚零税率找谁办」).
 ASKING = re.compile(r"[?？]|吗|什么|啥|哪|怎么|找谁|多少|多久|如何")
+NEGATION = re.compile(r"[不没无非否未冇]|木有")  # any negation character: a deny needs one
 NOT_OUTSOURCING = re.compile(r"发包方|不承接|不接外包|外包给别人|外包出去")
 # Intents DIET guesses for statements it has not seen, and the words that really carry them
 # (「人工智能」 is no hand-off, 「打算在新加坡设个办公室」 no greeting).
 CUES = {
     "human_handoff": re.compile(r"人工(?!智能)|真人|客服人员|工作人员|转接|热线|接线"),
-    "greet": re.compile(r"你好|您好|在吗|在不在|有人吗|hi|hello|嗨|哈喽|咨询", re.IGNORECASE),
+    "greet": re.compile(r"你好|您好|在吗|在不在|有人吗|\bhi\b|hello|嗨|哈喽|(?:想|要|来|请|问)咨询|咨询一下", re.IGNORECASE),
     "goodbye": re.compile(r"再见|拜拜|bye|没事了|先这样", re.IGNORECASE),
     "thanks": re.compile(r"谢|感谢|多谢|thank|3q", re.IGNORECASE),
     "subscribe_push": re.compile(r"通知|订阅|推送|提醒|告诉我|发给我"),
@@ -138,6 +139,12 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     if facts and (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and name not in ("affirm", "deny", "dont_know"):
         # 「有一带一路的项目」「南京」: unsure of the intent, sure of the facts — an answer, not 「没听懂」.
         return _choose(ranking, "inform", 0.9)
+    if name == "deny" and facts and yes_no(text) is None and not NEGATION.search(text):
+        # 「海曙区，做跨境电商客服外包」 read as no: there is no no in it.
+        return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    if name in CUES and CUES[name] is not None and not CUES[name].search(text) and name in ("greet", "goodbye"):
+        # 「工程咨询，你列的那些都对不上」 read as a greeting: without a greeting word it is an answer.
+        return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     if name == "affirm" and facts and yes_no(text) is None:
         # 「富阳的」 read as yes: a statement of facts.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
