@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.normalize import normalize
@@ -51,7 +51,7 @@ class ActionAnswerDocument(Action):
         if "official" in asked:
             lines.append(wording.OFFICIAL)
         if "where_text" in asked:
-            lines.append(wording.WHERE_TEXT)
+            lines.append(wording.where_text(_documents_for(tracker)))
         if not lines or "validity" in asked:
             lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines
         dispatcher.utter_message(response="utter_document_answer", answer="\n".join(lines))
@@ -102,3 +102,18 @@ class ActionAcknowledge(Action):
         else:
             dispatcher.utter_message(response="utter_ack")
         return []
+
+
+class ActionDefaultFallback(Action):
+    """Rasa's core fallback, overridden: a plain 「好的」「好滴」 that no rule expects (after an answer, a link, the
+    report) is an acknowledgement, not 「没听懂」; anything else gets utter_default and is forgotten as before."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in ("affirm", "acknowledge", "thanks") and not tracker.active_loop.get("name"):
+            return await ActionAcknowledge().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]

@@ -98,11 +98,14 @@ class ActionTopicLookup(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         phrases = _policy_phrases(tracker)
         phrase = phrases[0] if phrases else tracker.get_slot("pending_topic")
-        if not phrase:
+        compiled = catalogue()
+        matched = [] if phrase else best_matches(index_for(compiled), _text(tracker))
+        if not phrase and not matched:
             dispatcher.utter_message(response="utter_which_topic")
             return [SlotSet("awaiting_region", None)]
-        compiled = catalogue()
-        found = measures_on_topic(compiled, phrase)
+        # No topic word: the measures the question is about by its words (「海外设点有支持吗」).
+        phrase = phrase or matched[0].title
+        found = measures_on_topic(compiled, phrase) if not matched else matched
         evaluation = evaluate_tracker(tracker)
         city = evaluation.profile.get("city") or evaluation.profile.get("province")
         measures, need_region = for_region(compiled, found, evaluation.profile)

@@ -504,4 +504,10 @@ def document_line(document, as_of: dt.date) -> str:
 
 OFFICIAL = ("本助手的结果依据政策原文和您提供的信息自动生成，是参考，不是政府的正式认定；能否享受、需要什么材料，"
             "以各项措施所列责任部门的审核和通知为准。")
-WHERE_TEXT = "结果中每项措施都注明了出处条款和原文摘录，报告页面可查看；文件全文请以发文单位公开发布的版本为准。"
+WHERE_TEXT = "结果中每项措施都注明了出处条款和原文摘录，报告页面可查看。"
+
+
+def where_text(documents) -> str:
+    """Where the full texts are: the issuers' own publications (no address is invented)."""
+    return WHERE_TEXT + "文件全文以发文单位公开发布的版本为准：" + "；".join(
+        f"《{d.title}》请到{d.issuer}官方网站或向其查询" for d in documents) + "。"

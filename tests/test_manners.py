@@ -48,6 +48,12 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("行 我把这个转给老板看看", "show_results", "acknowledge"),
     ("好 我截图发给老板", "subscribe_push", "acknowledge"),
     ("好的 谢谢啊", "thanks", "thanks"),
+    ("上市能给多少钱奖励", "inform", "ask_process"),
+    ("设计外包有啥补贴 多少钱", "nlu_fallback", "ask_process"),
+    ("从国外进口研发用的试剂 清关这块找谁", "inform", "ask_contact"),
+    ("那我们能享受哪些？", "ask_capabilities", "show_results"),
+    ("一条都用不上吗？", "deny", "show_results"),
+    ("武汉的政策我们不能沾点光吗", "subscribe_push", "show_results"),
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]

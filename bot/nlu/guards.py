@@ -163,15 +163,25 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
                "ask_report", "ask_document", "thanks"}
 
 
+_QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_capabilities"}
+
+
 def requests_and_manners(text: str, intent: Intent, ranking: Ranking,
                          entities: List[Dict[str, Any]]) -> Tuple[Intent, Ranking]:
     """「能导出来吗」 asks for the report; 「这个行动计划什么时候到期」「结果是正式认定吗」 ask about the documents;
     「好的 我转给老板看看」「收到」 acknowledge — whatever DIET guessed, when no fact is stated."""
     name = intent.get("name")
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
+    confidence = max(intent.get("confidence") or 0.0, 0.9)
+    asks = bool(QUESTION_CUES.search(text))
+    if asks and name in _REROUTABLE | _QUESTIONS and not facts and cue("amount", text):
+        return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
+    if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions"} and cue("contact", text):
+        return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
+    if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", text) and not cue("contact", text):
+        return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name not in _REROUTABLE or facts:
         return intent, ranking
-    confidence = max(intent.get("confidence") or 0.0, 0.9)
     if cue("report", text):
         return _choose(ranking, "ask_report", confidence)
     if any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities) and (
