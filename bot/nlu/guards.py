@@ -51,7 +51,7 @@ CUES = {
 }
 PROFILE_ENTITIES = {"city", "service_types", "fields", "employees"}
 # What makes a message a question about a measure (「零税率要准备什么材料」) rather than a statement (「国内也做」).
-QUESTION_CUES = re.compile(r"[?？吗]|什么|啥|哪|怎么|怎样|如何|多久|多长|几时|何时|能否|能不能|可不可以|是否|有没有|要不要|"
+QUESTION_CUES = re.compile(r"[?？吗]|什么|啥|哪|怎么|怎样|如何|多久|多长|多少|几时|何时|能否|能不能|可不可以|是否|有没有|要不要|"
                            r"为什么|为啥|材料|(?<!业务)流程|条件|部门|找谁|联系|电话|申请|申报|办理|政策")
 
 
@@ -174,7 +174,7 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking,
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
     confidence = max(intent.get("confidence") or 0.0, 0.9)
     asks = bool(QUESTION_CUES.search(text))
-    if asks and name in _REROUTABLE | _QUESTIONS and not facts and cue("amount", text):
+    if asks and name in _REROUTABLE | _QUESTIONS and cue("amount", text):
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
     if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions"} and cue("contact", text):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
