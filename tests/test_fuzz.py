@@ -33,7 +33,9 @@ AFTER_RESULTS = 6
 LOG_PROBLEMS = re.compile(r"Traceback|^\S*\s*ERROR\b|\bERROR\s|Exception:|exception occurred", re.M)
 
 REALISTIC = {
-    "city": ["杭州", "武汉光谷", "宁波北仑", "温州的", "我们在嘉兴", "杭州", "武汉", "上海"],
+    "city": ["杭州", "武汉光谷", "宁波北仑", "温州的", "我们在嘉兴", "杭州", "武汉", "上海",
+             # unknown, foreign, area names, 繁體 and corrections: the city question too comes at most twice
+             "我们在火星基地", "吉隆坡", "我們在臺北", "汉川的", "钱江新城", "说错了，我们在宁波", "梅山那边", "青山"],
     "service_types": ["ITO", "我们做BPO", "KPO和ITO都有", "不做服务外包", '/inform{"service_types": "BPO"}'],
     "fields": ["软件开发", "呼叫中心", "工业设计", "医药研发", "都不是", '/inform{"fields": "design"}'],
     "situations": ["1 3", "都没有", "1，第2项不清楚", "2", "都符合", "不清楚"],
