@@ -114,6 +114,8 @@ class ActionDefaultFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent in ("affirm", "acknowledge", "thanks") and not tracker.active_loop.get("name"):
-            return await ActionAcknowledge().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(response="utter_default")
+            await ActionAcknowledge().run(dispatcher, tracker, domain)
+        else:
+            dispatcher.utter_message(response="utter_default")
+        # As Rasa's own: the message is forgotten, so the policy listens next (returning nothing looped the action).
         return [UserUtteranceReverted()]

@@ -434,11 +434,15 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     # list (「客户都在汉阳 沌口那边」「客户在长沙、合肥」).
     ordered = sorted(cities, key=lambda e: e["start"])
     for a, b in zip(ordered, ordered[1:]):
-        if text[a["end"]:b["start"]] in ("", "的", "市", " ", "、", "和", "及", "跟", "与"):
+        gap = text[a["end"]:b["start"]]
+        if gap in ("", "的", "市"):  # one place
             for role in ("registered", "elsewhere"):
                 if role in (roles[id(a)], roles[id(b)]):
                     roles[id(a)] = roles[id(b)] = role
                     break
+        elif gap in (" ", "、", "和", "及", "跟", "与") and "registered" not in (roles[id(a)], roles[id(b)]) \
+                and "elsewhere" in (roles[id(a)], roles[id(b)]):
+            roles[id(a)] = roles[id(b)] = "elsewhere"  # a list of other people's places
     chosen = [e for e in cities if roles[id(e)] == "registered"]
     keep = chosen or [e for e in cities if roles[id(e)] != "elsewhere"]
     if not keep:
