@@ -112,10 +112,10 @@ nlu-eval: $(MODEL)
 # one conversation. `make eval` reports against the targets. See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.93
 EVAL_MAX_MISUNDERSTOOD ?= 0.06
-# The sealed batches (tests/sealed/, docs/evaluation.md) are gated at their recorded first-contact level, so the
-# figure cannot regress; raise these when a later run is recorded.
-SEALED_MIN_SUCCESS ?= 0.0
-SEALED_MAX_MISUNDERSTOOD ?= 1.0
+# The sealed batches (tests/sealed/, docs/evaluation.md): first contact was 24.3 % / 12.9 % (2026-12-06); the gate
+# keeps the latest recorded run (62.9 % / 6.9 %) from regressing by more than a few conversations.
+SEALED_MIN_SUCCESS ?= 0.55
+SEALED_MAX_MISUNDERSTOOD ?= 0.10
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)

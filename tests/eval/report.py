@@ -82,7 +82,8 @@ def markdown(records: list[Record], meta: dict[str, Any]) -> str:
     s = summary(records)
     ok = lambda value, target, low=False: "**met**" if (value <= target if low else value >= target) else "not met"
     out = [f"# Conversation evaluation — {meta.get('date', '')}", "",
-           f"{s['conversations']} conversations from `tests/conversations/` replayed through the REST channel "
+           f"{s['conversations']} conversations from "
+           f"`{'tests/sealed/' if meta.get('set') == 'sealed' else 'tests/conversations/'}` replayed through the REST channel "
            f"(model `{meta.get('model', '')}`, {meta.get('seconds', 0):.0f} s).", "",
            *([f"**Warning:** the model's domain has no slot for {', '.join(meta['model_lacks_slots'])} — the model is "
               "older than domain/ (run `make train`); answers about these fields cannot be held.", ""]
