@@ -1,20 +1,7 @@
 """The documents, the report and manners through the REST channel with the trained model (issue 20)."""
 from __future__ import annotations
 
-import pytest
-
 from tests.test_e2e import Chat
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory, policy_db):
-    import tests.stack as stack_module
-    from tests.conftest import API_TOKEN
-
-    stack, _, ports = stack_module.start_stack(tmp_path_factory.mktemp("manners"), policy_db, {"api": API_TOKEN},
-                                               start_seconds=900)
-    yield {"api": f"http://127.0.0.1:{ports['api']}"}
-    stack.stop()
 
 
 def _texts(replies) -> str:

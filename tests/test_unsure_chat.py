@@ -10,15 +10,6 @@ from tests.test_e2e import Chat, checklist_of, results_of
 ORDINARY = "这个没有"
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory, policy_db):
-    import tests.stack as stack_module
-    from tests.conftest import API_TOKEN
-
-    stack, _, ports = stack_module.start_stack(tmp_path_factory.mktemp("unsure"), policy_db, {"api": API_TOKEN},
-                                               start_seconds=900)
-    yield {"api": f"http://127.0.0.1:{ports['api']}"}
-    stack.stop()
 
 
 def _eligible_needing(payload: dict, fields: set[str]) -> list[str]:
