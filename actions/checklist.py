@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -27,40 +29,26 @@ OFFERED = "checklist"  # the slot that remembers which circumstances were listed
 # Yes/no circumstances of the firm; offshore/onshore describe its business and keep their own questions.
 CHECKLIST_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool" and name not in ("offshore", "onshore")]
 
-_NONE_APPLY = re.compile(r"都没有|都不是|都不符合|均不符合|都不涉及|一个都没有|一项都没有|全都没有|没有符合|都没|皆无|均无|全无|都无"
-                         r"|皆不|均不|全部不|一个也没有|一项也没有|够不上|对不上|一条都|一条也|一个没有|一项没有|都不沾")
-_NEGATIVE = re.compile(r"没有|不符合|不是|不涉及|没想|不考虑|不打算|没打算|不算|没")
-_ALL_APPLY = re.compile(r"都符合|全部符合|都是|都有|全都有|全部都有|都算|都涉及")
-_OTHERS_NO = re.compile(r"(?:其他|其余|别的|其它)[^，。；,;]{0,3}(?:都|也)?(?:没有|没|不|无)")
-_OTHERS = re.compile(r"其他|其余|别的|都|全|以上|上面")
-_ONLY = re.compile(r"只有|只是|只做|仅有|仅|就只|^就")
-_EXCEPT = re.compile(r"除了|除去|除开|除")  # 「除了上市，其他都有」: what follows 除了 is ruled out
+_WORDS = yaml.safe_load((Path(__file__).resolve().parent.parent / "bot" / "nlu" / "lexicon" / "checklist.yml")
+                        .read_text(encoding="utf-8"))
+
+
+def _alternation(key: str) -> str:
+    return "|".join(re.escape(w) for w in sorted(_WORDS[key], key=len, reverse=True))
+
+
+_NONE_APPLY = re.compile(_alternation("none_apply"))
+_NEGATIVE = re.compile(_alternation("negative"))
+_ALL_APPLY = re.compile(_alternation("all_apply"))
+_OTHERS_NO = re.compile(f"(?:{_alternation('others')})[^，。；,;]{{0,3}}(?:都|也)?(?:没有|没|不|无)")
+_OTHERS = re.compile(_alternation("rest"))
+_ONLY = re.compile(f"{_alternation('only')}|^就")
+_EXCEPT = re.compile(_alternation("except"))  # 「除了上市，其他都有」: what follows 除了 is ruled out
 # Clauses: punctuation, and before 其他/其余/别的 (「综保区那个是 其他应该都没有」). Not at every space: 「第2项 不清楚」
 # is one answer about item 2.
-_CLAUSES = re.compile(r"[，,；;。！!]|\s*(?=(?:其他|其余|别的|其它|剩下的|另外)(?![^，,；;。！!]*(?:项|条)))")
-# Short words that name a listed circumstance: 「只有培训这项」「金融机构那项符合」「上市暂时没想」.
-ITEM_WORDS = {
-    "foreign_invested": r"外资|外商|合资|独资|台资|港资|美资|日资|韩资|德资|法资|英资",
-    "hires_foreign_talent": r"外籍|外国|老外|外教|海外人才|海外专家|海外设计师|海外员工",
-    "recruits_senior_talent": r"高级人才|高端人才|紧缺人才|高层次人才|引进人才|人才引进|招人才|博士",
-    "provides_training": r"培训",
-    "financial_institution": r"金融机构|银行|保险公司|证券|信托",
-    "in_bonded_zone": r"综保区|保税区|综合保税",
-    "plans_listing": r"上市|IPO|挂牌",
-    "overseas_expansion": r"出海|走出去|海外设|境外设|海外分|境外分|海外子|办事处|海外开|国外开",
-    "tech_advanced_certified": r"技术先进型|技先",
-    "is_sme": r"中小企业|小微|中小型",
-    "leading_firm": r"龙头|头部|领军",
-    "runs_platform": r"平台",
-    "runs_park": r"园区|基地",
-    "in_pilot_zone": r"自贸|试点|试验区",
-    "is_school": r"高校|学校|大学|学院",
-    "soe_or_hospital": r"国企|国有|医院|医疗机构",
-    "covid_commissioned": r"新冠|疫苗|疫情",
-    "training_demo_recognized": r"示范机构|示范",
-    "supports_first_projects": r"首创|首拓|首发",
-    "overseas_qualification": r"职业资格|执业资格",
-}
+_CLAUSES = re.compile(rf"[，,；;。！!]|\s*(?=(?:{_alternation('others')}|剩下的|另外)(?![^，,；;。！!]*(?:项|条)))")
+# Short words that name a listed circumstance (bot/nlu/lexicon/checklist.yml `items`).
+ITEM_WORDS = {name: "|".join(re.escape(w) for w in words) for name, words in _WORDS["items"].items()}
 _ITEM_WORDS = {name: re.compile(words, re.IGNORECASE) for name, words in ITEM_WORDS.items()}
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
