@@ -37,13 +37,15 @@ A_NOT_A = re.compile(r"算不算|是不是|属不属于|是否属于|能不能�
 # What makes an unsure message still a question (「不清楚零税率找谁办」).
 ASKING = re.compile(r"[?？]|吗|什么|啥|哪|怎么|找谁|多少|多久|如何")
 NEGATION = re.compile(r"[不没无非否未冇]|木有")  # any negation character: a deny needs one
+STOP_PUSH = re.compile(r"别再|不要再|不用再|取消|退订|不想再|停止")  # a subscription request that is a stop
 NOT_OUTSOURCING = re.compile(r"发包方|不承接|不接外包|外包给别人|外包出去")
 # Intents DIET guesses for statements it has not seen, and the words that really carry them
 # (「人工智能」 is no hand-off, 「打算在新加坡设个办公室」 no greeting).
 CUES = {
     "human_handoff": re.compile(r"人工(?!智能)|真人|客服人员|工作人员|转接|热线|接线"),
-    "greet": re.compile(r"你好|您好|在吗|在不在|有人吗|\bhi\b|hello|嗨|哈喽|(?:想|要|来|请|问)咨询|咨询一下", re.IGNORECASE),
-    "goodbye": re.compile(r"再见|拜拜|bye|没事了|先这样", re.IGNORECASE),
+    "greet": re.compile(r"你好|您好|在吗|在不在|有人吗|\bhi\b|hello|嗨|哈喽|(?:想|要|来|请|问)咨询|咨询一下"
+                        r"|(?:早上|上午|中午|下午|晚上)好|早安", re.IGNORECASE),
+    "goodbye": re.compile(r"再见|拜拜|bye|没事了|先这样|就这样|回头聊", re.IGNORECASE),
     "thanks": re.compile(r"谢|感谢|多谢|thank|3q", re.IGNORECASE),
     "subscribe_push": re.compile(r"通知|订阅|推送|提醒|告诉我|发给我"),
     "show_results": re.compile(r"结果|能享受|可以享受|有哪些|看看|查一下|查查|适合|符合|匹配|什么政策|哪些政策"),
@@ -101,6 +103,8 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
             and not ASKING.search(stripped):
         # 「是不是外资我也拿不准 好像有个新加坡股东」: an unsure answer, not a question about a measure.
         intent, ranking = _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    elif intent.get("name") == "subscribe_push" and STOP_PUSH.search(text):
+        intent, ranking = _choose(ranking, "unsubscribe_push", max(intent.get("confidence") or 0.0, 0.9))  # 「以后别再通知我了」
     elif WHY_NOT.search(text):
         intent, ranking = _choose(ranking, "ask_why_not", max(intent.get("confidence") or 0.0, 0.9))
     elif is_unsure(stripped) and not SERVICE_TYPE.search(stripped) and (
@@ -180,6 +184,8 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking,
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
     if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", text) and not cue("contact", text):
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
+    if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
+        return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」
     if name not in _REROUTABLE or facts:
         return intent, ranking
     if cue("report", text):
@@ -187,7 +193,8 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking,
     if any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities) and (
             QUESTION_CUES.search(text) or name in ("ask_capabilities", "show_results", "explain", "ask_document")):
         return _choose(ranking, "ask_document", confidence)
-    if cue("acknowledge", text) and not QUESTION_CUES.search(text) and name != "thanks":
+    if cue("acknowledge", text) and not QUESTION_CUES.search(text) and name != "thanks" \
+            and not CUES["goodbye"].search(text):
         return _choose(ranking, "acknowledge", confidence)
     return intent, ranking
 

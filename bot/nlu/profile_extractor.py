@@ -53,7 +53,7 @@ from bot.nlu.vocabulary import FLAG_FIELDS, load_vocabulary
 logger = logging.getLogger(__name__)
 
 # Questions name measures, not facts: 「零税率要准备什么材料」, 「啥是KPO？」 (explain) says nothing about the firm.
-POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "explain", "ask_process"]
+POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "explain", "ask_process", "ask_document"]
 SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing about the firm
 _CLAUSE_END = CLAUSE_BREAK
 NEGATION_WINDOW = 4  # characters before a flag phrase
