@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.normalize import normalize
@@ -103,19 +103,3 @@ class ActionAcknowledge(Action):
             dispatcher.utter_message(response="utter_ack")
         return []
 
-
-class ActionDefaultFallback(Action):
-    """Rasa's core fallback, overridden: a plain 「好的」「好滴」 that no rule expects (after an answer, a link, the
-    report) is an acknowledgement, not 「没听懂」; anything else gets utter_default and is forgotten as before."""
-
-    def name(self) -> Text:
-        return "action_default_fallback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in ("affirm", "acknowledge", "thanks") and not tracker.active_loop.get("name"):
-            await ActionAcknowledge().run(dispatcher, tracker, domain)
-        else:
-            dispatcher.utter_message(response="utter_default")
-        # As Rasa's own: the message is forgotten, so the policy listens next (returning nothing looped the action).
-        return [UserUtteranceReverted()]
