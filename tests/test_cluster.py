@@ -257,6 +257,9 @@ def test_a_failed_cluster_start_stops_what_it_started(tmp_path):
         assert not list(tmp_path.glob("*.pid"))
     finally:
         blocker.close()
+        # Whatever happened, nothing this test started outlives it.
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "cluster.py"), "stop"], env=env, capture_output=True,
+                       timeout=120)
         from sqlalchemy import create_engine, text
 
         admin = create_engine(f"{PG.replace('postgresql://', 'postgresql+psycopg2://')}/postgres",
