@@ -195,9 +195,3 @@ def settled_later(text: str, end: int) -> bool:
     lex = lexicon()
     rest = text[end:]
     return bool(lex.planned.search(rest) or lex.now_gone.search(rest))
-
-
-def unsure_clause_texts(text: str) -> list[str]:
-    """The clauses of `text` that hold an uncertainty cue (the checklist reads its items in them)."""
-    cues = uncertain_cues(text)
-    return [text[a:b] for a, b in _clauses(text) if any(a <= c < b for c, _ in cues)]
