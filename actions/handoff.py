@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -22,6 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.handoff import queue as handoff_queue
 from bot.handoff.contact import KIND_LABELS, Contact, find_contact, looks_like_contact_attempt, mask
+from bot.nlu.consent import agrees_to_handoff, firm_name, refuses_handoff
 
 from .context import evaluate_tracker, profile_of
 
@@ -29,10 +29,6 @@ logger = logging.getLogger(__name__)
 
 MAX_TRIES = 2  # an answer not understood twice: the question is dropped, never asked a third time
 MAX_FIRM_NAME = 60
-_REFUSAL = re.compile(r"跳过|不方便|不想|不愿|不用|不需要|不必|不留|算了|保密|不告诉|不了|不是|不要|拒绝|免了"
-                      r"|^没有|^不$|^no$|^否$", re.IGNORECASE)
-_AGREE = re.compile(r"好|可以|行|同意|留|是|嗯|对|没问题|ok|yes|确认", re.IGNORECASE)
-_NAME_PREFIX = re.compile(r"^(?:我们|我司|本公司)?(?:公司|企业)?的?(?:(?:名字|名称|全称)(?:是|叫|为)?|是|叫|名叫)\s*[:：]?\s*")
 
 
 def _intent(tracker: Tracker) -> Optional[str]:
@@ -139,9 +135,9 @@ class ValidateHandoffForm(FormValidationAction):
         text = str(slot_value or "").strip()
         if contact := find_contact(text):  # a number instead of the name: keep it for the notice
             return {"firm_name": "", "contact_candidate": contact.describe(), "handoff_misunderstood": None}
-        if _intent(tracker) in ("deny", "dont_know") or _REFUSAL.search(text):
+        if _intent(tracker) in ("deny", "dont_know") or refuses_handoff(text):
             return {"firm_name": "", "handoff_misunderstood": None}
-        name = _NAME_PREFIX.sub("", text).strip("。.!！ ")
+        name = firm_name(text)
         if not name or name.startswith("/"):
             return self._misunderstood(dispatcher, tracker, "firm_name", "utter_firm_name_unclear", "")
         if len(name) > MAX_FIRM_NAME:
@@ -156,9 +152,9 @@ class ValidateHandoffForm(FormValidationAction):
         intent = _intent(tracker)
         if contact := find_contact(text):  # the number itself, typed after the notice: that is the consent
             return {"contact_consent": True, "contact": contact.describe(), "handoff_misunderstood": None}
-        if intent in ("deny", "dont_know") or _REFUSAL.search(text):
+        if intent in ("deny", "dont_know") or refuses_handoff(text):
             return {"contact_consent": False, "contact_candidate": None, "handoff_misunderstood": None}
-        if intent == "affirm" or _AGREE.search(text):
+        if intent == "affirm" or agrees_to_handoff(text):
             candidate = tracker.get_slot("contact_candidate")
             return {"contact_consent": True, "contact": candidate or None, "handoff_misunderstood": None}
         if looks_like_contact_attempt(text):  # digits, but no valid number: consent is clear, the format is not
@@ -173,7 +169,7 @@ class ValidateHandoffForm(FormValidationAction):
             return {"contact": text}
         if contact := find_contact(text, bare=True):
             return {"contact": contact.describe(), "handoff_misunderstood": None}
-        if _intent(tracker) in ("deny", "dont_know") or _REFUSAL.search(text):
+        if _intent(tracker) in ("deny", "dont_know") or refuses_handoff(text):
             return {"contact": None, "contact_consent": False, "handoff_misunderstood": None}
         result = self._misunderstood(dispatcher, tracker, "contact", "utter_contact_format", None, "utter_contact_skipped")
         if "handoff_misunderstood" in result and result["handoff_misunderstood"] is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -21,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.nlu.consent import agrees_to_subscription, declines_subscription
 from bot.push import contact, store
 from bot.push.diff import snapshot
 
@@ -30,8 +30,6 @@ from .responses import render
 
 logger = logging.getLogger(__name__)
 MAX_TRIES = 2
-_DECLINE = re.compile(r"不同意|不用|不要|不需要|算了|取消|拒绝|不了|^不$|^否$|^no$", re.IGNORECASE)
-_AGREE = re.compile(r"同意|好的?|可以|行|是的?|嗯|确认|没问题|订阅|^要|需要|开通|^ok$|^yes$", re.IGNORECASE)
 RESET = [SlotSet("push_consent", None), SlotSet("push_contact", None), SlotSet("push_tries", None)]
 
 
@@ -84,9 +82,9 @@ class ValidatePushForm(FormValidationAction):
         if isinstance(value, bool):  # already decided (validated on an earlier turn)
             return {"push_consent": value}
         text, intent = str(value or "").strip(), _intent(tracker)
-        if intent == "deny" or _DECLINE.search(text):
+        if intent == "deny" or declines_subscription(text):
             return {"push_consent": False}
-        if intent == "affirm" or _AGREE.search(text):
+        if intent == "affirm" or agrees_to_subscription(text):
             return {"push_consent": True, "push_tries": None}
         tries = self._tries(tracker)
         if tries >= MAX_TRIES:
@@ -104,7 +102,7 @@ class ValidatePushForm(FormValidationAction):
         if found:
             return {"push_contact": f"{found[0]} {found[1]}", "push_tries": None}
         tries = self._tries(tracker)
-        if _DECLINE.search(text) or tries >= MAX_TRIES:
+        if declines_subscription(text) or tries >= MAX_TRIES:
             return {"push_contact": None, "push_consent": False, "push_tries": None}
         dispatcher.utter_message(response="utter_push_contact_format")
         return {"push_contact": None, "push_tries": tries}

@@ -9,6 +9,7 @@ import re
 from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
+from bot.nlu import grammar
 from bot.nlu.aspects import ASPECTS, cue
 from bot.nlu.assertion import is_unsure
 from bot.nlu.phrases import DOUBLE_NEGATIVE
@@ -18,43 +19,33 @@ Intent = Dict[str, Any]
 Ranking = List[Dict[str, Any]]
 
 CONTACT_INTENT = "leave_contact"
-BARE_NO = {"无", "没", "没有", "没有的", "没得", "冇", "冇得", "都冇得", "木有", "否", "并没有", "都无", "暂无", "无的", "尚无",
-           "尚未", "暂未", "还没有", "目前没有", "现在没有", "都没得"}
+BARE_NO = grammar.words("guards.bare_no")
 FALLBACK_THRESHOLD = 0.45  # config.yml's FallbackClassifier: below it a message would be 「没听懂」
-HEDGED_TYPE = re.compile(r"应该|算是|应该算|估计|可能|大概|就是")  # 「不太清楚算哪类，应该是KPO？」 answers
-QUESTION_MARKS = re.compile(r"[?？]|啥|什么|是指|意思|不懂|不明白|区别|怎么理解|解释")
-NUMBERS_ONLY = re.compile(r"^[\d\s,，、和及与.。]+$")
-WHICH_POLICIES = re.compile(r"(有哪些|有什么|有啥|哪些).{0,15}(政策|措施|支持|优惠)")
-SERVICE_TYPE = re.compile(r"ITO|BPO|KPO|信息技术外包|业务流程外包|知识流程外包", re.IGNORECASE)
+HEDGED_TYPE = grammar.pattern("guards.hedged_type")  # 「不太清楚算哪类，应该是KPO？」 answers
+QUESTION_MARKS = grammar.pattern("guards.question_marks")
+NUMBERS_ONLY = grammar.pattern("guards.numbers_only")
+WHICH_POLICIES = grammar.pattern("guards.which_policies")
+SERVICE_TYPE = grammar.pattern("guards.service_type", re.IGNORECASE)
 # 「为什么外资企业利润再投资那条我们不能享受？」 asks why; its 外资 is no fact about the firm.
-WHY_NOT = re.compile(r"(?:为什么|为啥|凭什么|怎么|咋)[^。！!]{0,30}?"
-                     r"(?:不能|不可以|没法|享受不了|不符合|不行|没有资格|不给|不满足|没有我们|不适用)")
-ASKS = re.compile(r"吗[？?。]*$|[？?]$|有(?:什么|啥)?要求|能给(?:啥|什么)|算不算|是不是|能不能|可不可以|需不需要")
-SHOW_NOW = re.compile(r"直接|看看|给我|先看|出结果|显示|列出|查一下|查查|帮我")
-FIRST_PERSON = re.compile(r"我们|我司|咱们|我公司|本公司|我这|我是|我家|公司有|公司是")
+WHY_NOT = grammar.pattern("guards.why_not")
+ASKS = grammar.pattern("guards.asks")
+SHOW_NOW = grammar.pattern("guards.show_now")
+FIRST_PERSON = grammar.pattern("guards.first_person")
 # 「咱这个算不算服务外包啊」 asks what the question means; it is no yes and no no.
-A_NOT_A = re.compile(r"算不算|是不是|属不属于|是否属于|能不能算|够不够")
+A_NOT_A = grammar.pattern("guards.a_not_a")
 # What makes an unsure message still a question (「不清楚零税率找谁办」).
-ASKING = re.compile(r"[?？]|吗|什么|啥|哪|怎么|找谁|多少|多久|如何")
-NEGATION = re.compile(r"[不没无非否未冇]|木有")  # any negation character: a deny needs one
-STOP_PUSH = re.compile(r"别再|不要再|不用再|取消|退订|不想再|停止")  # a subscription request that is a stop
-NOT_OUTSOURCING = re.compile(r"发包方|不承接|不接外包|外包给别人|外包出去")
+ASKING = grammar.pattern("guards.asking")
+NEGATION = grammar.pattern("guards.negation")  # any negation character: a deny needs one
+STOP_PUSH = grammar.pattern("guards.stop_push")  # a subscription request that is a stop
+NOT_OUTSOURCING = grammar.pattern("guards.not_outsourcing")
+_BARE_NO_TAIL = grammar.pattern("guards.bare_no_tail")
 # Intents DIET guesses for statements it has not seen, and the words that really carry them
 # (「人工智能」 is no hand-off, 「打算在新加坡设个办公室」 no greeting).
-CUES = {
-    "human_handoff": re.compile(r"人工(?!智能)|真人|客服人员|工作人员|转接|热线|接线"),
-    "greet": re.compile(r"你好|您好|在吗|在不在|有人吗|\bhi\b|hello|嗨|哈喽|(?:想|要|来|请|问)咨询|咨询一下"
-                        r"|(?:早上|上午|中午|下午|晚上)好|早安", re.IGNORECASE),
-    "goodbye": re.compile(r"再见|拜拜|bye|没事了|先这样|就这样|回头聊", re.IGNORECASE),
-    "thanks": re.compile(r"谢|感谢|多谢|thank|3q", re.IGNORECASE),
-    "subscribe_push": re.compile(r"通知|订阅|推送|提醒|告诉我|发给我"),
-    "show_results": re.compile(r"结果|能享受|可以享受|有哪些|看看|查一下|查查|适合|符合|匹配|什么政策|哪些政策"),
-    "nlu_fallback": None,
-}
+CUES = {name: grammar.pattern(f"guards.cues.{name}", re.IGNORECASE) for name in grammar.entry("guards.cues")}
+CUES["nlu_fallback"] = None
 PROFILE_ENTITIES = {"city", "service_types", "fields", "employees"}
 # What makes a message a question about a measure (「零税率要准备什么材料」) rather than a statement (「国内也做」).
-QUESTION_CUES = re.compile(r"[?？吗]|什么|啥|哪|怎么|怎样|如何|多久|多长|多少|几时|何时|能否|能不能|可不可以|是否|有没有|要不要|"
-                           r"为什么|为啥|材料|(?<!业务)流程|条件|部门|找谁|联系|电话|申请|申报|办理|政策")
+QUESTION_CUES = grammar.pattern("guards.question_cues")
 
 
 def is_statement(text: str) -> bool:
@@ -90,7 +81,7 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
         if rest:
             intent, ranking = _choose(rest, rest[0]["name"],
                                       max(rest[0].get("confidence") or 0.0, intent.get("confidence") or 0.0))
-    if re.sub(r"[\s，。,.!！~～的啦呀哦]+$", "", stripped) in BARE_NO:
+    if _BARE_NO_TAIL.sub("", stripped) in BARE_NO:
         intent, ranking = _choose(ranking, "deny", 1.0)  # 「无」 alone was read as affirm
     elif NUMBERS_ONLY.match(stripped) and len(re.sub(r"\D", "", text)) < 5:
         intent, ranking = _choose(ranking, "inform", 1.0)  # 「3」 was read as thanks (「3Q」); ≥ 5 digits: a phone?

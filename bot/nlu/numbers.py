@@ -10,6 +10,13 @@ import re
 
 import cn2an
 
+from bot.nlu import grammar
+
+
+def _words(name: str) -> str:
+    return grammar.expand(grammar.entry(f"numbers.{name}"))
+
+
 _DIGITS = "零〇一二两三四五六七八九"
 _CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -21,14 +28,14 @@ _TEEN = r"(?<![零〇一二两三四五六七八九十百千万])(?:十几|十�
 _TENS_FEW = rf"[{_DIGITS[2:]}]十几|[{_DIGITS[2:]}]十多|[{_DIGITS[1:]}]?百把|[{_DIGITS[1:]}]?千把"  # 三十几 → 30, 百把 → 100
 _RANGE_SMALL = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}](?=\s*(?:个|号|名|位|人))"  # 五六个人 → 5, not 56
 _FIGURE = rf"(?:{_RANGE_AR}|{_RANGE_CN}|{_TENS_FEW}|{_TEEN}|{_RANGE_SMALL}|{_NUM})"
-_APPROX = r"(?:多|余|来|出头|左右|上下|开外|不到)?"
+_APPROX = rf"(?:{_words('approximate')})?"
 _PERSON = r"(?:个|号|的)?(?:人|名|位)(?:员工|职工|雇员)?"
 # A figure followed by 人/名/位 (号人, 来号人), or 员工/人数 followed by a figure; not 几十 (vague).
 _AFTER = re.compile(rf"(?<![几数])({_FIGURE})\s*{_APPROX}\s*{_PERSON}")
-_BEFORE = re.compile(rf"(?:员工|职工|人数|雇员|规模|团队)(?:有|约|大约|大概|差不多|共|总共|是|在)?"
+_BEFORE = re.compile(rf"(?:{_words('headcount_nouns')})(?:{_words('headcount_links')})?"
                      rf"\s*(?![几数])({_FIGURE})\s*{_APPROX}\s*(?:人|名)?(?![项条])")  # not 「员工一项」
 # A bare answer to 「大约有多少名员工？」: 一百出头, 两三百, 大概80, 五十来个
-_BARE = re.compile(rf"^(?:大概|大约|差不多|约|将近|接近|有|一共|总共|目前|现在)*\s*({_FIGURE})\s*{_APPROX}"
+_BARE = re.compile(rf"^(?:{_words('bare_count_leads')})*\s*({_FIGURE})\s*{_APPROX}"
                    rf"\s*(?:个|号)?(?:人|名|位)?\s*(?:吧|左右|的样子|这样|的)?[。.!！~～]*$")
 
 

@@ -15,7 +15,6 @@ trained model) segments with jieba and matches the vocabulary with an EntityRule
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -30,6 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.util import filter_spans
 
+from bot.nlu import grammar
 from bot.nlu import guards as nlu_guards
 from bot.nlu.aspects import aspects
 from bot.nlu.assertion import CLAUSE_BREAK, GONE, UNSTATED, mask_uncertain, modality, settled_later, unsure_spans
@@ -57,8 +57,7 @@ POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "
 SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing about the firm
 _CLAUSE_END = CLAUSE_BREAK
 NEGATION_WINDOW = 4  # characters before a flag phrase
-_FILLER = re.compile(r"(?:有|过|任何|什么|这类|这种|那种|接|做|招|聘|请|用|的|设|在|是|属于|算|搞|开展|一个|一家|个|上|"
-                     r"打算|准备|考虑|计划|想|会|再|还|也|都|暂时|目前|太|怎么)*")
+_FILLER = grammar.pattern("extractor.filler")  # words between a negation and its fact (「没有任何外籍员工」)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)

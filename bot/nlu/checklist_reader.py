@@ -1,0 +1,154 @@
+"""How a firm answers the numbered checklist (「1 3」「第2项不清楚，其他都没有」「除了上市，其他都有」). Pure.
+
+The words are data: bot/nlu/lexicon/checklist.yml (answers) and lexicon/grammar.yml `checklist` (numbers in
+words). actions/checklist.py asks the question and hands the answer here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+
+from bot.nlu import grammar
+from bot.nlu.assertion import is_unsure
+from bot.nlu.phrases import DOUBLE_NEGATIVE
+
+_WORDS = yaml.safe_load((Path(__file__).with_name("lexicon") / "checklist.yml").read_text(encoding="utf-8"))
+
+
+def _alternation(key: str) -> str:
+    return "|".join(re.escape(w) for w in sorted(_WORDS[key], key=len, reverse=True))
+
+
+_NONE_APPLY = re.compile(_alternation("none_apply"))
+_NEGATIVE = re.compile(_alternation("negative"))
+_ALL_APPLY = re.compile(_alternation("all_apply"))
+_OTHERS_NO = re.compile(f"(?:{_alternation('others')})[^，。；,;]{{0,3}}(?:都|也)?(?:没有|没|不|无)")
+_OTHERS = re.compile(_alternation("rest"))
+_ONLY = re.compile(f"{_alternation('only')}|{grammar.expand(grammar.entry('checklist.only_start'))}")
+_EXCEPT = re.compile(_alternation("except"))  # 「除了上市，其他都有」: what follows 除了 is ruled out
+# Clauses: punctuation, and before 其他/其余/别的 (「综保区那个是 其他应该都没有」). Not at every space: 「第2项 不清楚」
+# is one answer about item 2.
+_CLAUSE_START = grammar.expand(grammar.entry("checklist.clause_start"))
+_CLAUSES = re.compile(rf"[，,；;。！!]|\s*(?=(?:{_alternation('others')}|{_CLAUSE_START})(?![^，,；;。！!]*(?:项|条)))")
+# Short words that name a listed circumstance (bot/nlu/lexicon/checklist.yml `items`).
+ITEM_WORDS = {name: "|".join(re.escape(w) for w in words) for name, words in _WORDS["items"].items()}
+_ITEM_WORDS = {name: re.compile(words, re.IGNORECASE) for name, words in ITEM_WORDS.items()}
+_CN_DIGITS: Dict[str, int] = grammar.entry("checklist.digits")
+_ORDINAL = grammar.pattern("checklist.ordinal")  # 第二项
+_COUNTED = grammar.pattern("checklist.counted")  # 「三项都有」, not 「这一项」
+_REST_WORDS = grammar.pattern("checklist.rest_words")
+
+
+
+@dataclass
+class ChecklistAnswer:
+    values: Dict[str, bool] = field(default_factory=dict)
+    unknown: List[str] = field(default_factory=list)
+
+
+def _numbers(text: str, count: int) -> set[int]:
+    found = {int(n) for n in re.findall(r"\d+", text)}
+    found |= {_CN_DIGITS[c] for c in _ORDINAL.findall(text)}
+    # 「三项都有」 counts items but 「这一项」「就外籍员工一项」 names none: a Chinese numeral needs 第 (or 项 after a list).
+    found |= {_CN_DIGITS[c] for c in _COUNTED.findall(text)}
+    return {n for n in found if 1 <= n <= count}
+
+
+def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]],
+                offered: List[str]) -> Optional[ChecklistAnswer]:
+    """The firm's answer to the listed circumstances, or None when nothing in it could be understood.
+
+    Clause by clause: numbers alone choose items ("1 3"); numbers with 不清楚 leave them unknown ("第2项不清楚");
+    numbers with a negation rule them out; a clause without numbers sets the rest ("其他不清楚", "都没有",
+    "都符合"). Circumstances named in words (entities) count as said. Anything not mentioned does not apply —
+    except when the message only says which items are unclear: then the others stay open."""
+    text = text or ""
+    # Items the firm is unsure of (the extractor's `unsure` entities, 「外资和技术先进型这两项我不清楚」) stay unknown,
+    # whatever the rest of the message says of the others.
+    unsure_named = {e.get("value") for e in entities if e.get("entity") == "unsure" and e.get("value") in offered}
+    excepted = [(m.start(), _CLAUSES.search(text, m.end()).start() if _CLAUSES.search(text, m.end()) else len(text))
+                for m in _EXCEPT.finditer(text)]
+    explicit = {}
+    for e in entities:
+        if e.get("entity") in offered and isinstance(e.get("value"), bool):
+            inside_except = any(a <= e.get("start", -1) < b for a, b in excepted)
+            explicit[e["entity"]] = bool(_OTHERS_NO.search(text)) if inside_except else e["value"]
+    rest: Optional[str] = None  # what the unmentioned items are: "unknown" | "false" | "true"
+    naming: set[int] = set()  # clauses that name items: their negation is theirs, not the rest's (「上市没有」)
+    for index, clause in enumerate(_CLAUSES.split(text)):
+        if _numbers(clause, len(offered)) or is_unsure(clause):
+            if is_unsure(clause) and not _OTHERS.search(clause):
+                unsure_named.update(n for n in offered if n in _ITEM_WORDS and _ITEM_WORDS[n].search(clause))
+            continue
+        if any(_ITEM_WORDS[n].search(clause) for n in offered if n in _ITEM_WORDS) and not _OTHERS.search(clause):
+            naming.add(index)
+        except_at = _EXCEPT.search(clause)
+        named = [n for n in offered if n not in explicit and n in _ITEM_WORDS
+                 and _ITEM_WORDS[n].search(clause[except_at.end():] if except_at else clause)]
+        if not named and _ONLY.search(clause) and not _NEGATIVE.search(clause) and any(
+                _ITEM_WORDS[n].search(clause) for n in _ITEM_WORDS if n not in offered):
+            # 「只有培训这项」 of a circumstance already known: none of the listed ones applies.
+            rest = "false"
+        if except_at:
+            # 「除了上市，其他都有」: 上市 does not apply; 「除了外籍建筑师，其余没有」: it is the one that does.
+            explicit.update({n: bool(_OTHERS_NO.search(text)) for n in named})
+        elif len(named) == 1 or (named and not _ALL_APPLY.search(clause)):
+            negative = bool(_NEGATIVE.search(clause)) and not DOUBLE_NEGATIVE.search(clause)
+            explicit.update({n: not negative for n in named})
+    chosen: set[int] = set()
+    generic_unsure = False
+    unknown: set[int] = set()
+    ruled_out: set[int] = set()
+    for index, clause in enumerate(_CLAUSES.split(text)):
+        numbers = _numbers(clause, len(offered))
+        if index in naming:
+            continue
+        if _EXCEPT.search(clause):
+            ruled_out |= numbers
+            if _ALL_APPLY.search(clause) or _REST_WORDS.search(clause):
+                rest = "true" if not _NEGATIVE.search(clause.split("其")[-1]) else "false"
+        elif is_unsure(clause):
+            unknown |= numbers
+            names_items = any(_ITEM_WORDS[n].search(clause) for n in offered if n in _ITEM_WORDS)
+            if _OTHERS.search(clause) and not numbers:
+                rest = "unknown"  # 「其他不清楚」
+            elif not numbers and not names_items:
+                generic_unsure = True  # 「要问财务」: of the items named unsure, or of all when none is
+        elif _NONE_APPLY.search(clause) or _NEGATIVE.search(clause):
+            ruled_out |= numbers
+            rest = rest if numbers else "false"
+        elif _ALL_APPLY.search(clause):
+            rest = "true"
+        else:
+            chosen |= numbers
+    for name in unsure_named:
+        explicit.pop(name, None)
+    unknown |= {number for number, name in enumerate(offered, 1) if name in unsure_named}
+    if rest is None and intent == "deny":
+        rest = "false"
+    if rest is None and (intent == "dont_know" or generic_unsure) and not unknown:
+        rest = "unknown"  # 「不清楚」「要问财务」 of the whole list
+    if not (explicit or chosen or unknown or ruled_out or rest):
+        return None
+    if unknown and not (explicit or chosen or ruled_out or rest):
+        # 「上市这项不清楚」 leaves that item unknown and says nothing of the others: they stay open.
+        return ChecklistAnswer(unknown=[name for number, name in enumerate(offered, 1) if number in unknown])
+    answer = ChecklistAnswer()
+    if explicit and not (chosen or unknown or ruled_out or rest) and not any(explicit.values()):
+        # 「我们是内资企业」 rules out one item and says nothing of the others: they stay open.
+        answer.values = dict(explicit)
+        return answer
+    for number, name in enumerate(offered, 1):
+        if name in explicit:
+            answer.values[name] = explicit[name]
+        elif number in unknown or (rest == "unknown" and number not in chosen | ruled_out):
+            answer.unknown.append(name)
+        elif number in ruled_out:
+            answer.values[name] = False
+        else:
+            answer.values[name] = number in chosen or rest == "true"
+    return answer
