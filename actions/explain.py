@@ -6,14 +6,13 @@ the source text does not say, with the measure's departments when the firm named
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.aspects import cue
+from bot.nlu.aspects import cue, term_explanation
 from bot.nlu.normalize import normalize
 from policies_db import FIELDS
 from policies_db.search import best_matches, index_for
@@ -22,19 +21,6 @@ from .checklist import SITUATIONS
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named
 from .render import conditions_text, contact_text
-
-# Terms a firm may not know → their explanation, a response in domain/dialogue.yml (first match wins).
-TERMS = [
-    (r"KPO|知识流程外包", "utter_explain_kpo"),
-    (r"BPO|业务流程外包", "utter_explain_bpo"),
-    (r"ITO|信息技术外包", "utter_explain_ito"),
-    (r"离岸", "utter_explain_offshore"),
-    (r"在岸", "utter_explain_onshore"),
-    (r"外商投资|外资", "utter_explain_foreign_invested"),
-    (r"综保区|综合保税区", "utter_explain_bonded_zone"),
-    (r"技术先进型", "utter_explain_tech_advanced"),
-]
-_TERMS = [(re.compile(p, re.IGNORECASE), response) for p, response in TERMS]
 
 QUESTIONS = {  # what each question is about, in one sentence with examples; other yes/no questions: utter_explain_yes_no
     "city": "utter_explain_question_city",
@@ -56,14 +42,6 @@ QUESTIONS = {  # what each question is about, in one sentence with examples; oth
     "tech_advanced_certified": "utter_explain_tech_advanced",
 }
 
-
-
-def term_explanation(text: str) -> str | None:
-    """The response explaining a term the text names, if any."""
-    for pattern, response in _TERMS:
-        if pattern.search(text):
-            return response
-    return None
 
 
 def question_explanation(requested: str | None) -> tuple[str, Dict[str, str]]:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from actions.checklist import SITUATIONS
-from actions.explain import QUESTIONS, TERMS, question_explanation
+from actions.explain import QUESTIONS, question_explanation
 from actions.questions import elsewhere
 from actions.subscribe import notice
+from bot.nlu import grammar
 from policies_db import FIELDS
 from tests.test_domain_contract import DOMAIN
 
@@ -97,10 +98,12 @@ def test_each_named_response_exists_with_the_variables_passed(where, names, valu
 
 
 def test_every_response_named_in_the_actions_exists():
-    """Names in tables and conditions too (TERMS, QUESTIONS, hints): every "utter_…" literal in actions/."""
+    """Names in tables and conditions too (QUESTIONS, hints): every "utter_…" literal in actions/, and the
+    explained terms of bot/nlu/lexicon/grammar.yml."""
     named = {(file, node.value) for file, tree in SOURCES.items() for node in ast.walk(tree)
              if isinstance(node, ast.Constant) and isinstance(node.value, str) and NAME.match(node.value)
              and node.value not in MESSAGE_KEYS}  # (utter_action: the key Rasa stores a response's name under)
+    named |= {("grammar.yml", term["value"]) for term in grammar.entry("explain.terms")}
     missing = sorted(f"{file}: {name}" for file, name in named if name not in RESPONSES)
     assert not missing, missing
 
@@ -112,7 +115,7 @@ def test_each_question_has_its_explanation_with_its_values(requested):
 
 
 def test_terms_and_questions_name_explanations_without_variables():
-    for name in [response for _, response in TERMS] + list(QUESTIONS.values()):
+    for name in [term["value"] for term in grammar.entry("explain.terms")] + list(QUESTIONS.values()):
         assert variables(name) == set(), name
 
 

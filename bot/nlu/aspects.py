@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.nlu import grammar
+
 LEXICON = Path(__file__).with_name("lexicon") / "aspects.yml"
 ASPECTS = ("official", "where_text", "validity")
 
@@ -31,3 +33,11 @@ def aspects(text: str) -> list[dict]:
 def cue(name: str, text: str) -> bool:
     """Does the text hold a cue of `name` (acknowledge, report, or an aspect)?"""
     return bool(_patterns()[name].search(text or ""))
+
+
+def term_explanation(text: str) -> str | None:
+    """The response explaining a term the text names (「啥是KPO」 → utter_explain_kpo), first match wins."""
+    for pattern, response, _ in grammar.valued("explain.terms", re.IGNORECASE):
+        if pattern.search(text or ""):
+            return response
+    return None

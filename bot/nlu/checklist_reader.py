@@ -26,14 +26,15 @@ def _alternation(key: str) -> str:
 _NONE_APPLY = re.compile(_alternation("none_apply"))
 _NEGATIVE = re.compile(_alternation("negative"))
 _ALL_APPLY = re.compile(_alternation("all_apply"))
-_OTHERS_NO = re.compile(f"(?:{_alternation('others')})[^，。；,;]{{0,3}}(?:都|也)?(?:没有|没|不|无)")
+_OTHERS_NO = re.compile(f"(?:{_alternation('others')})[^，。；,;]{{0,3}}" + grammar.expand(grammar.entry("checklist.others_no")))
 _OTHERS = re.compile(_alternation("rest"))
 _ONLY = re.compile(f"{_alternation('only')}|{grammar.expand(grammar.entry('checklist.only_start'))}")
 _EXCEPT = re.compile(_alternation("except"))  # 「除了上市，其他都有」: what follows 除了 is ruled out
 # Clauses: punctuation, and before 其他/其余/别的 (「综保区那个是 其他应该都没有」). Not at every space: 「第2项 不清楚」
 # is one answer about item 2.
+_ITEM_NOUNS = grammar.expand(grammar.entry("checklist.item_nouns"))  # 「其他那几项」 is no clause about the rest
 _CLAUSE_START = grammar.expand(grammar.entry("checklist.clause_start"))
-_CLAUSES = re.compile(rf"[，,；;。！!]|\s*(?=(?:{_alternation('others')}|{_CLAUSE_START})(?![^，,；;。！!]*(?:项|条)))")
+_CLAUSES = re.compile(rf"[，,；;。！!]|\s*(?=(?:{_alternation('others')}|{_CLAUSE_START})(?![^，,；;。！!]*(?:{_ITEM_NOUNS})))")
 # Short words that name a listed circumstance (bot/nlu/lexicon/checklist.yml `items`).
 ITEM_WORDS = {name: "|".join(re.escape(w) for w in words) for name, words in _WORDS["items"].items()}
 _ITEM_WORDS = {name: re.compile(words, re.IGNORECASE) for name, words in ITEM_WORDS.items()}

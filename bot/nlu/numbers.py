@@ -23,20 +23,21 @@ _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUM = r"[0-9０-９.．零〇一二两三四五六七八九十百千万]+"
 # 两三百 / 三五十 / 七八千 (and 两三百多)
 _RANGE_CN = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}][十百千万]"
-_RANGE_AR = r"\d+\s*(?:-|~|到|至)\s*\d+"
+_RANGE_LINK = _words("range_link")  # 200到300
+_RANGE_AR = rf"\d+{_RANGE_LINK}\d+"
 _TEEN = r"(?<![零〇一二两三四五六七八九十百千万])(?:十几|十多)"
 _TENS_FEW = rf"[{_DIGITS[2:]}]十几|[{_DIGITS[2:]}]十多|[{_DIGITS[1:]}]?百把|[{_DIGITS[1:]}]?千把"  # 三十几 → 30, 百把 → 100
-_RANGE_SMALL = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}](?=\s*(?:个|号|名|位|人))"  # 五六个人 → 5, not 56
+_RANGE_SMALL = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}](?=\s*(?:{_words('classifiers')}))"  # 五六个人 → 5, not 56
 _FIGURE = rf"(?:{_RANGE_AR}|{_RANGE_CN}|{_TENS_FEW}|{_TEEN}|{_RANGE_SMALL}|{_NUM})"
 _APPROX = rf"(?:{_words('approximate')})?"
-_PERSON = r"(?:个|号|的)?(?:人|名|位)(?:员工|职工|雇员)?"
+_PERSON = _words("person")
 # A figure followed by 人/名/位 (号人, 来号人), or 员工/人数 followed by a figure; not 几十 (vague).
 _AFTER = re.compile(rf"(?<![几数])({_FIGURE})\s*{_APPROX}\s*{_PERSON}")
 _BEFORE = re.compile(rf"(?:{_words('headcount_nouns')})(?:{_words('headcount_links')})?"
-                     rf"\s*(?![几数])({_FIGURE})\s*{_APPROX}\s*(?:人|名)?(?![项条])")  # not 「员工一项」
+                     rf"\s*(?![几数])({_FIGURE})\s*{_APPROX}" + _words("after_headcount"))  # not 「员工一项」
 # A bare answer to 「大约有多少名员工？」: 一百出头, 两三百, 大概80, 五十来个
 _BARE = re.compile(rf"^(?:{_words('bare_count_leads')})*\s*({_FIGURE})\s*{_APPROX}"
-                   rf"\s*(?:个|号)?(?:人|名|位)?\s*(?:吧|左右|的样子|这样|的)?[。.!！~～]*$")
+                   + _words("bare_count_tail"))
 
 
 def to_int(numeral: str) -> int | None:
@@ -48,7 +49,7 @@ def to_int(numeral: str) -> int | None:
     if few:
         unit = {"十": 10, "百": 100, "千": 1000}[few.group(2)[0]]
         return (_CN[few.group(1)] if few.group(1) else 1) * unit
-    ar = re.fullmatch(r"(\d+)\s*(?:-|~|到|至)\s*(\d+)", text)
+    ar = re.fullmatch(rf"(\d+){_RANGE_LINK}(\d+)", text)
     if ar:
         low, high = int(ar.group(1)), int(ar.group(2))
         return (low + high) // 2 if 0 < low <= high else None

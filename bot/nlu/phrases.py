@@ -35,6 +35,7 @@ def _negation_after() -> re.Pattern:
 _AFTER_NEGATION = _negation_after()
 _NOT_NEGATION = grammar.pattern("phrases.not_negation")
 _CONJUNCTION = grammar.pattern("phrases.conjunction")
+_GATHERED = grammar.pattern("phrases.list_gathered")  # 「外资，上市都没有」: a 都 gathers the list
 
 # Facts stated by their opposite or two at once (「民企」, 「国内外都做」); the outsourcing type named outright.
 _IMPLIED = grammar.valued("phrases.implied")
@@ -208,8 +209,7 @@ def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[
         # Walk over 「外资和上市」 to the last item of the list.
         j = i
         while j + 1 < len(result) and _CONJUNCTION.match(text[result[j]["end"]:result[j + 1]["start"]] or "x"):
-            if re.search(r"[,，]", text[result[j]["end"]:result[j + 1]["start"]]) and not re.match(
-                    r"^[^，。；,;]{0,6}?都", text[result[j + 1]["end"]:]):
+            if re.search(r"[,，]", text[result[j]["end"]:result[j + 1]["start"]]) and not _GATHERED.match(text[result[j + 1]["end"]:]):
                 break  # 「有外籍员工，上市没有」: a comma ends the list unless a 都 gathers it (「外资，上市都没有」)
             j += 1
         rest = text[result[j]["end"]:]
