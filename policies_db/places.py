@@ -353,6 +353,12 @@ def canonical_cities() -> set[str]:
     return set(_index().canonical_city.values())
 
 
+def is_place_name(name: str) -> bool:
+    """Is the whole text one name of a place (浦东, 长沙市, 光谷) — not merely a text holding one?"""
+    index = _index()
+    return name in index.names or name in index.alias_names
+
+
 def dictionary_names(covered: list[Place] = ()) -> list[str]:
     """Place names for the NLU dictionary: every full name, province and city short names, our
     aliases, and the short names of districts and counties inside the covered places (萧山, 义乌…).

@@ -26,6 +26,9 @@ from tests.test_e2e import Chat, checklist_of, results_of
     ("ＳａａＳ公司，３００人", "软件服务公司，300人"),
     ("我们在航州，做离案外宝😀👍", "我们在杭州，做离岸外包"),
     ("/inform{\"fields\": \"design\"}", "/inform{\"fields\": \"design\"}"),  # button payloads untouched
+    ("有么子政策冒得", "有什么政策没有"),  # 武汉话
+    ("来电人说都没有", "都没有"),  # a hotline clerk typing what the caller said
+    ("该企业在滨江，来电人说：做软件外包", "我们在滨江，做软件外包"),
 ])
 def test_normalizer(typed, expected):
     assert normalize(typed) == expected

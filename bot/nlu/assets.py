@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from bot.nlu.vocabulary import load_vocabulary
+from policies_db import places
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "nlu"
@@ -27,7 +28,27 @@ PHRASE_FREQUENCY = 200000
 
 def userdict_text() -> str:
     phrases = [p for p in load_vocabulary().dictionary_phrases() if not any(ch.isspace() for ch in p)]
-    return "".join(f"{p} {PHRASE_FREQUENCY}\n" for p in phrases)
+    # Frequency 0 makes jieba split a word of its own dictionary (jieba.del_word).
+    return "".join(f"{p} {PHRASE_FREQUENCY}\n" for p in phrases) + "".join(f"{w} 0\n" for w in compound_place_words())
+
+
+def compound_place_words() -> list[str]:
+    """Words of jieba's own dictionary that glue two place names together (上海浦东, 湖南长沙): split, so each
+    name is a token the place matcher sees."""
+    import jieba
+
+    jieba.initialize()
+    names = {t.phrase for t in load_vocabulary().terms if t.entity == "city"}
+    longest = max(map(len, names))
+    found = []
+    for word in jieba.dt.FREQ:
+        if len(word) < 4 or word in names or not jieba.dt.FREQ[word]:
+            continue
+        for cut in range(2, min(longest, len(word) - 2) + 1):
+            if word[:cut] in names and places.is_place_name(word[cut:]):
+                found.append(word)
+                break
+    return sorted(found)
 
 
 def entity_patterns() -> list[dict]:

@@ -140,6 +140,14 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     if name in CUES and CUES[name] is not None and not CUES[name].search(text) and name in ("greet", "goodbye"):
         # 「工程咨询，你列的那些都对不上」 read as a greeting: without a greeting word it is an answer.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    if name == "human_handoff" and not CUES["human_handoff"].search(text):
+        # 「来电人说都没有」: no word asks for a person — a wrong hand-off ends the form; the next guess stands.
+        others = [r for r in ranking if r.get("name") not in ("human_handoff", "nlu_fallback")]
+        if others:
+            return _choose(ranking, others[0]["name"], max(others[0].get("confidence") or 0.0, 0.5))
+    if name == "affirm" and yes_no(text) is None and CUES["greet"].search(text) and not facts:
+        # 「喂」 on the phone is a greeting, not a yes.
+        return _choose(ranking, "greet", max(intent.get("confidence") or 0.0, 0.9))
     if name == "affirm" and facts and yes_no(text) is None:
         # 「富阳的」 read as yes: a statement of facts.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))

@@ -6,7 +6,8 @@
   - full-width letters, digits and spaces → ASCII (ＫＰＯ, ３００人), Chinese punctuation kept;
   - emoji and pictographs → a space (the tokenizer drops it);
   - English words firms mix in (offshore, call center, SaaS) → the Chinese term the vocabulary knows;
-  - typos of the domain's key terms (离案→离岸, 外宝→外包, 航州→杭州).
+  - typos of the domain's key terms (离案→离岸, 外宝→外包, 航州→杭州);
+  - dialect words (么子→什么, 冒得→没有), the hotline's third person (该企业→我们) and reported speech (来电人说：…).
 The words are data: bot/nlu/lexicon/normalize.yml.
 The function is pure and idempotent: actions call it too on the text they read. No Rasa import here
 (the action server loads it); the NLU component is bot/nlu/text_normalizer.py.
@@ -25,6 +26,9 @@ CANTONESE: dict[str, str] = _WORDS["cantonese"]
 REGIONAL: dict[str, str] = _WORDS["regional"]
 ENGLISH: dict[str, str] = {k.lower(): v for k, v in _WORDS["english"].items()}
 TYPOS: dict[str, str] = _WORDS["typos"]
+DIALECT: dict[str, str] = _WORDS["dialect"]
+THIRD_PERSON_FIRM: list[str] = _WORDS["third_person_firm"]
+REPORTED_SPEECH: list[str] = _WORDS["reported_speech"]
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 _FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
@@ -45,6 +49,10 @@ def _alternation(words) -> re.Pattern:
 _CANTONESE_RE = _alternation(CANTONESE)
 _REGIONAL_RE = _alternation(REGIONAL)
 _TYPOS_RE = _alternation(TYPOS)
+_DIALECT_RE = _alternation(DIALECT)
+_THIRD_PERSON_RE = _alternation(THIRD_PERSON_FIRM)
+# The frame of reported speech, at the start of the message or of a clause (after punctuation or a space).
+_REPORTED_RE = re.compile(r"(?:^|(?<=[，,。；;！!？?\s]))(?:" + _alternation(REPORTED_SPEECH).pattern + r")[：:，,\s]*")
 # English words: not inside a longer ASCII word ("software" yes, "softwareX" no).
 _ENGLISH_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(w) for w in sorted(ENGLISH, key=len, reverse=True))
                          + r")(?![A-Za-z])", re.IGNORECASE)
@@ -79,6 +87,9 @@ def normalize(text: str) -> str:
     text = _ENGLISH_RE.sub(lambda m: _REPLACED + ENGLISH[m.group().lower()] + _REPLACED, text)
     text = _US_RE.sub("美国", text)  # capitals only: 「客户在US」, not the pronoun
     text = _TYPOS_RE.sub(lambda m: TYPOS[m.group()], text)
+    text = _DIALECT_RE.sub(lambda m: DIALECT[m.group()], text)
+    text = _THIRD_PERSON_RE.sub("我们", text)
+    text = _REPORTED_RE.sub("", text)
     # 人力资源 外包 → 人力资源外包 (English replaced inside Chinese); a space the firm typed between Chinese words
     # stays: it separates clauses the way a comma does (「没有 都是国内的银行」).
     text = _AROUND_REPLACED.sub(lambda m: " " if _ascii_edges(text, m) else "", text)

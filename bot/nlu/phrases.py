@@ -232,6 +232,7 @@ _IDENTITY_NO = re.compile(f"(?:{_lexicon_words('identity_negation')})$")
 _CLAUSE_NO = grammar.pattern("phrases.clause_no")
 _NOT_NEGATION_WORD = grammar.pattern("phrases.not_negation_words")
 _CLAUSE_END_RE = CLAUSE_BREAK
+_SCOPE_END = re.compile(_lexicon_words("terminators"))
 
 
 def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
@@ -242,6 +243,7 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
     if _AFTER_NEGATION.match(rest):
         return True
     clause = _CLAUSE_END_RE.split(rest, 1)[0][:12]  # a run-on message is no clause: only the next few words
+    clause = _SCOPE_END.split(clause, 1)[0]  # 「在自贸区 其他没有」: the no is the rest's
     match = _CLAUSE_NO.search(clause)
     if not match or _NOT_NEGATION.match(clause[match.start():]) or _NOT_NEGATION_WORD.match(clause[match.start():]):
         return False
@@ -294,7 +296,15 @@ def _city_roles() -> dict[str, re.Pattern]:
                                 + f"(?:{alt('elsewhere_after')})"),
             "after_not": re.compile(f"^(?:{alt('elsewhere_after_not')})"),
             "here": re.compile(f"^(?:{alt('here_after')})"),
-            "abroad_located": re.compile(f"(?:{alt('abroad_located_before')})(?:{alt('between')})*$")}
+            "abroad_located": re.compile(f"(?:{alt('abroad_located_before')})(?:{alt('between')})*$"),
+            "not_registered": re.compile(alt("not_registered_after"))}
+
+
+@functools.lru_cache(maxsize=1)
+def _same_place_gaps() -> tuple[frozenset[str], frozenset[str]]:
+    """(gaps that always join two names into one place, gaps that join names of the same role)."""
+    data = yaml.safe_load((Path(__file__).with_name("lexicon") / "places_roles.yml").read_text(encoding="utf-8"))
+    return frozenset(data["same_place_gap"]), frozenset(data["same_place_gap_weak"])
 
 
 def city_role(text: str, start: int, end: int) -> str:
@@ -305,6 +315,8 @@ def city_role(text: str, start: int, end: int) -> str:
     if roles["registered"].search(window):
         return "registered"
     if roles["before"].search(window) or (roles["after"].match(rest) and not roles["after_not"].match(rest)):
+        return "elsewhere"
+    if roles["not_registered"].search(CLAUSE_BREAK.split(rest)[0]):  # 「慈溪的公司还没有注册」
         return "elsewhere"
     return "plain"
 
@@ -339,7 +351,8 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     ordered = sorted(cities, key=lambda e: e["start"])
     for a, b in zip(ordered, ordered[1:]):
         gap = text[a["end"]:b["start"]]
-        if gap in ("", "的", "市"):  # one place
+        strong, weak = _same_place_gaps()
+        if gap in strong or (gap in weak and roles[id(a)] == roles[id(b)]):  # one place (「青山 钢城」)
             for role in ("registered", "elsewhere"):
                 if role in (roles[id(a)], roles[id(b)]):
                     roles[id(a)] = roles[id(b)] = role
@@ -356,7 +369,9 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     last = max(keep, key=lambda e: e["start"])
     group = [last]
     for e in sorted(keep, key=lambda e: e["start"], reverse=True):
-        if e is not last and text[e["end"]:group[0]["start"]] in ("", "的", "市"):
+        gap = text[e["end"]:group[0]["start"]]
+        if e is not last and (gap in _same_place_gaps()[0] or gap in _same_place_gaps()[1]
+                              and roles[id(e)] == roles[id(group[0])]):
             group.insert(0, e)
     firm = {**last, "start": group[0]["start"]}
     if len({e["value"] for e in group}) > 1:
