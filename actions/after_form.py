@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.normalize import normalize
+from bot.nlu.short_answers import is_correction
 from policies_db import FIELDS, coverage
 
-from .context import evaluate_tracker, normalized_field
+from .context import evaluate_tracker, normalized_field, previous_value
 from .results import ActionShowResults
 
 
@@ -37,17 +39,47 @@ def _profile(slots: Dict[str, Any]) -> Dict[str, Any]:
     return {name: normalized_field(name, value) for name, value in slots.items() if value is not None}
 
 
+def _city_named_in_passing(tracker: Tracker) -> List[Dict[str, Any]]:
+    """[the previous city] when the latest message moved the city slot without saying the firm moved: no 「注册在…」,
+    no correction (the form's validate_city applies the same rule inside the form). Empty otherwise."""
+    known, now = previous_value(tracker, "city"), tracker.get_slot("city")
+    if not known or not now or now == known or tracker.active_loop.get("name"):
+        return []
+    entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "city"]
+    if any(e.get("registered") for e in entities) or is_correction(normalize(tracker.latest_message.get("text") or "")):
+        return []
+    return [{"value": known}]
+
+
 class ActionShowResultsOnChange(Action):
     def name(self) -> Text:
         return "action_show_results_on_change"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        events: List[EventType] = []
+        kept = _city_named_in_passing(tracker)
+        if kept:
+            # 「武汉那个综保区免许可证的 我们能用吗」 from a Hangzhou firm: the city of a measure, not a move.
+            tracker.slots["city"] = kept[0]["value"]
+            events = [SlotSet("city", kept[0]["value"])]
+        return events + await self._respond(dispatcher, tracker, domain)
+
+    async def _respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: Dict[Text, Any]) -> List[EventType]:
         shown = facts_at_last_results(tracker.events)
         now = {name: tracker.get_slot(name) for name in FIELDS}
         asked = (tracker.latest_message.get("intent") or {}).get("name") == "show_results"
         if asked and not _profile(now) and tracker.active_loop.get("name") != "profile_form":
             dispatcher.utter_message(response="utter_greet")
             return [FollowupAction("profile_form")]
+        if shown is not None and _profile(shown) != _profile(now):
+            evaluation = evaluate_tracker(tracker)
+            place_then = {k: _profile(shown).get(k) for k in ("city", "province")}
+            place_now = {k: _profile(now).get(k) for k in ("city", "province")}
+            if place_then == place_now and coverage.is_covered(evaluation.compiled, evaluation.profile) is False:
+                # Outside coverage and still in the same place: a new fact changes nothing — one line (「二十五个人」).
+                dispatcher.utter_message(text=coverage.outside_noted_text(evaluation.compiled, evaluation.profile))
+                return []
         if shown is not None and _profile(shown) == _profile(now):
             # Nothing changed: one line and the report link, whatever the phrasing (「好的，请告诉我结果」「再发一遍」).
             from .manners import report_links_for

@@ -69,3 +69,16 @@ def profile_of(tracker: Tracker) -> dict[str, Any]:
 def evaluate_tracker(tracker: Tracker) -> Evaluation:
     # profile_of already normalised every field: the engine need not do it again.
     return policies_db.evaluate(profile_of(tracker), as_of(), catalogue(), normalized=True)
+
+
+def previous_value(tracker: Tracker, name: str) -> Any:
+    """The slot's value before the firm's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+        elif event.get("event") == "restart":
+            return None
+    return None

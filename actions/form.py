@@ -30,7 +30,7 @@ from policies_db.sme import sme_by_size, standard
 
 from .after_form import facts_at_last_results
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
-from .context import as_of, catalogue, normalized_field, profile_from_slots
+from .context import as_of, catalogue, normalized_field, previous_value, profile_from_slots
 from .places import city_matters, city_slots, in_province
 
 MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
@@ -58,19 +58,6 @@ def _just_answered(tracker: Tracker) -> bool:
             continue
         return event.get("event") == "user"
     return False
-
-
-def previous_value(tracker: Tracker, name: str) -> Any:
-    """The slot's value before the firm's latest message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == name:
-            return event.get("value")
-        elif event.get("event") == "restart":
-            return None
-    return None
 
 
 def times_asked(tracker: Tracker, question: str) -> int:

@@ -61,8 +61,13 @@ class ActionAnswerMeasure(Action):
                 phrase = candidate
                 break
         if not named:
-            # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos).
-            named = best_matches(index_for(compiled), _text(tracker))
+            # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos) —
+            # among the measures of the firm's own region first, when it has one.
+            profile = evaluate_tracker(tracker).profile
+            named = best_matches(index_for(compiled), _text(tracker),
+                                 keep=lambda m: bool(for_region(compiled, [m], profile)[0])) \
+                if (profile.get("city") or profile.get("province")) else []
+            named = named or best_matches(index_for(compiled), _text(tracker))
         if not named and not phrases:
             if intent == "ask_contact":  # 「找哪个部门？」 without a measure: each has its own departments
                 dispatcher.utter_message(response="utter_contact_needs_measure")

@@ -179,6 +179,16 @@ def outside_text(source, profile: dict) -> str:
             + "如贵公司在上述地区另有注册主体，可以告诉我那里的城市，我按那家企业来查。")
 
 
+def outside_noted_text(source, profile: dict) -> str:
+    """A new fact from a firm already told it is outside coverage: one line, not the whole explanation again."""
+    place = firm_place(profile)
+    where = place.label if place else (profile.get("city") or profile.get("province") or "贵公司所在地")
+    ask = (f"{place.city}商务主管部门" if place and place.city else f"{where}商务主管部门" if place else "当地商务主管部门")
+    names = "、".join(r.name for r in regions(source))
+    return (f"好的，已记下。不过这些文件按注册地适用，只覆盖{names}，贵公司在{where}，结论不变；"
+            f"当地政策建议咨询{ask}。")
+
+
 def is_covered(source, profile: dict) -> Optional[bool]:
     """Is the firm inside some covered region? None while unknown (no place, or a province that
     contains a covered city)."""

@@ -56,9 +56,11 @@ class MeasureIndex:
         return scored[:limit]
 
 
-def best_matches(index: MeasureIndex, question: str) -> list:
-    """[the measure] when one clearly fits, up to three when several do about as well, [] when none does."""
-    found = [m for m in index.search(question) if m.score >= MIN_SCORE]
+def best_matches(index: MeasureIndex, question: str, keep=None) -> list:
+    """[the measure] when one clearly fits, up to three when several do about as well, [] when none does.
+    `keep` (measure → bool) limits the candidates first, e.g. to the firm's region."""
+    found = [m for m in index.search(question, limit=3 if keep is None else 12)
+             if m.score >= MIN_SCORE and (keep is None or keep(m.measure))][:3]
     if not found:
         return []
     if len(found) == 1 or found[0].score >= CLEAR_MARGIN * found[1].score:

@@ -321,6 +321,13 @@ def test_outside_coverage_text_names_regions_and_the_firms_own_department(compil
     assert "境外" in text and "另有注册主体" in text and "商务主管部门" not in text  # no department abroad is invented
 
 
+def test_a_new_fact_outside_coverage_gets_one_line(compiled):
+    text = coverage.outside_noted_text(compiled, normalize_profile({"city": "济南"}))
+    assert "济南市" in text and "济南市商务主管部门" in text and "结论不变" in text and len(text) < 90
+    text = coverage.outside_noted_text(compiled, normalize_profile({"city": "东京"}))
+    assert "东京" in text and "当地商务主管部门" in text  # no department abroad is invented
+
+
 # ---- the dialogue -----------------------------------------------------------------------------
 
 def test_city_answer_slots():

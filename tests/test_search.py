@@ -30,3 +30,11 @@ def test_no_measure_for_a_question_about_none(index, question):
 
 def test_never_more_than_three(index):
     assert len(best_matches(index, "服务外包企业人才培训示范机构和平台园区的支持政策")) <= 3
+
+
+def test_the_firms_own_region_is_searched_first(index):
+    """「出口信保怎么申请」 from a Hangzhou firm: the Zhejiang measure, not Wuhan's too."""
+    zhejiang = {m.id for m in best_matches(index, "出口信保怎么申请", keep=lambda m: m.id.startswith("zj-"))}
+    assert zhejiang == {"zj-export-credit-insurance"}
+    for question in ("零税律找谁", "进口研发试剂免许可证找谁办？", "技术先近型要什么条件"):  # never one outside `keep`
+        assert all(m.id.startswith("zj-") for m in best_matches(index, question, keep=lambda m: m.id.startswith("zj-")))
