@@ -47,11 +47,23 @@ def test_the_corpus_is_large_and_well_formed(corpus, catalogue):
     assert all(c.turns for c in corpus)
 
 
+SHORT_ANSWER = 6  # characters: below it an everyday answer (你好, 不是, 都没有) written independently is no leak
+
+
+def _leak(conversation, utterance: str, examples: dict) -> bool:
+    """A message of the corpus that is also an NLU example. Former sealed batches (sealed-*.yml: written by someone
+    who never saw the NLU data) keep the sealed rule: their short everyday answers are a coincidence."""
+    key = squeeze(utterance)
+    if not key or key not in examples:
+        return False
+    return not (conversation.file.startswith("sealed-") and len(key) < SHORT_ANSWER)
+
+
 def test_no_corpus_message_is_a_training_or_nlu_test_example(corpus):
     examples = nlu_examples()
     assert len(examples) > 100, "the NLU training data was not found"  # the check must look at something
     leaks = sorted({f"{c.id}: {u!r} == {examples[squeeze(u)]}" for c in corpus for u in c.utterances()
-                    if squeeze(u) and squeeze(u) in examples})
+                    if _leak(c, u, examples)})
     assert not leaks, "evaluation messages found in the NLU data (rewrite them or remove them from data/nlu):\n" + "\n".join(leaks)
 
 
@@ -87,5 +99,5 @@ def test_no_sealed_message_is_a_training_or_nlu_test_example():
     assert sealed, f"no sealed batch in {SEALED_DIR}"
     examples = nlu_examples()
     leaks = sorted({f"{c.id}: {u!r} == {examples[squeeze(u)]}" for c in sealed for u in c.utterances()
-                    if len(squeeze(u)) >= 6 and squeeze(u) in examples})
+                    if len(squeeze(u)) >= SHORT_ANSWER and squeeze(u) in examples})
     assert not leaks, "sealed messages found in the NLU data (remove them from data/nlu):\n" + "\n".join(leaks)

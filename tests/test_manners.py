@@ -54,10 +54,24 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("那我们能享受哪些？", "ask_capabilities", "show_results"),
     ("一条都用不上吗？", "deny", "show_results"),
     ("武汉的政策我们不能沾点光吗", "subscribe_push", "show_results"),
+    ("这个文件是哪个单位发的 文号是多少", "ask_contact", "ask_document"),
+    ("出口信保我们还能用吗 怎么没列出来", "show_results", "ask_why_not"),
+    ("设计外包这条是哪些部门负责？", "nlu_fallback", "ask_contact"),
+    ("技术先进型这个是哪个部门评的", "nlu_fallback", "ask_contact"),
+    ("问个事", "inform", "greet"),
+    ("问下服务外包有啥政策", "inform", "show_results"),
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]
     assert requests_and_manners(text, ranking[0], ranking, aspects(text))[0]["name"] == expected
+
+
+@pytest.mark.parametrize("text, diet", [("零税率是什么意思 我们这种能享受吗", "ask_capabilities"),
+                                        ("怎么没看到技术先进型服务企业认定那条？", "nlu_fallback")])
+def test_a_question_naming_a_measure_is_answered_from_it(text, diet):
+    ranking = [{"name": diet, "confidence": 0.7}]
+    routed = requests_and_manners(text, ranking[0], ranking, aspects(text), names_measure=True)[0]["name"]
+    assert routed in ("ask_conditions", "ask_why_not")
 
 
 def test_a_statement_of_facts_is_never_rerouted():

@@ -46,6 +46,9 @@ def test_colloquial_employee_counts(text, count):
 def test_no_count_where_there_is_none():
     assert bare_count("第3项") is None and bare_count("1 3") is None and bare_count("几十个人") is None
     assert find_employee_counts("我们是宁波的外资企业") == []
+    # people trained or served, and a group of staff named by role, are not the head count
+    assert find_employee_counts("一年能培训四五百人") == []
+    assert [n for _, _, n in find_employee_counts("目前团队120人，财务总监和两位主管是新加坡籍")] == [120]
 
 
 def _flags(text, found):

@@ -180,8 +180,9 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
         out[i] = UNSTATED
     # The past reaches every fact after it in its clause (「以前有给韩国那边公司做离岸的单子」), for what the firm does.
     past = _cues(lex.past, _masked(said, lex.not_past))
+    past_after = set(_reached(said, spans, past, backward_only=True))  # 「美国客户以前有」: the cue follows the fact
     for i, (start, end) in enumerate(spans):
-        if fields[i] not in lex.past_applies_to or not _after_in_clause(said, past, start):
+        if fields[i] not in lex.past_applies_to or not (_after_in_clause(said, past, start) or i in past_after):
             continue
         later = said[end:]
         if lex.now_still.search(later):

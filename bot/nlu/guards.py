@@ -39,6 +39,8 @@ NEGATION = grammar.pattern("guards.negation")  # any negation character: a deny 
 STOP_PUSH = grammar.pattern("guards.stop_push")  # a subscription request that is a stop
 NOT_OUTSOURCING = grammar.pattern("guards.not_outsourcing")
 _BARE_NO_TAIL = grammar.pattern("guards.bare_no_tail")
+# 「肯定不是什么领军企业」「没什么外资」: 什么 there is no question.
+_NOT_QUESTION = grammar.pattern("guards.not_question")
 # Intents DIET guesses for statements it has not seen, and the words that really carry them
 # (「人工智能」 is no hand-off, 「打算在新加坡设个办公室」 no greeting).
 CUES = {name: grammar.pattern(f"guards.cues.{name}", re.IGNORECASE) for name in grammar.entry("guards.cues")}
@@ -50,7 +52,7 @@ QUESTION_CUES = grammar.pattern("guards.question_cues")
 
 def is_statement(text: str) -> bool:
     """No question cue at all: a measure-question intent for it is DIET's guess, to be checked against facts."""
-    return not QUESTION_CUES.search(text)
+    return not QUESTION_CUES.search(_NOT_QUESTION.sub("", text))
 
 
 def statement_of_facts(text: str, intent: Intent, ranking: Ranking,
@@ -140,9 +142,10 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     if name in CUES and CUES[name] is not None and not CUES[name].search(text) and name in ("greet", "goodbye"):
         # 「工程咨询，你列的那些都对不上」 read as a greeting: without a greeting word it is an answer.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
-    if name == "human_handoff" and not CUES["human_handoff"].search(text):
-        # 「来电人说都没有」: no word asks for a person — a wrong hand-off ends the form; the next guess stands.
-        others = [r for r in ranking if r.get("name") not in ("human_handoff", "nlu_fallback")]
+    if name in ("human_handoff", "subscribe_push") and not CUES[name].search(text):
+        # 「来电人说都没有」「疫情那年以后就断了」: no word asks for a person or for notices — a wrong guess ends the
+        # form; the next guess stands.
+        others = [r for r in ranking if r.get("name") not in (name, "nlu_fallback")]
         if others:
             return _choose(ranking, others[0]["name"], max(others[0].get("confidence") or 0.0, 0.5))
     if name == "affirm" and yes_no(text) is None and CUES["greet"].search(text) and not facts:
@@ -169,24 +172,37 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
 _QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_capabilities"}
 
 
-def requests_and_manners(text: str, intent: Intent, ranking: Ranking,
-                         entities: List[Dict[str, Any]]) -> Tuple[Intent, Ranking]:
+def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: List[Dict[str, Any]],
+                         names_measure: bool = False) -> Tuple[Intent, Ranking]:
     """「能导出来吗」 asks for the report; 「这个行动计划什么时候到期」「结果是正式认定吗」 ask about the documents;
     「好的 我转给老板看看」「收到」 acknowledge — whatever DIET guessed, when no fact is stated."""
     name = intent.get("name")
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
     confidence = max(intent.get("confidence") or 0.0, 0.9)
-    asks = bool(QUESTION_CUES.search(text))
+    asks = bool(QUESTION_CUES.search(_NOT_QUESTION.sub("", text)))
+    names_measure = names_measure or any(e["entity"] == "policy" for e in entities)
+    if name in _REROUTABLE | _QUESTIONS and cue("why_not_listed", text) and (names_measure or asks):
+        return _choose(ranking, "ask_why_not", confidence)  # 「出口信保我们还能用吗 怎么没列出来」
+    if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and cue("validity", text):
+        return _choose(ranking, "ask_document", confidence)  # 「这个文件是哪个单位发的 文号是多少」
     if asks and name in _REROUTABLE | _QUESTIONS and cue("amount", text):
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
     if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions"} and cue("contact", text):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
-    if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", text) and not cue("contact", text):
+    names_topic = any(e["entity"] in ("policy", "topic") for e in entities)
+    if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", text) and not cue("contact", text) \
+            and not names_topic:
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」
+    if asks and names_measure and not facts and name in ("nlu_fallback", "ask_capabilities", "inform", "explain") \
+            and ASKING.search(text):
+        # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it.
+        return _choose(ranking, "ask_conditions", confidence)
     if name not in _REROUTABLE or facts:
         return intent, ranking
+    if name in ("inform", "nlu_fallback") and cue("preamble", text) and len(text.strip()) <= 8:
+        return _choose(ranking, "greet", confidence)  # 「问个事」: the question comes next
     if cue("report", text):
         return _choose(ranking, "ask_report", confidence)
     if any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities) and (

@@ -66,14 +66,24 @@ def to_int(numeral: str) -> int | None:
     return int(value) if value and value > 0 else None
 
 
+# Counts that are not the firm's head count: people it trains or serves (「一年能培训四五百人」), a group of its staff
+# named by their role (「两位主管是新加坡籍」).
+_OTHERS_BEFORE = re.compile(f"(?:{_words('not_headcount_before')})[^，。；,;\\d]{{0,3}}$")
+_ROLE_AFTER = re.compile(f"^\\s*(?:{_words('staff_roles')})")
+
+
 def find_employee_counts(text: str) -> list[tuple[int, int, int]]:
     """(start, end, count) for each employee count, the span covering the figure only."""
     found: dict[int, tuple[int, int, int]] = {}
     for pattern in (_AFTER, _BEFORE):
         for match in pattern.finditer(text):
             value = to_int(match.group(1))
-            if value is not None and match.start(1) not in found:
-                found[match.start(1)] = (match.start(1), match.end(1), value)
+            if value is None or match.start(1) in found:
+                continue
+            if _OTHERS_BEFORE.search(text[max(0, match.start(1) - 8):match.start(1)]) or (
+                    pattern is _AFTER and _ROLE_AFTER.match(text[match.end():])):
+                continue
+            found[match.start(1)] = (match.start(1), match.end(1), value)
     return sorted(found.values())
 
 

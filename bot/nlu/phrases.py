@@ -35,6 +35,7 @@ def _negation_after() -> re.Pattern:
 _AFTER_NEGATION = _negation_after()
 _NOT_NEGATION = grammar.pattern("phrases.not_negation")
 _CONJUNCTION = grammar.pattern("phrases.conjunction")
+_TOPIC = grammar.pattern("phrases.topic_marker")  # 「龙头企业的话，…」: what the next clauses answer
 _GATHERED = grammar.pattern("phrases.list_gathered")  # 「外资，上市都没有」: a 都 gathers the list
 
 # Facts stated by their opposite or two at once (「民企」, 「国内外都做」); the outsourcing type named outright.
@@ -103,7 +104,25 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
                                                                or any(a < e["start"] < b for a, b in work_for)))]
 
 
+def clients_at_home(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「客户主要是宁波这边的外资车企」「客户在上海」: clients in a city of China are business at home (onshore)."""
+    if any(e["entity"] == "onshore" for e in entities):
+        return []
+    spans = _hits(list(grammar.patterns("phrases.clients_in_place")), text)
+    home = [e for e in entities if e["entity"] == "city" and not is_abroad(e["value"])
+            and any(a <= e["start"] and e["end"] <= b for a, b in spans)]
+    return [{"entity": "onshore", "start": home[0]["start"], "end": home[0]["end"], "value": True}] if home else []
+
+
+def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「主要教软件测试」: what a school teaches is no service type or field of its own."""
+    courses = [(m.start(), m.end()) for m in _COURSE.finditer(text)]
+    return [e for e in entities if not (e["entity"] in ("fields", "service_types")
+                                        and any(a <= e["start"] and e["end"] <= b for a, b in courses))]
+
+
 _WORK_FOR = grammar.pattern("phrases.work_for")
+_COURSE = grammar.pattern("phrases.course")
 _WORK_FOR_BEFORE = grammar.pattern("phrases.work_for_before")
 _BONDED_ZONE = grammar.pattern("phrases.bonded_zone_names")
 
@@ -127,6 +146,8 @@ def _negated_before(text: str, start: int) -> bool:
 def _negated_after(text: str, end: int) -> bool:
     """「国外的单子没有」, but not 「日本籍员工没有上市计划」 (the negation belongs to the next fact)."""
     rest = CLAUSE_BREAK.split(text[end:])[0]
+    if DOUBLE_NEGATIVE.search(rest[:8]):
+        return False  # 「国外的单子也不是没有」
     match = _AFTER_NEGATION.match(rest)
     if match:
         return not _NOT_NEGATION.match(rest) and len(rest) - match.end() <= 3
@@ -200,11 +221,29 @@ _INFERRED = grammar.valued("phrases.inferred_types")
 # The firm says it does not outsource: nothing is implied (「不算外包企业，我们主要做服务外包人才培训」).
 NO_OUTSOURCING = grammar.pattern("phrases.no_outsourcing")
 
+def _answered_later(text: str, ent: _Entity, later_flags: list[_Entity]) -> bool | None:
+    """「龙头企业的话，我们就两百多人，算不上」: a fact set up as the topic (的话/这块/这项) and answered by a bare yes or
+    no in a later clause, with no other yes/no fact in between. The answer, or None."""
+    from bot.nlu.short_answers import yes_no
+
+    if not _TOPIC.match(text[ent["end"]:]):
+        return None
+    stop = min([e["start"] for e in later_flags], default=len(text))
+    for clause in CLAUSE_BREAK.split(text[ent["end"]:stop])[1:]:
+        answer = yes_no(clause.strip()) if clause.strip() else None
+        if answer is not None:
+            return answer
+    return None
+
+
 def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[_Entity]:
     """Yes/no entities negated by what follows them; a list shares the negation of its last item."""
     result = [dict(e) for e in entities]
     for i, ent in enumerate(result):
         if ent["entity"] not in flags or ent["value"] is not True:
+            continue
+        if _answered_later(text, ent, [e for e in result[i + 1:] if e["entity"] in flags]) is False:
+            ent["value"] = False
             continue
         # Walk over 「外资和上市」 to the last item of the list.
         j = i
@@ -238,8 +277,8 @@ _SCOPE_END = re.compile(_lexicon_words("terminators"))
 def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
     """Is a yes/no phrase denied later in its clause? Not when the no belongs to a fact named after it
     (「日本籍员工没有上市计划」), nor 不少/不错/不多."""
-    if _NOT_NEGATION.match(rest):
-        return False
+    if _NOT_NEGATION.match(rest) or DOUBLE_NEGATIVE.search(CLAUSE_BREAK.split(rest, 1)[0][:8]):
+        return False  # 「外籍员工不多」; 「国外客户也不是没有」 is a yes
     if _AFTER_NEGATION.match(rest):
         return True
     clause = _CLAUSE_END_RE.split(rest, 1)[0][:12]  # a run-on message is no clause: only the next few words

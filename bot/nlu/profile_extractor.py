@@ -40,6 +40,7 @@ from bot.nlu.phrases import (
     applying_is_not_certified,
     bonded_zones_in_places,
     clause_negated,
+    clients_at_home,
     described_facts,
     described_fields,
     firm_cities,
@@ -47,6 +48,7 @@ from bot.nlu.phrases import (
     inferred_service_types,
     named_service_types,
     negated_after,
+    not_own_services,
 )
 from bot.nlu.vocabulary import FLAG_FIELDS, load_vocabulary
 
@@ -79,6 +81,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._negations = vocabulary.negations
         self._not_negations = vocabulary.negation_exceptions
         self._nlp = self._load_nlp(model_dir) if model_dir else None
+        self._docs: Dict[Text, Any] = {}  # text → its spaCy doc: a message is read several times per turn
 
     @staticmethod
     def _load_nlp(model_dir: Path):
@@ -124,7 +127,13 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             if intent.get("name") not in self._config["silent_intents"]:
                 entities += self.add_extractor_name(aspects(text))  # what a question asks about (validity, official…)
             intent, ranking = nlu_guards.after_entities(text, intent, ranking, entities)
-            intent, ranking = nlu_guards.requests_and_manners(text, intent, ranking, entities)
+            before = intent.get("name")
+            intent, ranking = nlu_guards.requests_and_manners(text, intent, ranking, entities,
+                                                              names_measure=self.names_measure(text))
+            if intent.get("name") != before and intent.get("name") in self._config["policy_intents"]:
+                # Rerouted to a question about a measure: read it as one (its measure named, no facts).
+                entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
+                entities += self.add_extractor_name(aspects(text))
             if intent is not message.get(INTENT):
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -136,12 +145,24 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     # -- extraction ---------------------------------------------------------------------------
 
+    def _doc(self, text: Text):
+        if text not in self._docs:
+            if len(self._docs) > 256:
+                self._docs.clear()
+            self._docs[text] = self._nlp(text)
+        return self._docs[text]
+
+    def names_measure(self, text: Text) -> bool:
+        """Does the text name a measure (its title or a keyword), whatever the intent?"""
+        return bool(text.strip()) and self._nlp is not None and any(
+            s.label_ == "policy" for s in self._doc(text).spans.get(POLICY_SPANS, []))
+
     def extract(self, text: str, intent: Optional[str] = None) -> List[Dict[Text, Any]]:
         if not text.strip() or self._nlp is None:
             return []
         if intent in self._config["silent_intents"]:
             return []
-        doc = self._nlp(text)
+        doc = self._doc(text)
         entities: List[Dict[Text, Any]] = []
         if intent in self._config["policy_intents"]:
             # A question about a measure: its name, and the city when given (「武汉有哪些信保政策」).
@@ -167,14 +188,14 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [d for d in described_facts(said) if not any(
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
-            entities = firm_cities(text, about_the_firm(text, entities))
+            entities = firm_cities(text, about_the_firm(text, entities)) + clients_at_home(text, entities)
             entities += bonded_zones_in_places(text, entities)
             named_fields = {e["value"] for e in entities if e["entity"] == "fields"}
             entities += [f for f in described_fields(text) if f["value"] not in named_fields]
             entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
-            entities = _unsure_facts(text, entities)
+            entities = _unsure_facts(text, not_own_services(text, entities))
         return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
 
     def _negated(self, text: str, start: int) -> bool:
