@@ -17,9 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.nlu.normalize import normalize
 from bot.push.text import public_url
 from policies_db import coverage, wording
+from policies_db.search import best_matches, index_for
 
 from .after_form import facts_at_last_results
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
+from .lookup import for_region, measures_named
 from .results import _report
 
 
@@ -41,6 +43,19 @@ def _documents_for(tracker: Tracker) -> list:
     return own or documents
 
 
+def _measures_named(tracker: Tracker) -> list:
+    """The measures the message names (by title or keyword, else by its words in the firm's region), at most two."""
+    compiled = catalogue()
+    found: list = []
+    for phrase in tracker.get_latest_entity_values("policy"):
+        found += [m for m in measures_named(compiled, str(phrase)) if m not in found]
+    if not found:
+        profile = evaluate_tracker(tracker).profile
+        found = best_matches(index_for(compiled), normalize(tracker.latest_message.get("text") or ""),
+                             keep=lambda m: bool(for_region(compiled, [m], profile)[0]))
+    return found[:2]
+
+
 class ActionAnswerDocument(Action):
     def name(self) -> Text:
         return "action_answer_document"
@@ -51,6 +66,9 @@ class ActionAnswerDocument(Action):
         if "official" in asked:
             lines.append(wording.OFFICIAL)
         if "where_text" in asked:
+            # 「零税率那个是文件里哪一条写的」: the article of the measure named, then where the texts are.
+            lines += [f"「{m.title}」出自{wording.source_full(m, catalogue().documents[m.document_id])}。"
+                      for m in _measures_named(tracker)]
             lines.append(wording.where_text(_documents_for(tracker)))
         if not lines or "validity" in asked:
             lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines

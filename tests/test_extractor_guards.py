@@ -63,3 +63,14 @@ def test_which_policies_is_a_topic_lookup():
     intent, _ = _before("有哪些零税率政策", [("ask_conditions", 0.33), ("ask_topic", 0.31)])
     assert intent["name"] == "ask_topic" and intent["confidence"] >= 0.45
     assert _before("零税率需要什么条件", [("ask_conditions", 0.9)])[0]["name"] == "ask_conditions"
+
+
+def test_the_clauses_that_state_are_read_in_a_question():
+    """「没有海外客户 人才这块找哪个部门？」 states a fact and asks: the asking clause is blanked, offsets kept."""
+    from bot.nlu.profile_extractor import statement_clauses
+
+    text = "没有海外客户 人才这块找哪个部门？"
+    kept = statement_clauses(text)
+    assert len(kept) == len(text) and kept.startswith("没有海外客户") and "部门" not in kept
+    assert statement_clauses("那个外资企业的政策能享受吗") == ""
+    assert "这个算不算" not in statement_clauses("疫情那年受药企委托做过药效评价 这个算不算")

@@ -50,6 +50,11 @@ PROFILE_ENTITIES = {"city", "service_types", "fields", "employees"}
 QUESTION_CUES = grammar.pattern("guards.question_cues")
 
 
+def asks_something(clause: str) -> bool:
+    """Does this clause ask (a question word, 吗, ?, 找谁…) rather than state?"""
+    return bool(ASKING.search(_NOT_QUESTION.sub("", clause)) or A_NOT_A.search(clause) or cue("contact", clause))
+
+
 def is_statement(text: str) -> bool:
     """No question cue at all: a measure-question intent for it is DIET's guess, to be checked against facts."""
     return not QUESTION_CUES.search(_NOT_QUESTION.sub("", text))
