@@ -21,6 +21,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 import policies_db
+from bot.nlu.assertion import past_answer
 from bot.nlu.normalize import normalize
 from bot.nlu.numbers import bare_count
 from bot.nlu.phrases import NO_OUTSOURCING
@@ -38,6 +39,7 @@ MAX_ASKS = 2  # the hard limit: no question is asked more than twice
 STALE = "answer_for"  # entity in the yes/no buttons' payloads: the question the button answers
 
 # Intents the form leaves to the rules (questions, handoff, results…): the form steps aside.
+PAST_ONLY = "_past_only"  # _contextual's note: the answer spoke of the past only
 INTERRUPTIONS = {
     "show_results", "ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "ask_capabilities",
     "restart", "human_handoff", "out_of_scope", "goodbye", "thanks", "greet", "explain", "ask_process",
@@ -155,8 +157,11 @@ class ValidateProfileForm(FormValidationAction):
             # 「这个不涉及」 (read as dont_know) and 「尚无」 (fallback) are plain noes; 不清楚 stays unknown.
             if kind == "bool" and intent not in ("affirm", "deny"):
                 value = yes_no(text)
-                if value is not None:
-                    found[requested] = value
+                when = past_answer(text, requested) if value is None else None
+                if value is not None or when == "gone":
+                    found[requested] = bool(value)  # 「疫情那年以后就断了」: had it, not any more — a no
+                elif when == "past":
+                    found[PAST_ONLY] = requested  # 「以前日本的单子很多的」: and today?
             elif kind == "list" and intent != "affirm" and yes_no(text) is False and requested != "service_types":
                 found[requested] = []  # 「这个我们没有」 to the list of fields: none of them
             elif requested == "employees":
@@ -195,6 +200,7 @@ class ValidateProfileForm(FormValidationAction):
             tracker.add_slots(undo)
             return await self._ask_next(dispatcher, tracker, domain, undo, requested)
         found = self._contextual(tracker, requested)
+        past_only = found.pop(PAST_ONLY, None)
         sme = self._sme_from_size(tracker, found)
         if sme is not None:
             found["is_sme"] = sme
@@ -225,7 +231,10 @@ class ValidateProfileForm(FormValidationAction):
             # Nothing but the form's own events: Rasa rejects the form, the rule answers the question, and the
             # form runs again afterwards (not on the firm's reply) — that run counts and asks.
             return events
-        if requested and not filled and _just_answered(tracker) and intent not in INTERRUPTIONS:
+        if past_only:
+            # A past without today is understood, not an answer: say the question is about today and ask again.
+            dispatcher.utter_message(response="utter_question_is_about_today")
+        elif requested and not filled and _just_answered(tracker) and intent not in INTERRUPTIONS:
             if intent == "dont_know":
                 # Unknown stays unknown; remember not to ask it again and move on.
                 return await self._skip(dispatcher, tracker, domain, events, requested, "utter_skip_ok")

@@ -74,3 +74,13 @@ def test_the_clauses_that_state_are_read_in_a_question():
     assert len(kept) == len(text) and kept.startswith("没有海外客户") and "部门" not in kept
     assert statement_clauses("那个外资企业的政策能享受吗") == ""
     assert "这个算不算" not in statement_clauses("疫情那年受药企委托做过药效评价 这个算不算")
+
+
+def test_an_answer_about_the_past_only():
+    """At a yes/no question about business: 「…就断了」 is a no today; 「以前…很多」 says nothing of today."""
+    from bot.nlu.assertion import past_answer
+
+    assert past_answer("疫情那年以后就断了", "offshore") == "gone"
+    assert past_answer("以前日本的单子很多的", "offshore") == "past"
+    assert past_answer("以前有，现在还在做", "offshore") is None
+    assert past_answer("以前日本的单子很多的", "foreign_invested") is None  # a status, not business

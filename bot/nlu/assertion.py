@@ -191,6 +191,20 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
     return out
 
 
+def past_answer(text: str, field: str) -> str | None:
+    """An answer to a yes/no question about `field` that names no fact, only a time: 「疫情那年以后就断了」 → "gone"
+    (a no today), 「以前日本的单子很多的」 → "past" (says nothing of today), else None."""
+    lex = lexicon()
+    if field not in lex.past_applies_to:
+        return None
+    said = mask_uncertain(text)
+    if lex.now_still.search(said):
+        return None
+    if lex.now_gone.search(said):
+        return "gone"
+    return "past" if _cues(lex.past, _masked(said, lex.not_past)) else None
+
+
 def settled_later(text: str, end: int) -> bool:
     """Does the rest of the message settle a fact as not (yet) true: 「…项目在谈，还没签下来」「…现在没了」?"""
     lex = lexicon()
