@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.normalize import normalize
 from policies_db import coverage
+from policies_db.profile import normalize_profile
 from policies_db.search import best_matches, index_for
 
 from .context import catalogue, evaluate_tracker
@@ -28,6 +29,17 @@ def region_label(compiled, measure) -> str:
 
 def _text(tracker: Tracker) -> str:
     return normalize(tracker.latest_message.get("text") or "")
+
+
+def asked_region(tracker: Tracker, profile: dict) -> dict:
+    """Where to look: the region the question names when it is a covered one (「武汉有哪些信保政策」), else the
+    firm's own place."""
+    compiled = catalogue()
+    for value in tracker.get_latest_entity_values("region"):
+        region = {"city": str(value)}
+        if coverage.is_covered(compiled, normalize_profile(region)) is not False:
+            return normalize_profile(region)
+    return profile
 
 
 def _policy_phrases(tracker: Tracker) -> List[str]:
@@ -63,7 +75,7 @@ class ActionAnswerMeasure(Action):
         if not named:
             # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos) —
             # among the measures of the firm's own region first, when it has one.
-            profile = evaluate_tracker(tracker).profile
+            profile = asked_region(tracker, evaluate_tracker(tracker).profile)
             named = best_matches(index_for(compiled), _text(tracker),
                                  keep=lambda m: bool(for_region(compiled, [m], profile)[0])) \
                 if (profile.get("city") or profile.get("province")) else []
@@ -78,7 +90,7 @@ class ActionAnswerMeasure(Action):
             dispatcher.utter_message(response="utter_measure_not_found", phrase=phrase, coverage=coverage_text(compiled))
             return []
         evaluation = evaluate_tracker(tracker)
-        measures, _ = for_region(compiled, named, evaluation.profile)
+        measures, _ = for_region(compiled, named, asked_region(tracker, evaluation.profile))
         if not measures and coverage.is_covered(compiled, evaluation.profile) is False:
             dispatcher.utter_message(text=outside_coverage_text(compiled, evaluation.profile))
             return []
@@ -112,8 +124,9 @@ class ActionTopicLookup(Action):
         phrase = phrase or matched[0].title
         found = measures_on_topic(compiled, phrase) if not matched else matched
         evaluation = evaluate_tracker(tracker)
-        city = evaluation.profile.get("city") or evaluation.profile.get("province")
-        measures, need_region = for_region(compiled, found, evaluation.profile)
+        where = asked_region(tracker, evaluation.profile)
+        city = where.get("city") or where.get("province")
+        measures, need_region = for_region(compiled, found, where)
         # In the profile form the city question comes anyway: answer for every region now.
         if need_region and tracker.active_loop.get("name") != "profile_form":
             regions = "和".join(dict.fromkeys(region_label(compiled, m).strip("【】") for m in measures))

@@ -169,13 +169,16 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             labels = {"policy", "topic"} if intent == "ask_topic" else {"policy"}
             for span in filter_spans([s for s in doc.spans.get(POLICY_SPANS, []) if s.label_ in labels]):
                 entities.append({"entity": "policy", "start": span.start_char, "end": span.end_char, "value": span.text})
+            # A place in a question is the region asked about (「武汉有哪些信保政策」「湖南的政策没收录吗」), not where the
+            # firm is: a `region` entity, which sets no slot.
             for ent in doc.ents:
                 if ent.label_ == "city":
-                    entities.append({"entity": "city", "start": ent.start_char, "end": ent.end_char, "value": ent.ent_id_})
-            # 「没有海外客户 人才这块找哪个部门？」「疫情那年受药企委托做过… 这个算不算」: the clauses that state, state.
+                    entities.append({"entity": "region", "start": ent.start_char, "end": ent.end_char,
+                                     "value": ent.ent_id_})
+            # 「没有海外客户 人才这块找哪个部门？」「我们杭州的，零税率找谁」: the clauses that state, state.
             statements = statement_clauses(text)
             if statements.strip() and statements != text:
-                entities += [e for e in self.extract(statements, "inform") if e["entity"] != "city"]
+                entities += self.extract(statements, "inform")
         else:
             said = mask_uncertain(text)  # negations are read without the 不 of 「不清楚」
             for ent in doc.ents:
