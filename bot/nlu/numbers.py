@@ -45,6 +45,8 @@ def to_int(numeral: str) -> int | None:
     text = numeral.strip().translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
     if text in ("十几", "十多"):
         return 15
+    if text in ("百", "千"):  # 百来号人, 千把人: one hundred, one thousand
+        return 100 if text == "百" else 1000
     few = re.fullmatch(rf"([{_DIGITS[1:]}]?)(十几|十多|百把|千把)", text)
     if few:
         unit = {"十": 10, "百": 100, "千": 1000}[few.group(2)[0]]
