@@ -10,10 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
 from policies_db import coverage
 from policies_db.profile import normalize_profile
-from policies_db.search import best_matches, index_for
+from policies_db.search import best_matches, index_for, topic_matches
 
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic
@@ -56,6 +57,18 @@ def elsewhere(compiled, measures, profile: dict) -> Dict[str, str]:
             "place": place.label if place else profile.get("city")}
 
 
+def _local_matches(compiled, where: dict, question: str) -> list:
+    """The measures of the firm's own region (or the region asked about) that the question's words point to."""
+    if not (where.get("city") or where.get("province")):
+        return []
+
+    def keep(m):
+        return bool(for_region(compiled, [m], where)[0])
+
+    index = index_for(compiled)
+    return best_matches(index, question, keep=keep) or topic_matches(index, question, keep)
+
+
 class ActionAnswerMeasure(Action):
     def name(self) -> Text:
         return "action_answer_measure"
@@ -72,14 +85,13 @@ class ActionAnswerMeasure(Action):
             if named:
                 phrase = candidate
                 break
+        evaluation = evaluate_tracker(tracker)
+        where = asked_region(tracker, evaluation.profile)
+        local = _local_matches(compiled, where, asking_part(_text(tracker)))
         if not named:
-            # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos) —
-            # among the measures of the firm's own region first, when it has one.
-            profile = asked_region(tracker, evaluate_tracker(tracker).profile)
-            named = best_matches(index_for(compiled), _text(tracker),
-                                 keep=lambda m: bool(for_region(compiled, [m], profile)[0])) \
-                if (profile.get("city") or profile.get("province")) else []
-            named = named or best_matches(index_for(compiled), _text(tracker))
+            # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos, a
+            # topic such as 「人才这块」) — among the measures of the firm's own region first, when it has one.
+            named = local or best_matches(index_for(compiled), asking_part(_text(tracker)))
         if not named and not phrases:
             if intent == "ask_contact":  # 「找哪个部门？」 without a measure: each has its own departments
                 dispatcher.utter_message(response="utter_contact_needs_measure")
@@ -89,8 +101,11 @@ class ActionAnswerMeasure(Action):
         if not named:
             dispatcher.utter_message(response="utter_measure_not_found", phrase=phrase, coverage=coverage_text(compiled))
             return []
-        evaluation = evaluate_tracker(tracker)
-        measures, _ = for_region(compiled, named, asked_region(tracker, evaluation.profile))
+        measures, _ = for_region(compiled, named, where)
+        if not measures and local:
+            # The name fits another region's measure, the words one of the firm's own: say so, then answer that one.
+            dispatcher.utter_message(response="utter_measure_elsewhere", **elsewhere(compiled, named, evaluation.profile))
+            measures = local
         if not measures and coverage.is_covered(compiled, evaluation.profile) is False:
             dispatcher.utter_message(text=outside_coverage_text(compiled, evaluation.profile))
             return []

@@ -15,6 +15,7 @@ from functools import lru_cache
 CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+")
 MIN_SCORE = 5.0  # about two bigrams found in one measure only
 CLEAR_MARGIN = 1.5  # the best must lead the next by this factor to be the one meant
+TOPIC_SCORE = 3.5  # a topic word shared with a few measures (人才, 设计): enough within the firm's own region
 
 
 def _bigrams(text: str) -> set[str]:
@@ -71,3 +72,10 @@ def best_matches(index: MeasureIndex, question: str, keep=None) -> list:
 @lru_cache(maxsize=4)
 def index_for(compiled) -> MeasureIndex:
     return MeasureIndex(list(compiled.measures))
+
+
+def topic_matches(index: MeasureIndex, question: str, keep) -> list:
+    """A question about a topic rather than one measure (「人才这块找哪个部门」「设计这块归哪个部门管」): the measures
+    `keep` allows (the firm's region) that share its words about as well as the best, at most three."""
+    found = [m for m in index.search(question, limit=12) if keep(m.measure) and m.score >= TOPIC_SCORE][:3]
+    return [m.measure for m in found if m.score * CLEAR_MARGIN >= found[0].score] if found else []

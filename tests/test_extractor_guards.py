@@ -67,13 +67,14 @@ def test_which_policies_is_a_topic_lookup():
 
 def test_the_clauses_that_state_are_read_in_a_question():
     """「没有海外客户 人才这块找哪个部门？」 states a fact and asks: the asking clause is blanked, offsets kept."""
-    from bot.nlu.profile_extractor import statement_clauses
+    from bot.nlu.guards import asking_part, statement_clauses
 
     text = "没有海外客户 人才这块找哪个部门？"
     kept = statement_clauses(text)
     assert len(kept) == len(text) and kept.startswith("没有海外客户") and "部门" not in kept
     assert statement_clauses("那个外资企业的政策能享受吗") == ""
     assert "这个算不算" not in statement_clauses("疫情那年受药企委托做过药效评价 这个算不算")
+    assert asking_part(text) == "人才这块找哪个部门？"  # what a search for the measure should read
 
 
 def test_an_answer_about_the_past_only():

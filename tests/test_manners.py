@@ -59,11 +59,25 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("设计外包这条是哪些部门负责？", "nlu_fallback", "ask_contact"),
     ("技术先进型这个是哪个部门评的", "nlu_fallback", "ask_contact"),
     ("问个事", "inform", "greet"),
+    ("好的 我跟领导汇报一下", "thanks", "acknowledge"),
+    ("设计外包这条是哪些部门负责？", "ask_contact", "ask_contact"),
     ("问下服务外包有啥政策", "inform", "show_results"),
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]
     assert requests_and_manners(text, ranking[0], ranking, aspects(text))[0]["name"] == expected
+
+
+def test_a_low_guess_confirmed_by_its_cue_is_kept_with_confidence():
+    ranking = [{"name": "ask_contact", "confidence": 0.38}, {"name": "ask_document", "confidence": 0.09}]
+    routed = requests_and_manners("设计外包这条是哪些部门负责？", ranking[0], ranking, [])[0]
+    assert routed["name"] == "ask_contact" and routed["confidence"] >= 0.9  # not 「没听懂」 below the fallback
+
+
+def test_interest_in_a_named_measure_is_a_question_about_it():
+    ranking = [{"name": "ask_document", "confidence": 0.36}]
+    text = "我们是武昌区的一家银行分行，想了解剥离非核心业务外包的政策"
+    assert requests_and_manners(text, ranking[0], ranking, [], names_measure=True)[0]["name"] == "ask_conditions"
 
 
 @pytest.mark.parametrize("text, diet", [("零税率是什么意思 我们这种能享受吗", "ask_capabilities"),

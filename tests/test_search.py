@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies_db.search import best_matches, index_for
+from policies_db.search import best_matches, index_for, topic_matches
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +38,11 @@ def test_the_firms_own_region_is_searched_first(index):
     assert zhejiang == {"zj-export-credit-insurance"}
     for question in ("零税律找谁", "进口研发试剂免许可证找谁办？", "技术先近型要什么条件"):  # never one outside `keep`
         assert all(m.id.startswith("zj-") for m in best_matches(index, question, keep=lambda m: m.id.startswith("zj-")))
+
+
+def test_a_topic_question_names_the_regions_measures_on_it(index):
+    """「人才这块找哪个部门」 from a Wuhan firm: no single measure, Wuhan's talent measures (at most three)."""
+    found = topic_matches(index, "人才这块找哪个部门", keep=lambda m: m.id.startswith("wh-"))
+    assert 1 <= len(found) <= 3 and all(m.id.startswith("wh-") for m in found)
+    assert "wh-talent-introduction" in {m.id for m in found}
+    assert topic_matches(index, "今天天气怎么样", keep=lambda m: True) == []

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Tuple
 from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
 from bot.nlu.aspects import ASPECTS, cue
-from bot.nlu.assertion import is_unsure
+from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
 from bot.nlu.phrases import DOUBLE_NEGATIVE
 from bot.nlu.short_answers import yes_no
 
@@ -53,6 +53,29 @@ QUESTION_CUES = grammar.pattern("guards.question_cues")
 def asks_something(clause: str) -> bool:
     """Does this clause ask (a question word, 吗, ?, 找谁…) rather than state?"""
     return bool(ASKING.search(_NOT_QUESTION.sub("", clause)) or A_NOT_A.search(clause) or cue("contact", clause))
+
+
+def _clauses_where(text: str, keep_asking: bool) -> str:
+    parts, last = [], 0
+    for sep in list(CLAUSE_BREAK.finditer(text)) + [None]:
+        end = sep.start() if sep else len(text)
+        clause = text[last:end]
+        parts.append(clause if asks_something(clause) == keep_asking else " " * len(clause))
+        if sep:
+            parts.append(sep.group())
+            last = sep.end()
+    out = "".join(parts)
+    return out if out.strip() else ""
+
+
+def statement_clauses(text: str) -> str:
+    """The text with every clause that asks blanked out, offsets kept; "" when all ask."""
+    return _clauses_where(text, keep_asking=False)
+
+
+def asking_part(text: str) -> str:
+    """The clauses that ask (「没有海外客户 人才这块找哪个部门？」 → 「人才这块找哪个部门？」); the whole text if none does."""
+    return " ".join(_clauses_where(text, keep_asking=True).split()) or text
 
 
 def is_statement(text: str) -> bool:
@@ -190,9 +213,9 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
         return _choose(ranking, "ask_why_not", confidence)  # 「出口信保我们还能用吗 怎么没列出来」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and cue("validity", text):
         return _choose(ranking, "ask_document", confidence)  # 「这个文件是哪个单位发的 文号是多少」
-    if asks and name in _REROUTABLE | _QUESTIONS and cue("amount", text):
+    if asks and name in _REROUTABLE | _QUESTIONS | {"ask_process"} and cue("amount", text):
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
-    if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions"} and cue("contact", text):
+    if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions", "ask_contact"} and cue("contact", text):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
     names_topic = any(e["entity"] in ("policy", "topic") for e in entities)
     if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", text) and not cue("contact", text) \
@@ -200,8 +223,8 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」
-    if asks and names_measure and not facts and name in ("nlu_fallback", "ask_capabilities", "inform", "explain") \
-            and ASKING.search(text):
+    if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document") \
+            and (asks and ASKING.search(text) and not facts or cue("interest", text)):
         # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it.
         return _choose(ranking, "ask_conditions", confidence)
     if name not in _REROUTABLE or facts:
@@ -213,8 +236,8 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
     if any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities) and (
             QUESTION_CUES.search(text) or name in ("ask_capabilities", "show_results", "explain", "ask_document")):
         return _choose(ranking, "ask_document", confidence)
-    if cue("acknowledge", text) and not QUESTION_CUES.search(text) and name != "thanks" \
-            and not CUES["goodbye"].search(text):
+    if cue("acknowledge", text) and not QUESTION_CUES.search(text) and not CUES["goodbye"].search(text) \
+            and (name != "thanks" or not CUES["thanks"].search(text)):  # 「好的 我跟领导汇报一下」: no thanks in it
         return _choose(ranking, "acknowledge", confidence)
     return intent, ranking
 

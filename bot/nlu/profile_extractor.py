@@ -176,9 +176,12 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                     entities.append({"entity": "region", "start": ent.start_char, "end": ent.end_char,
                                      "value": ent.ent_id_})
             # 「没有海外客户 人才这块找哪个部门？」「我们杭州的，零税率找谁」: the clauses that state, state.
-            statements = statement_clauses(text)
-            if statements.strip() and statements != text:
-                entities += self.extract(statements, "inform")
+            statements = nlu_guards.statement_clauses(text)
+            if statements.strip():
+                named = [(e["start"], e["end"]) for e in entities if e["entity"] == "policy"]
+                # (not the words of the measure's own name: 「外资企业利润再投资那条」 says nothing of the firm)
+                entities += [e for e in self.extract(statements, "inform")
+                             if not any(a <= e["start"] and e["end"] <= b for a, b in named)]
         else:
             said = mask_uncertain(text)  # negations are read without the 不 of 「不清楚」
             for ent in doc.ents:
@@ -216,20 +219,6 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # 「没有外资国外客户有两家」: the 没有 is 外资's; only fillers may stand between a negation and its fact.
                 return bool(_FILLER.fullmatch(window[at + len(neg):]))
         return False
-
-
-def statement_clauses(text: str) -> str:
-    """The text with every clause that asks (a question cue) blanked out, offsets kept; "" when all ask."""
-    parts, last = [], 0
-    for sep in list(CLAUSE_BREAK.finditer(text)) + [None]:
-        end = sep.start() if sep else len(text)
-        clause = text[last:end]
-        parts.append(" " * len(clause) if nlu_guards.asks_something(clause) else clause)
-        if sep:
-            parts.append(sep.group())
-            last = sep.end()
-    out = "".join(parts)
-    return out if out.strip() else ""
 
 
 def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
