@@ -92,6 +92,10 @@ class ActionAnswerMeasure(Action):
             # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos, a
             # topic such as 「人才这块」) — among the measures of the firm's own region first, when it has one.
             named = local or best_matches(index_for(compiled), asking_part(_text(tracker)))
+        if not named and not phrases and coverage.is_covered(compiled, evaluation.profile) is False:
+            # 「项目在武汉也不行？」 from a Chengdu firm: the documents apply by registered place — say so, and whom to ask.
+            dispatcher.utter_message(text=outside_coverage_text(compiled, evaluation.profile))
+            return []
         if not named and not phrases:
             if intent == "ask_contact":  # 「找哪个部门？」 without a measure: each has its own departments
                 dispatcher.utter_message(response="utter_contact_needs_measure")

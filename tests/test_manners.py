@@ -76,8 +76,13 @@ def test_a_low_guess_confirmed_by_its_cue_is_kept_with_confidence():
 
 def test_interest_in_a_named_measure_is_a_question_about_it():
     ranking = [{"name": "ask_document", "confidence": 0.36}]
+    assert requests_and_manners("想了解剥离非核心业务外包的政策", ranking[0], ranking, [],
+                                names_measure=True)[0]["name"] == "ask_conditions"
+    # said with facts about the firm, it is an opening: the profile questions come, the results will hold it
+    facts = [{"entity": "financial_institution", "value": True, "start": 10, "end": 12}]
+    ranking = [{"name": "inform", "confidence": 0.5}]
     text = "我们是武昌区的一家银行分行，想了解剥离非核心业务外包的政策"
-    assert requests_and_manners(text, ranking[0], ranking, [], names_measure=True)[0]["name"] == "ask_conditions"
+    assert requests_and_manners(text, ranking[0], ranking, facts, names_measure=True)[0]["name"] == "inform"
 
 
 @pytest.mark.parametrize("text, diet", [("零税率是什么意思 我们这种能享受吗", "ask_capabilities"),
@@ -92,3 +97,12 @@ def test_a_statement_of_facts_is_never_rerouted():
     entities = [{"entity": "city", "value": "杭州", "start": 2, "end": 4}] + aspects("我们在杭州，要导出报告")
     ranking = [{"name": "inform", "confidence": 0.9}]
     assert requests_and_manners("我们在杭州，要导出报告", ranking[0], ranking, entities)[0]["name"] == "inform"
+
+
+def test_facts_inside_a_measures_name_do_not_make_a_question_a_statement():
+    text = "生产性服务企业开拓新兴市场，具体是指哪些地区？"
+    inside = [{"entity": "fields", "value": "producer_services", "start": 0, "end": 5}]
+    ranking = [{"name": "inform", "confidence": 0.8}]
+    routed = requests_and_manners(text, ranking[0], ranking, inside, measure_spans=[(0, 13)])[0]["name"]
+    assert routed == "ask_conditions"
+    assert requests_and_manners(text, ranking[0], ranking, inside)[0]["name"] == "inform"  # without the name: a fact

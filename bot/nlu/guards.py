@@ -52,7 +52,7 @@ QUESTION_CUES = grammar.pattern("guards.question_cues")
 
 def asks_something(clause: str) -> bool:
     """Does this clause ask (a question word, 吗, ?, 找谁…) rather than state?"""
-    return bool(ASKING.search(_NOT_QUESTION.sub("", clause)) or A_NOT_A.search(clause) or cue("contact", clause))
+    return bool(QUESTION_CUES.search(_NOT_QUESTION.sub("", clause)) or A_NOT_A.search(clause) or cue("contact", clause))
 
 
 def _clauses_where(text: str, keep_asking: bool) -> str:
@@ -201,14 +201,16 @@ _QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_
 
 
 def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: List[Dict[str, Any]],
-                         names_measure: bool = False) -> Tuple[Intent, Ranking]:
+                         names_measure: bool = False, measure_spans: List[Tuple[int, int]] = ()) -> Tuple[Intent, Ranking]:
     """「能导出来吗」 asks for the report; 「这个行动计划什么时候到期」「结果是正式认定吗」 ask about the documents;
     「好的 我转给老板看看」「收到」 acknowledge — whatever DIET guessed, when no fact is stated."""
     name = intent.get("name")
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
     confidence = max(intent.get("confidence") or 0.0, 0.9)
     asks = bool(QUESTION_CUES.search(_NOT_QUESTION.sub("", text)))
-    names_measure = names_measure or any(e["entity"] == "policy" for e in entities)
+    names_measure = names_measure or bool(measure_spans) or any(e["entity"] == "policy" for e in entities)
+    # Facts said beside the measure's name, not inside it (「生产性服务企业开拓新兴市场…」 holds 生产性服务).
+    own_facts = [f for f in facts if not any(a <= f.get("start", -1) and f.get("end", 0) <= b for a, b in measure_spans)]
     if name in _REROUTABLE | _QUESTIONS and cue("why_not_listed", text) and (names_measure or asks):
         return _choose(ranking, "ask_why_not", confidence)  # 「出口信保我们还能用吗 怎么没列出来」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and cue("validity", text):
@@ -224,7 +226,7 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」
     if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document") \
-            and (asks and ASKING.search(text) and not facts or cue("interest", text)):
+            and not own_facts and (asks and ASKING.search(text) or cue("interest", text)):
         # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it.
         return _choose(ranking, "ask_conditions", confidence)
     if name not in _REROUTABLE or facts:

@@ -176,13 +176,15 @@ def applying_is_not_certified(text: str, entities: list[_Entity]) -> list[_Entit
 
 # 「给船厂做船舶设计」「帮本地的纺机厂做外观设计」: work done for manufacturers is producer services (生产性服务).
 _FOR_MAKERS = grammar.pattern("phrases.for_makers")
+_PRODUCER_WORK = grammar.pattern("phrases.producer_work")
 # Fields in words the vocabulary lacks (kept apart: the vocabulary is compiled into the model).
 _FIELD_WORDS = grammar.valued("phrases.field_words")
 
 
 def described_fields(text: str) -> list[_Entity]:
     found = [{"entity": "fields", "start": m.start(), "end": m.end(), "value": "producer_services"}
-             for m in _FOR_MAKERS.finditer(text)][:1]
+             for m in _FOR_MAKERS.finditer(text)
+             if _PRODUCER_WORK.search(CLAUSE_BREAK.split(text[m.start():])[0])][:1]
     for pattern, value, _ in _FIELD_WORDS:
         match = pattern.search(text)
         if match:

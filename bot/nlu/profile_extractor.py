@@ -129,7 +129,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             intent, ranking = nlu_guards.after_entities(text, intent, ranking, entities)
             before = intent.get("name")
             intent, ranking = nlu_guards.requests_and_manners(text, intent, ranking, entities,
-                                                              names_measure=self.names_measure(text))
+                                                              measure_spans=self.measure_spans(text))
             if intent.get("name") != before and intent.get("name") in self._config["policy_intents"]:
                 # Rerouted to a question about a measure: read it as one (its measure named, no facts).
                 entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
@@ -152,10 +152,11 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             self._docs[text] = self._nlp(text)
         return self._docs[text]
 
-    def names_measure(self, text: Text) -> bool:
-        """Does the text name a measure (its title or a keyword), whatever the intent?"""
-        return bool(text.strip()) and self._nlp is not None and any(
-            s.label_ == "policy" for s in self._doc(text).spans.get(POLICY_SPANS, []))
+    def measure_spans(self, text: Text) -> List[tuple]:
+        """Where the text names a measure (its title or a keyword), whatever the intent."""
+        if not text.strip() or self._nlp is None:
+            return []
+        return [(s.start_char, s.end_char) for s in self._doc(text).spans.get(POLICY_SPANS, []) if s.label_ == "policy"]
 
     def extract(self, text: str, intent: Optional[str] = None) -> List[Dict[Text, Any]]:
         if not text.strip() or self._nlp is None:
