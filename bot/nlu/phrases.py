@@ -166,12 +166,18 @@ def _fact(text: str, start: int, end: int, entity: str) -> dict:
 
 # 「准备明年申报技术先进型」: applying is not being certified.
 _APPLYING = grammar.pattern("phrases.applying")
+_APPLYING_AFTER = grammar.pattern("phrases.applying_after")
 _APPLIED_FOR = ("tech_advanced_certified", "training_demo_recognized")
 
 
 def applying_is_not_certified(text: str, entities: list[_Entity]) -> list[_Entity]:
-    return [dict(e, value=False) if e["entity"] in _APPLIED_FOR and e["value"] is True
-            and _APPLYING.search(text[max(0, e["start"] - 16):e["start"]]) else e for e in entities]
+    """「准备明年申报技术先进型」「培训示范机构我们正在准备申报 还没评上」: applying is not being certified."""
+    def applying(e: _Entity) -> bool:
+        after = text[e["end"]:e["end"] + 24]
+        return bool(_APPLYING.search(text[max(0, e["start"] - 16):e["start"]]) or _APPLYING_AFTER.match(after))
+
+    return [dict(e, value=False) if e["entity"] in _APPLIED_FOR and e["value"] is True and applying(e) else e
+            for e in entities]
 
 
 # 「给船厂做船舶设计」「帮本地的纺机厂做外观设计」: work done for manufacturers is producer services (生产性服务).
