@@ -110,7 +110,7 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–D (2026-12-06 08:12: 88.4 % / 5.9 % on 337). See docs/evaluation.md.
+# now holds the former sealed batches A–D (2026-12-06 08:08: 88.4 % / 5.9 % on 337). See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.85
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
 # The sealed batch (tests/sealed/: E, docs/evaluation.md): first contact 25.0 % / 10.6 % (2026-12-06 08:07); the gate
