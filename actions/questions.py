@@ -69,6 +69,28 @@ def _local_matches(compiled, where: dict, question: str) -> list:
     return best_matches(index, question, keep=keep) or topic_matches(index, question, keep)
 
 
+def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) -> list:
+    """The measures the firm's previous messages named (by name, else by their words in its region), newest first."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if not seen_latest:
+            seen_latest = True  # the message being answered
+            continue
+        turns -= 1
+        if turns < 0:
+            break
+        data = event.get("parse_data") or {}
+        found = [m for e in data.get("entities") or [] if e.get("entity") == "policy"
+                 for m in measures_named(compiled, str(e.get("value")))]
+        text = normalize(event.get("text") or "")
+        found = found or (_local_matches(compiled, where, asking_part(text)) if text else [])
+        if found:
+            return list(dict.fromkeys(found))[:3]
+    return []
+
+
 class ActionAnswerMeasure(Action):
     def name(self) -> Text:
         return "action_answer_measure"
@@ -92,6 +114,9 @@ class ActionAnswerMeasure(Action):
             # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos, a
             # topic such as 「人才这块」) — among the measures of the firm's own region first, when it has one.
             named = local or best_matches(index_for(compiled), asking_part(_text(tracker)))
+        if not named and not phrases:
+            # 「找谁」「多少钱」 right after a measure was named: the measure of the previous turns.
+            named = _previous_measures(tracker, compiled, where)
         if not named and not phrases and coverage.is_covered(compiled, evaluation.profile) is False:
             # 「项目在武汉也不行？」 from a Chengdu firm: the documents apply by registered place — say so, and whom to ask.
             dispatcher.utter_message(text=outside_coverage_text(compiled, evaluation.profile))

@@ -184,6 +184,19 @@ async def test_contact_lists_responsible_units_verbatim(domain):
     assert "电话" in text and not re.search(r"\d{5,}", text)  # no invented phone numbers
 
 
+async def test_a_bare_follow_up_asks_about_the_measure_just_named(domain):
+    """「出口信保那条 我们挺想了解的」 then 「找谁」: the measure of the previous message."""
+    events = [{"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "出口信保那条 我们挺想了解的", "parse_data": {
+                  "intent": {"name": "ask_conditions"}, "entities": [{"entity": "policy", "value": "出口信保"}]}},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "找谁", "parse_data": {"intent": {"name": "ask_contact"}}}]
+    t = tracker({"city": "武汉"}, intent="ask_contact", text="找谁", form=False, events=events)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    text = dispatcher.messages[0]["text"]
+    assert "中国出口信用保险公司湖北分公司" in text
+
+
 async def test_contact_without_city_answers_per_region(domain):
     dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "出口信用保险"), domain)
     text = dispatcher.messages[0]["text"]

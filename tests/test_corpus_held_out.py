@@ -79,7 +79,6 @@ def test_expected_measures_follow_from_the_firm_described(corpus, compiled):
     import datetime as dt
 
     from policies_db import evaluate_compiled
-
     from policies_db.sme import sme_by_size
 
     wrong = []

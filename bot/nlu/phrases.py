@@ -97,6 +97,14 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
     # 「帮新加坡、香港的几家公司做员工薪酬核算」: staff named inside whom the work is for are the clients' staff.
     work_for = [(m.start(), m.end()) for m in _WORK_FOR.finditer(text)]
     here = _city_roles()["here"]
+    # 「给几家银行做客服 银行都在上海」: the same word again later still means the clients.
+    said_of_clients: dict[str, int] = {}
+    for e in sorted(entities, key=lambda e: e["start"]):
+        if e["entity"] in ABOUT_CLIENTS and e["entity"] != "city" \
+                and any(a <= e["start"] and e["end"] <= b for a, b in spans):
+            said_of_clients.setdefault(text[e["start"]:e["end"]], e["start"])
+    spans = spans + [(e["start"], e["end"]) for e in entities if e["entity"] in ABOUT_CLIENTS and e["entity"] != "city"
+                     and e["start"] > said_of_clients.get(text[e["start"]:e["end"]], len(text))]
     return [e for e in entities
             if not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans)
                     and not (e["entity"] == "city" and here.match(text[e["end"]:])))
@@ -344,7 +352,8 @@ def _city_roles() -> dict[str, re.Pattern]:
             "after_not": re.compile(f"^(?:{alt('elsewhere_after_not')})"),
             "here": re.compile(f"^(?:{alt('here_after')})"),
             "abroad_located": re.compile(f"(?:{alt('abroad_located_before')})(?:{alt('between')})*$"),
-            "not_registered": re.compile(alt("not_registered_after"))}
+            "not_registered": re.compile(alt("not_registered_after")),
+            "self": re.compile(f"(?:{alt('self_before')})(?:{alt('between')})*$")}
 
 
 @functools.lru_cache(maxsize=1)
@@ -355,20 +364,27 @@ def _same_place_gaps() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def city_role(text: str, start: int, end: int) -> str:
-    """registered | elsewhere | plain: what the words around a city say of it."""
+    """registered | self | elsewhere | plain: what the words around a city say of it."""
     roles = _city_roles()
     window = re.split(r"[，。；,;！!？?\n]", text[max(0, start - 8):start])[-1]
     rest = text[end:]
     if roles["registered"].search(window):
         return "registered"
-    if roles["before"].search(window) or (roles["after"].match(rest) and not roles["after_not"].match(rest)):
+    if roles["before"].search(window) or (roles["after"].match(rest) and not roles["after_not"].match(rest)) \
+            or _OTHERS_LOCATED.search(window):  # 「银行都在上海深圳」
         return "elsewhere"
     if roles["not_registered"].search(CLAUSE_BREAK.split(rest)[0]):  # 「慈溪的公司还没有注册」
         return "elsewhere"
+    if roles["self"].search(window):  # 「我们是武昌区的…」: where the firm says it is
+        return "self"
     return "plain"
 
 
+_OTHERS_LOCATED = grammar.pattern("phrases.others_located_before")
+
+
 _CITY_DENIED = grammar.pattern("phrases.city_denied_before")
+_LIST_GAPS = grammar.words("phrases.place_list_gaps")
 
 
 def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
@@ -399,15 +415,20 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     for a, b in zip(ordered, ordered[1:]):
         gap = text[a["end"]:b["start"]]
         strong, weak = _same_place_gaps()
-        if gap in strong or (gap in weak and roles[id(a)] == roles[id(b)]):  # one place (「青山 钢城」)
-            for role in ("registered", "elsewhere"):
+        same_side = (roles[id(a)] == "elsewhere") == (roles[id(b)] == "elsewhere")
+        if gap in strong or (gap in weak and same_side):  # one place (「青山 钢城」), unless one is someone else's
+            for role in ("registered", "self", "elsewhere"):
                 if role in (roles[id(a)], roles[id(b)]):
                     roles[id(a)] = roles[id(b)] = role
                     break
-        elif gap in (" ", "、", "和", "及", "跟", "与") and "registered" not in (roles[id(a)], roles[id(b)]) \
+        elif gap in _LIST_GAPS and "registered" not in (roles[id(a)], roles[id(b)]) \
                 and "elsewhere" in (roles[id(a)], roles[id(b)]):
             roles[id(a)] = roles[id(b)] = "elsewhere"  # a list of other people's places
-    chosen = [e for e in cities if roles[id(e)] == "registered"]
+        elif gap in _LIST_GAPS and {roles[id(a)], roles[id(b)]} == {"self", "plain"}:
+            roles[id(a)] = roles[id(b)] = "self"  # 「我们在杭州和武汉都有公司」: both the firm's
+    # The place the firm says it is registered in wins; then the one it says it is in (「我们是武昌区的…」) over
+    # places named later in passing (「…还有几家要出海的湖北企业」).
+    chosen = [e for e in cities if roles[id(e)] == "registered"] or [e for e in cities if roles[id(e)] == "self"]
     keep = chosen or [e for e in cities if roles[id(e)] != "elsewhere"]
     if not keep:
         return [e for e in entities if e["entity"] != "city"]
@@ -418,7 +439,7 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     for e in sorted(keep, key=lambda e: e["start"], reverse=True):
         gap = text[e["end"]:group[0]["start"]]
         if e is not last and (gap in _same_place_gaps()[0] or gap in _same_place_gaps()[1]
-                              and roles[id(e)] == roles[id(group[0])]):
+                              and (roles[id(e)] == "elsewhere") == (roles[id(group[0])] == "elsewhere")):
             group.insert(0, e)
     firm = {**last, "start": group[0]["start"]}
     if len({e["value"] for e in group}) > 1:
