@@ -383,6 +383,14 @@ def city_role(text: str, start: int, end: int) -> str:
 _OTHERS_LOCATED = grammar.pattern("phrases.others_located_before")
 
 
+def _inside_any(value: Any, chosen: list[_Entity]) -> bool:
+    from policies_db.places import place_of
+
+    inner = place_of(value)
+    return inner is not None and any((outer := place_of(c["value"])) is not None and outer != inner
+                                     and outer.contains(inner) for c in chosen)
+
+
 _CITY_DENIED = grammar.pattern("phrases.city_denied_before")
 _LIST_GAPS = grammar.words("phrases.place_list_gaps")
 
@@ -429,6 +437,9 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     # The place the firm says it is registered in wins; then the one it says it is in (「我们是武昌区的…」) over
     # places named later in passing (「…还有几家要出海的湖北企业」).
     chosen = [e for e in cities if roles[id(e)] == "registered"] or [e for e in cities if roles[id(e)] == "self"]
+    if chosen and all(roles[id(e)] == "self" for e in chosen):
+        # 「我们在浙江自贸试验区杭州片区」: a place named after it that lies inside it says where, more precisely.
+        chosen += [e for e in cities if roles[id(e)] == "plain" and _inside_any(e["value"], chosen)]
     keep = chosen or [e for e in cities if roles[id(e)] != "elsewhere"]
     if not keep:
         return [e for e in entities if e["entity"] != "city"]
