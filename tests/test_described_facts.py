@@ -235,3 +235,11 @@ def test_work_for_manufacturers_is_producer_services():
 def test_a_correction_is_no_answer():
     assert yes_no("哦不对，还有一个韩国籍的设计师") is None
     assert yes_no("没有，只做国内") is False
+
+
+def test_no_type_is_guessed_beside_one_said_outright():
+    from bot.nlu.phrases import inferred_service_types
+
+    stated = [{"entity": "service_types", "value": "ITO", "start": 10, "end": 13}]
+    assert inferred_service_types("做大数据分析和数据处理外包 ITO为主", stated) == []
+    assert {e["value"] for e in inferred_service_types("做跨境数据处理和大数据分析外包", [])} == {"BPO", "KPO"}

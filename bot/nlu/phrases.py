@@ -320,6 +320,8 @@ def inferred_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
     if NO_OUTSOURCING.search(text):
         return []
     stated = {e["value"] for e in entities if e["entity"] == "service_types"}
+    if stated:
+        return []  # 「做AI算法外包 ITO」: the type said outright is the answer; no other is guessed beside it
     found: dict[str, _Entity] = {}
     for pattern, value, _ in _INFERRED:
         match = pattern.search(text)
