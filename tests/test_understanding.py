@@ -50,6 +50,10 @@ def test_no_count_where_there_is_none():
     # people trained or served, and a group of staff named by role, are not the head count
     assert find_employee_counts("一年能培训四五百人") == []
     assert [n for _, _, n in find_employee_counts("目前团队120人，财务总监和两位主管是新加坡籍")] == [120]
+    # a bare 「…个」 counts heads only where the message speaks of the head count; a figure denied is none
+    assert [n for _, _, n in find_employee_counts("人数我刚才打反了 是53个 不是35")] == [53]
+    assert [n for _, _, n in find_employee_counts("人不多的 十个设计师 加上我老婆管账 十一个")] == [11]
+    assert find_employee_counts("我们有三个项目") == []
 
 
 def _flags(text, found):

@@ -74,10 +74,19 @@ _OTHERS_BEFORE = re.compile(f"(?:{_words('not_headcount_before')})[^，。；,;\
 _ROLE_AFTER = re.compile(f"^\\s*(?:{_words('staff_roles')})")
 
 
+# A bare 「十一个」「是53个」 counts heads when the message speaks of the head count (「人不多」「人数…」).
+_BARE_IN_CONTEXT = re.compile(_words("bare_in_context_before") + rf"({_FIGURE})\s*{_APPROX}"
+                              + _words("bare_in_context_after"))
+_HEADCOUNT_CONTEXT = re.compile(f"(?:{_words('headcount_context')})")
+
+
 def find_employee_counts(text: str) -> list[tuple[int, int, int]]:
     """(start, end, count) for each employee count, the span covering the figure only."""
     found: dict[int, tuple[int, int, int]] = {}
-    for pattern in (_AFTER, _BEFORE):
+    patterns = [_AFTER, _BEFORE]
+    if _HEADCOUNT_CONTEXT.search(text):
+        patterns.append(_BARE_IN_CONTEXT)
+    for pattern in patterns:
         for match in pattern.finditer(text):
             value = to_int(match.group(1))
             if value is None or match.start(1) in found:
