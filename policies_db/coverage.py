@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .places import Place, cities_of, jurisdiction_place, place_of
+from .places import Place, cities_of, department_named, jurisdiction_place, place_of
 from .schema import Document
 
 TOPIC = "服务外包扶持政策"
@@ -175,7 +175,7 @@ def outside_text(source, profile: dict) -> str:
                           for r in regions(source))
     return (f"抱歉，{coverage_sentence(source)}：{documents}，按企业注册地适用，客户或合作方在哪里不影响。"
             f"暂不包括{place.label if place else where}（贵公司在{where}{'，境外' if abroad else ''}）。"
-            + (f"{where}的相关政策，建议咨询{ask}。" if not abroad else "")
+            + (f"{where}的相关政策，建议咨询{ask}。" if not abroad and department_named(place) else "")
             + "如贵公司在上述地区另有注册主体，可以告诉我那里的城市，我按那家企业来查。")
 
 
@@ -185,8 +185,8 @@ def outside_noted_text(source, profile: dict) -> str:
     where = place.label if place else (profile.get("city") or profile.get("province") or "贵公司所在地")
     ask = (f"{place.city}商务主管部门" if place and place.city else f"{where}商务主管部门" if place else "当地商务主管部门")
     names = "、".join(r.name for r in regions(source))
-    return (f"好的，已记下。不过这些文件按注册地适用，只覆盖{names}，贵公司在{where}，结论不变；"
-            f"当地政策建议咨询{ask}。")
+    return (f"好的，已记下。不过这些文件按注册地适用，只覆盖{names}，贵公司在{where}，结论不变"
+            + (f"；当地政策建议咨询{ask}。" if place is None or department_named(place) else "。"))
 
 
 def is_covered(source, profile: dict) -> Optional[bool]:

@@ -353,6 +353,16 @@ def canonical_cities() -> set[str]:
     return set(_index().canonical_city.values())
 
 
+@functools.lru_cache(maxsize=1)
+def _no_department() -> frozenset[str]:
+    return frozenset(yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8")).get("no_department_named") or [])
+
+
+def department_named(place: Optional[Place]) -> bool:
+    """Is a 商务主管部门 of this place named to a firm outside coverage? Not for 港澳台 (gazetteer.yml)."""
+    return place is not None and place.province not in _no_department()
+
+
 def is_place_name(name: str) -> bool:
     """Is the whole text one name of a place (浦东, 长沙市, 光谷) — not merely a text holding one?"""
     index = _index()

@@ -328,6 +328,14 @@ def test_a_new_fact_outside_coverage_gets_one_line(compiled):
     assert "东京" in text and "当地商务主管部门" in text  # no department abroad is invented
 
 
+
+def test_no_department_is_named_for_hong_kong_macao_taiwan(compiled):
+    for city in ("台北", "香港", "澳门"):
+        profile = normalize_profile({"city": city})
+        for text in (coverage.outside_text(compiled, profile), coverage.outside_noted_text(compiled, profile)):
+            assert "商务主管部门" not in text and "境外" not in text and "按" in text, text
+
+
 # ---- the dialogue -----------------------------------------------------------------------------
 
 def test_city_answer_slots():
