@@ -67,8 +67,7 @@ class ActionAnswerDocument(Action):
             lines.append(wording.OFFICIAL)
         if "where_text" in asked:
             # 「零税率那个是文件里哪一条写的」: the article of the measure named, then where the texts are.
-            lines += [f"「{m.title}」出自{wording.source_full(m, catalogue().documents[m.document_id])}。"
-                      for m in _measures_named(tracker)]
+            lines += [wording.article_line(m, catalogue().documents[m.document_id]) for m in _measures_named(tracker)]
             lines.append(wording.where_text(_documents_for(tracker)))
         if not lines or "validity" in asked:
             lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines

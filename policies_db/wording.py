@@ -507,6 +507,11 @@ OFFICIAL = ("本助手的结果依据政策原文和您提供的信息自动生�
 WHERE_TEXT = "结果中每项措施都注明了出处条款和原文摘录，报告页面可查看。"
 
 
+def article_line(measure, document) -> str:
+    """「零税率那个是文件里哪一条写的」: the measure's article, with its document's issuer and number."""
+    return f"「{measure.title}」出自{source_full(measure, document)}。"
+
+
 def where_text(documents) -> str:
     """Where the full texts are: the issuers' own publications (no address is invented)."""
     return WHERE_TEXT + "文件全文以发文单位公开发布的版本为准：" + "；".join(

@@ -28,6 +28,7 @@ ENGLISH: dict[str, str] = {k.lower(): v for k, v in _WORDS["english"].items()}
 TYPOS: dict[str, str] = _WORDS["typos"]
 DIALECT: dict[str, str] = _WORDS["dialect"]
 THIRD_PERSON_FIRM: list[str] = _WORDS["third_person_firm"]
+FIRST_PERSON: str = _WORDS["third_person_firm_as"]
 REPORTED_SPEECH: list[str] = _WORDS["reported_speech"]
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
@@ -88,7 +89,7 @@ def normalize(text: str) -> str:
     text = _US_RE.sub("美国", text)  # capitals only: 「客户在US」, not the pronoun
     text = _TYPOS_RE.sub(lambda m: TYPOS[m.group()], text)
     text = _DIALECT_RE.sub(lambda m: DIALECT[m.group()], text)
-    text = _THIRD_PERSON_RE.sub("我们", text)
+    text = _THIRD_PERSON_RE.sub(FIRST_PERSON, text)
     text = _REPORTED_RE.sub("", text)
     # 人力资源 外包 → 人力资源外包 (English replaced inside Chinese); a space the firm typed between Chinese words
     # stays: it separates clauses the way a comma does (「没有 都是国内的银行」).
