@@ -325,7 +325,8 @@ class ValidateProfileForm(FormValidationAction):
         new = normalized_field(name, value)
         old = previous_value(tracker, name)
         old = normalized_field(name, old) if old is not None else None
-        if not new or not old or is_correction(_text(tracker)) or tracker.get_slot("requested_slot") == name:
+        replaces = any(e.get("entity") == name and e.get("replaces") for e in tracker.latest_message.get("entities") or [])
+        if not new or not old or replaces or is_correction(_text(tracker)) or tracker.get_slot("requested_slot") == name:
             return {name: new}
         return {name: old + [v for v in new if v not in old]}
 

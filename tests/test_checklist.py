@@ -40,6 +40,20 @@ def test_all_apply():
     assert read_answer("都符合", "affirm", [], OFFERED).values == dict.fromkeys(OFFERED, True)
 
 
+@pytest.mark.parametrize("text", ["其他那几项目前都没有吧", "上面说的我们都没有", "以上全部都有"])
+def test_a_blanket_answer_is_made_of_list_talk(text):
+    value = "都有" in text
+    assert read_answer(text, "inform", [], OFFERED).values == dict.fromkeys(OFFERED, value)
+
+
+@pytest.mark.parametrize("text", ["哦对了迪拜那几个布商去年下半年就不做了 现在单子都是柯桥本地的厂",
+                                  "公司请了两个西班牙人做审校 都是外籍的", "去年给一个美国客户做过一单 今年没有了"])
+def test_a_yes_or_no_about_something_else_is_not_the_lists(text):
+    answer = read_answer(text, "inform", [], OFFERED)
+    named = {"hires_foreign_talent"} if "外籍" in text else set()  # an item named in words is still said
+    assert answer is None or {n for n, v in answer.values.items() if v} == named
+
+
 def test_the_rest_unclear_stays_unknown():
     answer = read_answer("2，其他不清楚", "inform", [], OFFERED)
     assert answer.values == {"hires_foreign_talent": True}

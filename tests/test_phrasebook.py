@@ -33,6 +33,10 @@ def test_assertion_phrasebook(extractor, entry):
         assert flags.get(name) is value, found
     assert not set(entry.get("unsure", [])) & set(flags), f"an unsure fact was also set: {found}"
     assert not set(entry.get("absent", [])) & {e["entity"] for e in found}, found  # facts of any kind
+    for name, values in (entry.get("lists") or {}).items():  # list facts: exactly these values are said
+        assert sorted({e["value"] for e in found if e["entity"] == name}) == sorted(values), found
+    if "replaces" in entry:  # a negated value beside them: the values said replace the list, not add to it
+        assert any(e.get("replaces") for e in found) is entry["replaces"], found
 
 
 @pytest.mark.parametrize("entry", PLACES, ids=[e["text"] for e in PLACES])

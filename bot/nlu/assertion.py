@@ -50,7 +50,9 @@ def _alternation(words: Iterable[str]) -> str:
 def lexicon() -> Lexicon:
     data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
     return Lexicon(
-        uncertain=re.compile(_alternation(data["uncertain"]), re.IGNORECASE),
+        # A listed cue, or a deferral built of a modal, an adverb and a verb of checking (「需要再确认」「得回去核实」).
+        uncertain=re.compile("|".join([_alternation(data["uncertain"]), *data.get("uncertain_constructions", [])]),
+                             re.IGNORECASE),
         not_uncertain=re.compile(_alternation(data["not_uncertain"]), re.IGNORECASE),
         boundary=re.compile(f"{_BREAK}|{_alternation(data['terminators'])}"),
         connectors=re.compile(_alternation(data["connectors"])),

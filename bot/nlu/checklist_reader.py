@@ -28,6 +28,9 @@ _NEGATIVE = re.compile(_alternation("negative"))
 _ALL_APPLY = re.compile(_alternation("all_apply"))
 _OTHERS_NO = re.compile(f"(?:{_alternation('others')})[^，。；,;]{{0,3}}" + grammar.expand(grammar.entry("checklist.others_no")))
 _OTHERS = re.compile(_alternation("rest"))
+_OTHERS_WORD = re.compile(_alternation("others"))
+_LIST_TALK = re.compile(_alternation("list_talk"))
+_BLANKET = re.compile(f"{_alternation('none_apply')}|{_alternation('all_apply')}|{_alternation('negative')}")
 _ONLY = re.compile(f"{_alternation('only')}|{grammar.expand(grammar.entry('checklist.only_start'))}")
 _EXCEPT = re.compile(_alternation("except"))  # 「除了上市，其他都有」: what follows 除了 is ruled out
 # Clauses: punctuation, and before 其他/其余/别的 (「综保区那个是 其他应该都没有」). Not at every space: 「第2项 不清楚」
@@ -42,6 +45,18 @@ _CN_DIGITS: Dict[str, int] = grammar.entry("checklist.digits")
 _ORDINAL = grammar.pattern("checklist.ordinal")  # 第二项
 _COUNTED = grammar.pattern("checklist.counted")  # 「三项都有」, not 「这一项」
 _REST_WORDS = grammar.pattern("checklist.rest_words")
+
+
+def _about_the_list(clause: str) -> bool:
+    """A blanket yes or no is the list's only when the clause holds nothing else (「其他都没有」, not 「单子都是本地的」)."""
+    rest = _LIST_TALK.sub("", _BLANKET.sub("", clause))
+    return len(re.sub(r"[\W\d_]", "", rest)) <= 1
+
+
+def _after_others(clause: str) -> str:
+    """The part of a 除了… clause that speaks of the rest (「除了上市没有，其他都有」 → 「其他都有」)."""
+    starts = [m.start() for m in _OTHERS_WORD.finditer(clause)]
+    return clause[max(starts):] if starts else clause
 
 
 
@@ -111,7 +126,7 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
         if _EXCEPT.search(clause):
             ruled_out |= numbers
             if _ALL_APPLY.search(clause) or _REST_WORDS.search(clause):
-                rest = "true" if not _NEGATIVE.search(clause.split("其")[-1]) else "false"
+                rest = "true" if not _NEGATIVE.search(_after_others(clause)) else "false"
         elif is_unsure(clause):
             unknown |= numbers
             names_items = any(_ITEM_WORDS[n].search(clause) for n in offered if n in _ITEM_WORDS)
@@ -121,9 +136,9 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
                 generic_unsure = True  # 「要问财务」: of the items named unsure, or of all when none is
         elif _NONE_APPLY.search(clause) or _NEGATIVE.search(clause):
             ruled_out |= numbers
-            rest = rest if numbers else "false"
+            rest = rest if numbers or not _about_the_list(clause) else "false"
         elif _ALL_APPLY.search(clause):
-            rest = "true"
+            rest = "true" if numbers or _about_the_list(clause) else rest
         else:
             chosen |= numbers
     for name in unsure_named:

@@ -161,9 +161,15 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
         # 「技术先进型服务企业对人数有要求吗」 asks about a measure: its 技术先进型 says nothing about the firm
         # (the slots do not take facts from ask_conditions).
         return _choose(ranking, "ask_conditions", max(intent.get("confidence") or 0.0, 0.9))
-    if facts and (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and name not in ("affirm", "deny", "dont_know"):
-        # 「有一带一路的项目」「南京」: unsure of the intent, sure of the facts — an answer, not 「没听懂」.
+    low = (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD
+    if facts and low and (name not in ("affirm", "deny", "dont_know") or yes_no(text) is None and name != "dont_know"):
+        # 「有一带一路的项目」「南京」, 「我们是宜昌的 做BPO外包 有么得政策冇」 half read as no: unsure of the intent,
+        # sure of the facts — an answer, not 「没听懂」.
         return _choose(ranking, "inform", 0.9)
+    if low and not facts and name in CUES and CUES[name] is not None and CUES[name].search(text) \
+            and not QUESTION_CUES.search(text):
+        # 「好的 谢谢 我给企业回电」: DIET's own guess, too unsure alone, is confirmed by its cue word.
+        return _choose(ranking, name, FALLBACK_THRESHOLD + 0.2)
     if name == "deny" and facts and yes_no(text) is None and not NEGATION.search(text):
         # 「海曙区，做跨境电商客服外包」 read as no: there is no no in it.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
@@ -221,7 +227,7 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
     names_topic = any(e["entity"] in ("policy", "topic") for e in entities)
     if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", text) and not cue("contact", text) \
-            and not names_topic:
+            and not names_topic and not names_measure:
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」

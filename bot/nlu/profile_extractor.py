@@ -50,7 +50,7 @@ from bot.nlu.phrases import (
     negated_after,
     not_own_services,
 )
-from bot.nlu.vocabulary import FLAG_FIELDS, load_vocabulary
+from bot.nlu.vocabulary import FLAG_FIELDS, LIST_FIELDS, load_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +207,20 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
             entities = _unsure_facts(text, not_own_services(text, entities))
+            entities = self._negated_list_values(said, entities)
         return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
+
+    def _negated_list_values(self, said: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        """「应该算KPO，不是BPO」: a negated value of a list is not said; the values said beside it replace the list."""
+        negated = {(e["entity"], e["value"]) for e in entities if e["entity"] in LIST_FIELDS
+                   and not e.get("inferred") and self._negated(said, e["start"])}
+        if not negated:
+            return entities
+        kept = [e for e in entities if (e["entity"], e["value"]) not in negated]
+        for e in kept:
+            if any(e["entity"] == field for field, _ in negated):
+                e["replaces"] = True
+        return kept
 
     def _negated(self, text: str, start: int) -> bool:
         window = text[max(0, start - NEGATION_WINDOW):start]

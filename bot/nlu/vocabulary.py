@@ -18,6 +18,7 @@ from policies_db.profile import FIELDS
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yml")
 FLAG_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "bool"]
+LIST_FIELDS = [name for name, spec in FIELDS.items() if spec.kind == "list"]
 
 
 @dataclass(frozen=True)
