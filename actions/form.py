@@ -49,6 +49,30 @@ INTERRUPTIONS = {
 }
 
 
+# The question intents whose answer the form gives itself when Rasa keeps the form running (facts were read).
+_ANSWERED_IN_FORM = {"ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "explain", "ask_process",
+                     "ask_document", "ask_report"}
+
+
+def _answer_action(intent: str):
+    from .explain import ActionAnswerProcess, ActionExplain
+    from .manners import ActionAnswerDocument, ActionReportLink
+    from .questions import ActionAnswerMeasure, ActionTopicLookup
+
+    return {"ask_topic": ActionTopicLookup, "explain": ActionExplain, "ask_process": ActionAnswerProcess,
+            "ask_document": ActionAnswerDocument, "ask_report": ActionReportLink}.get(intent, ActionAnswerMeasure)()
+
+
+def _facts_set_this_turn(tracker: Tracker) -> bool:
+    """Did the message fill a profile fact (so Rasa's form will not step aside for the rules)?"""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in FIELDS:
+            return True
+    return False
+
+
 def _just_answered(tracker: Tracker) -> bool:
     """Is the form running on the firm's reply (and not resuming after an interruption)?
 
@@ -229,7 +253,11 @@ class ValidateProfileForm(FormValidationAction):
             return events
         if intent in INTERRUPTIONS and _just_answered(tracker):
             # Nothing but the form's own events: Rasa rejects the form, the rule answers the question, and the
-            # form runs again afterwards (not on the firm's reply) — that run counts and asks.
+            # form runs again afterwards (not on the firm's reply) — that run counts and asks. Unless the message
+            # also stated facts (「听说对支持首拓市场的银行有风险补偿？怎么申请」): then Rasa keeps the form, so the
+            # question is answered here, before the form's next question.
+            if intent in _ANSWERED_IN_FORM and _facts_set_this_turn(tracker):
+                await _answer_action(intent).run(dispatcher, tracker, domain)
             return events
         if past_only:
             # A past without today is understood, not an answer: say the question is about today and ask again.

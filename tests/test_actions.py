@@ -283,3 +283,18 @@ async def test_questions_all_asked_twice_end_the_form_instead_of_spinning(domain
     assert not worker.is_alive(), "the form validation did not return"
     following = slot_events(outcome["run"][1])["requested_slot"]
     assert following not in ("offshore", "situations")  # neither is asked a third time
+
+
+async def test_a_mid_form_question_that_also_states_facts_is_answered_before_the_next_question(domain):
+    # Facts read from the message keep Rasa's form running, so the rules would never answer: the form does.
+    slots = {"city": "温州", "financial_institution": True, "supports_first_projects": True}
+    t = tracker(slots, intent="ask_process", text="听说省里对支持首拓市场的银行有风险补偿？具体怎么申请",
+                requested="offshore")
+    dispatcher, _ = await run(ValidateProfileForm(), t, domain)
+    assert any((m.get("response") or "").startswith("utter_process_not_in_source") for m in dispatcher.messages)
+
+
+async def test_a_mid_form_question_without_facts_is_left_to_the_rules(domain):
+    t = tracker({}, intent="ask_process", text="要准备什么材料", requested="offshore")
+    dispatcher, _ = await run(ValidateProfileForm(), t, domain)
+    assert not any((m.get("response") or "").startswith("utter_process") for m in dispatcher.messages)

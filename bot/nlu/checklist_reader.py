@@ -50,7 +50,7 @@ _REST_WORDS = grammar.pattern("checklist.rest_words")
 def _about_the_list(clause: str) -> bool:
     """A blanket yes or no is the list's only when the clause holds nothing else (「其他都没有」, not 「单子都是本地的」)."""
     rest = _LIST_TALK.sub("", _BLANKET.sub("", clause))
-    return len(re.sub(r"[\W\d_]", "", rest)) <= 1
+    return len(re.sub(r"[\W\d_]", "", rest)) <= 3  # a word or two of talk the list does not know
 
 
 def _after_others(clause: str) -> str:

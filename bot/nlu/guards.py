@@ -170,8 +170,10 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
             and not QUESTION_CUES.search(text):
         # 「好的 谢谢 我给企业回电」: DIET's own guess, too unsure alone, is confirmed by its cue word.
         return _choose(ranking, name, FALLBACK_THRESHOLD + 0.2)
-    if name == "deny" and facts and yes_no(text) is None and not NEGATION.search(text):
-        # 「海曙区，做跨境电商客服外包」 read as no: there is no no in it.
+    if name == "deny" and facts and yes_no(text) is None and (
+            not NEGATION.search(text) or len({e["entity"] for e in facts if e.get("value") is not False}) >= 2):
+        # 「海曙区，做跨境电商客服外包」 read as no: there is no no in it; 「我们是宜昌的 做BPO外包 有么得政策冇」: a no
+        # beside two facts said outright is the question's, not an answer.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     if name in CUES and CUES[name] is not None and not CUES[name].search(text) and name in ("greet", "goodbye"):
         # 「工程咨询，你列的那些都对不上」 read as a greeting: without a greeting word it is an answer.
@@ -214,6 +216,12 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
     confidence = max(intent.get("confidence") or 0.0, 0.9)
     asks = bool(QUESTION_CUES.search(_NOT_QUESTION.sub("", text)))
+    # DIET's guess without the words its intent is made of (「剥离非核心业务这个 具体对接哪些部门」 read as
+    # unsubscribe_push): a question's cue decides, as for the intents it often confuses.
+    unbacked = name in CUES and CUES[name] is not None and not CUES[name].search(text) \
+        or name in ("deny", "affirm") and yes_no(text) is None
+    if unbacked and asks:
+        name = "nlu_fallback"
     names_measure = names_measure or bool(measure_spans) or any(e["entity"] == "policy" for e in entities)
     # Facts said beside the measure's name, not inside it (「生产性服务企业开拓新兴市场…」 holds 生产性服务).
     own_facts = [f for f in facts if not any(a <= f.get("start", -1) and f.get("end", 0) <= b for a, b in measure_spans)]
@@ -239,10 +247,13 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
         return intent, ranking
     if name in ("inform", "nlu_fallback") and cue("preamble", text) and len(text.strip()) <= 8:
         return _choose(ranking, "greet", confidence)  # 「问个事」: the question comes next
+    about_documents = any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities)
+    if about_documents and QUESTION_CUES.search(text):
+        # 「这个结果算不算官方正式认定？我要写进内部报告」: the question is about the result, the report only its use.
+        return _choose(ranking, "ask_document", confidence)
     if cue("report", text):
         return _choose(ranking, "ask_report", confidence)
-    if any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities) and (
-            QUESTION_CUES.search(text) or name in ("ask_capabilities", "show_results", "explain", "ask_document")):
+    if about_documents and name in ("ask_capabilities", "show_results", "explain", "ask_document"):
         return _choose(ranking, "ask_document", confidence)
     if cue("acknowledge", text) and not QUESTION_CUES.search(text) and not CUES["goodbye"].search(text) \
             and (name != "thanks" or not CUES["thanks"].search(text)):  # 「好的 我跟领导汇报一下」: no thanks in it

@@ -72,6 +72,7 @@ def to_int(numeral: str) -> int | None:
 # named by their role (「两位主管是新加坡籍」).
 _OTHERS_BEFORE = re.compile(f"(?:{_words('not_headcount_before')})[^，。；,;\\d]{{0,3}}$")
 _ROLE_AFTER = re.compile(f"^\\s*(?:{_words('staff_roles')})")
+_ROLE_BEFORE = re.compile(f"(?:{_words('staff_roles')})\\s*$")  # 「外籍管理人员3名」: a group named before its count
 
 
 # A bare 「十一个」「是53个」 counts heads when the message speaks of the head count (「人不多」「人数…」).
@@ -91,8 +92,9 @@ def find_employee_counts(text: str) -> list[tuple[int, int, int]]:
             value = to_int(match.group(1))
             if value is None or match.start(1) in found:
                 continue
-            if _OTHERS_BEFORE.search(text[max(0, match.start(1) - 8):match.start(1)]) or (
-                    pattern is _AFTER and _ROLE_AFTER.match(text[match.end():])):
+            before = text[max(0, match.start(1) - 8):match.start(1)]
+            if _OTHERS_BEFORE.search(before) or (pattern is _AFTER and (
+                    _ROLE_AFTER.match(text[match.end():]) or _ROLE_BEFORE.search(before))):
                 continue
             found[match.start(1)] = (match.start(1), match.end(1), value)
     return sorted(found.values())

@@ -164,9 +164,15 @@ def _negated_after(text: str, end: int) -> bool:
 
 # 「好像有个新加坡的项目在谈，还没签下来」「打算开拓海外」: not yet business, so not yet offshore.
 _NOT_YET = grammar.pattern("phrases.not_yet")
+# Facts described by a verb phrase: a negation inside the phrase denies it (a client list may hold 不是只有…).
+_VERB_PHRASE_FACTS = ("covid_commissioned", "overseas_expansion")
+_INSIDE_NEGATION = grammar.pattern("phrases.inside_negation")
 
 def _fact(text: str, start: int, end: int, entity: str) -> dict:
     negated = _negated_before(text, start) or _negated_after(text, end)
+    if entity in _VERB_PHRASE_FACTS and _INSIDE_NEGATION.search(text[start:end]) \
+            and not DOUBLE_NEGATIVE.search(text[start:end]):
+        negated = True  # 「疫情期间没有接过新冠相关的委托」: the no stands inside the description
     if entity in ("offshore", "onshore") and _NOT_YET.search(re.split(r"[，,。；;！!？?\n]", text[end:end + 10])[0]):
         negated = True
     return {"entity": entity, "start": start, "end": end, "value": not negated}
@@ -403,12 +409,21 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     cities = [e for e in entities if e["entity"] == "city"]
     if not cities:
         return entities
+    denied: list[_Entity] = []
     if len({e["value"] for e in cities}) >= 2:
-        # 「湖北襄阳的，不是武汉哈」: a city the firm says it is not in.
-        denied = [e for e in cities if _CITY_DENIED.search(text[max(0, e["start"] - 2):e["start"]])]
+        # 「湖北襄阳的，不是武汉哈」: a city the firm says it is not in — with the names that follow it as one place
+        # (「不是杭州西湖」「不是上海那个普陀」).
+        ordered = sorted(cities, key=lambda e: e["start"])
+        for e in ordered:
+            before = text[max(0, e["start"] - 2):e["start"]]
+            joined = denied and text[denied[-1]["end"]:e["start"]] in _same_place_gaps()[0] | _same_place_gaps()[1]
+            if _CITY_DENIED.search(before) or joined:
+                denied.append(e)
         if denied and len(denied) < len(cities):
             entities = [e for e in entities if e not in denied]
             cities = [e for e in cities if e not in denied]
+        else:
+            denied = []
     roles = {id(e): city_role(text, e["start"], e["end"]) for e in cities}
     for e in cities:  # 「大阪那几家」: a foreign city is the firm's only when the firm says it is there
         window = CLAUSE_BREAK.split(text[max(0, e["start"] - 8):e["start"]])[-1]
@@ -422,9 +437,15 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     # 宁波慈溪, 武汉的青山区: names that follow each other are one place, with one role; so are the names of a
     # list (「客户都在汉阳 沌口那边」「客户在长沙、合肥」).
     ordered = sorted(cities, key=lambda e: e["start"])
+    strong, weak = _same_place_gaps()
+    for a, b in zip(ordered, ordered[1:]):  # names written together first (杭州滨江), so a weak gap sees their role
+        if text[a["end"]:b["start"]] in strong:
+            for role in ("registered", "self", "elsewhere"):
+                if role in (roles[id(a)], roles[id(b)]):
+                    roles[id(a)] = roles[id(b)] = role
+                    break
     for a, b in zip(ordered, ordered[1:]):
         gap = text[a["end"]:b["start"]]
-        strong, weak = _same_place_gaps()
         same_side = (roles[id(a)] == "elsewhere") == (roles[id(b)] == "elsewhere")
         if gap in strong or (gap in weak and same_side):  # one place (「青山 钢城」), unless one is someone else's
             for role in ("registered", "self", "elsewhere"):
@@ -457,6 +478,7 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     firm = {**last, "start": group[0]["start"]}
     if len({e["value"] for e in group}) > 1:
         firm["value"] = text[group[0]["start"]:last["end"]]
-    if roles[id(last)] == "registered":
+    if roles[id(last)] == "registered" or denied:
+        # A registered place, or one said against another (「我们是南昌的西湖区 不是杭州西湖」), corrects a known city.
         firm["registered"] = True
     return [e for e in entities if e["entity"] != "city"] + [firm]
