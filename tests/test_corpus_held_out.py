@@ -108,3 +108,16 @@ def test_no_sealed_message_is_a_training_or_nlu_test_example():
     leaks = sorted({f"{c.id}: {u!r} == {examples[squeeze(u)]}" for c in sealed for u in c.utterances()
                     if len(squeeze(u)) >= SHORT_ANSWER and squeeze(u) in examples})
     assert not leaks, "sealed messages found in the NLU data (remove them from data/nlu):\n" + "\n".join(leaks)
+
+
+@pytest.mark.parametrize("name,held,wanted,slots,same", [
+    ("city", "孝感", "汉川", {}, True),  # a county-level city is held as its prefecture
+    ("city", "台湾", "台北", {}, True),
+    ("province", None, "江西", {"city": "南昌"}, True),  # the firm's city lies in the province expected
+    ("city", "武汉", "深圳", {}, False),
+    ("province", None, "湖北", {"city": "杭州"}, False),
+])
+def test_the_harness_compares_places_by_what_they_resolve_to(name, held, wanted, slots, same):
+    from tests.eval.replay import same_place
+
+    assert same_place(name, held, wanted, slots) is same

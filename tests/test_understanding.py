@@ -54,6 +54,10 @@ def test_no_count_where_there_is_none():
     assert [n for _, _, n in find_employee_counts("人数我刚才打反了 是53个 不是35")] == [53]
     assert [n for _, _, n in find_employee_counts("人不多的 十个设计师 加上我老婆管账 十一个")] == [11]
     assert find_employee_counts("我们有三个项目") == []
+    # a correction without a classifier; a group of staff counted after its name; staff in English
+    assert [n for _, _, n in find_employee_counts("员工人数说错了 不是两百 是520 上个月刚扩了一批")] == [520]
+    assert [n for _, _, n in find_employee_counts("现有员工约260人，其中外籍管理人员3名")] == [260]
+    assert [n for _, _, n in find_employee_counts(normalize("around 80 staff"))] == [80]
 
 
 def _flags(text, found):

@@ -105,8 +105,9 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
         except_at = _EXCEPT.search(clause)
         named = [n for n in offered if n not in explicit and n in _ITEM_WORDS
                  and _ITEM_WORDS[n].search(clause[except_at.end():] if except_at else clause)]
-        if not named and _ONLY.search(clause) and not _NEGATIVE.search(clause) and any(
-                _ITEM_WORDS[n].search(clause) for n in _ITEM_WORDS if n not in offered):
+        others = [n for n in _ITEM_WORDS if n not in offered and _ITEM_WORDS[n].search(clause)]
+        if not named and _ONLY.search(clause) and not _NEGATIVE.search(clause) and others and _about_the_list(
+                _ONLY.sub("", re.sub("|".join(ITEM_WORDS[n] for n in others), "", clause))):
             # 「只有培训这项」 of a circumstance already known: none of the listed ones applies.
             rest = "false"
         if except_at:

@@ -199,7 +199,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [d for d in described_facts(said) if not any(
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
-            entities = firm_cities(text, about_the_firm(text, entities)) + clients_at_home(text, entities)
+            entities = firm_cities(text, _asked_places_apart(text, about_the_firm(text, entities))) \
+                + clients_at_home(text, entities)
             entities += bonded_zones_in_places(text, entities)
             named_fields = {e["value"] for e in entities if e["entity"] == "fields"}
             entities += [f for f in described_fields(text) if f["value"] not in named_fields]
@@ -233,6 +234,19 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # 「没有外资国外客户有两家」: the 没有 is 外资's; only fillers may stand between a negation and its fact.
                 return bool(_FILLER.fullmatch(window[at + len(neg):]))
         return False
+
+
+def _asked_places_apart(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """「我们深圳南山的…现在能享受武汉哪些政策」: a place in a clause that asks is the region asked about, not the firm's,
+    when a clause that states names a place too (「杭州的软件公司有什么政策吗」 alone still says where the firm is)."""
+    stating = nlu_guards.statement_clauses(text)
+    if not stating.strip() or stating == text:
+        return entities
+    cities = [e for e in entities if e["entity"] == "city"]
+    asked = [e for e in cities if not stating[e["start"]:e["end"]].strip()]
+    if not asked or len(asked) == len(cities):
+        return entities
+    return [e for e in entities if e not in asked]
 
 
 def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
