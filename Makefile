@@ -86,7 +86,7 @@ train: $(MODEL)
 run:
 	@mkdir -p build/logs
 	@echo "Preparing dependencies, the policy database and the model (first time: several minutes; log: build/logs/setup.log)…"
-	@$(MAKE) --no-print-directory db $(MODEL) report-fonts >build/logs/setup.log 2>&1 || \
+	@$(MAKE) --no-print-directory db $(MODEL) report-fonts $(REDIS_SERVER) >build/logs/setup.log 2>&1 || \
 	  { tail -n 30 build/logs/setup.log; echo "Setup failed: see build/logs/setup.log"; exit 1; }
 	@scripts/serve.sh
 
@@ -132,6 +132,16 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# `make run` serves with one Sanic worker per core; their conversation locks live in a Redis it starts itself
+# (scripts/serve.sh) from Debian's redis-server. Without it `make run` falls back to one process.
+REDIS_SERVER ?= /usr/bin/redis-server
+$(REDIS_SERVER):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	else \
+	  echo "make run uses both cores with Debian's redis-server: sudo apt-get install redis-server (or RASA_WORKERS=1)"; exit 1; \
+	fi
+
 # The cluster's load balancer: Debian's nginx.
 NGINX ?= /usr/sbin/nginx
 $(NGINX):
@@ -165,11 +175,11 @@ test-unit: $(STAMP) report-fonts
 test-rasa: $(STAMP) $(MODEL)
 	$(PY) -m pytest -q -m rasa tests
 
-test-system: db $(MODEL) $(CHROMIUM) $(NGINX) report-fonts
+test-system: db $(MODEL) $(CHROMIUM) $(NGINX) $(REDIS_SERVER) report-fonts
 	$(PY) -m pytest -q -m system tests
 
 # Everything, fastest first, so a broken unit stops the run before the slow tiers start.
-test: lint db $(MODEL) $(CHROMIUM) $(NGINX) report-fonts
+test: lint db $(MODEL) $(CHROMIUM) $(NGINX) $(REDIS_SERVER) report-fonts
 	$(PY) -m policies_db check
 	$(PY) scripts/audit.py
 	$(PY) -m pytest -q -m unit tests
@@ -178,7 +188,7 @@ test: lint db $(MODEL) $(CHROMIUM) $(NGINX) report-fonts
 	$(PY) scripts/eval_conversations.py --min-success $(EVAL_MIN_SUCCESS) --max-misunderstood $(EVAL_MAX_MISUNDERSTOOD) \
 	  --sealed --sealed-min-success $(SEALED_MIN_SUCCESS) --sealed-max-misunderstood $(SEALED_MAX_MISUNDERSTOOD)
 
-bench: db $(MODEL) $(NGINX)
+bench: db $(MODEL) $(NGINX) $(REDIS_SERVER)
 	$(PY) bench/engine_bench.py
 	$(PY) bench/conversation_bench.py
 

@@ -1,16 +1,18 @@
 """Conversation benchmark: simulated firms hold full conversations over REST against a real stack.
 
-Starts its own action server and Rasa server (the trained model, SQLite tracker store) on free ports, then
-the cluster (scripts/cluster.py) with 1 and with 2 Rasa replicas, and measures, in one run on this machine:
+Starts its own action server and Rasa server (the trained model, SQLite tracker store) on free ports — one process,
+then `make run`'s default of one Sanic worker per core with a Redis lock store — then the cluster
+(scripts/cluster.py) with 1 and with 2 Rasa replicas, and measures, in one run on this machine:
   - single conversation: per-turn latency p50/p95;
   - capacity: 20 concurrent conversations without pauses (turns/s) beside bare /model/parse requests/s on
     similar texts at the same concurrency;
-  - realistic load: 50 conversations, 2 s between a firm's messages: per-turn p50/p95/p99;
+  - realistic load: 50 and 100 conversations, 2 s between a firm's messages: per-turn p50/p95/p99;
   - scale-out: capacity and realistic load through nginx with 1 and 2 Rasa replicas;
   - dialogue efficiency: questions asked ÷ 15 profile fields, with the results checked against the engine;
   - cost: training from scratch, server start to first answer, resident memory of Rasa and the actions.
 
-    .venv/bin/python bench/conversation_bench.py [--realistic 50] [--pause 2] [--skip-cluster] [--skip-train]
+    .venv/bin/python bench/conversation_bench.py [--realistic 50 100] [--pause 2] [--workers 2] [--skip-cluster]
+        [--skip-train]
 """
 from __future__ import annotations
 
@@ -182,17 +184,24 @@ def realistic(base: str, profiles: list[dict], n: int, pause: float) -> list[flo
     return [x for f in loaded for x in f.latencies]
 
 
+REALISTIC_TARGETS = {50: "p95 ≤ 150 ms", 100: "p95 ≤ 300 ms"}
+
+
 def load_rows(label: str, base: str, profiles: list[dict], args) -> list[tuple[str, str, str]]:
     turns_s, parses_s = capacity(base, profiles, args.capacity)
-    lat = realistic(base, profiles, args.realistic, args.pause)
-    return [(f"{label}: capacity, {args.capacity} conversations, no pause",
-             f"{turns_s:.1f} turns/s vs {parses_s:.1f} parses/s (ratio {turns_s / parses_s:.2f})", "ratio ≥ 0.6"),
-            (f"{label}: {args.realistic} conversations, {args.pause:g} s pauses, per turn",
-             f"p50 {pct(lat, .5):.0f} · p95 {pct(lat, .95):.0f} · p99 {pct(lat, .99):.0f} ms", "p95 ≤ 300 ms")]
+    rows = [(f"{label}: capacity, {args.capacity} conversations, no pause",
+             f"{turns_s:.1f} turns/s vs {parses_s:.1f} parses/s (ratio {turns_s / parses_s:.2f})", "ratio ≥ 0.6")]
+    for firms_at_once in args.realistic:
+        lat = realistic(base, profiles, firms_at_once, args.pause)
+        rows.append((f"{label}: {firms_at_once} conversations, {args.pause:g} s pauses, per turn",
+                     f"p50 {pct(lat, .5):.0f} · p95 {pct(lat, .95):.0f} · p99 {pct(lat, .99):.0f} ms",
+                     REALISTIC_TARGETS.get(firms_at_once, "—")))
+    return rows
 
 
-def single_process(profiles: list[dict], compiled, args) -> list[tuple[str, str, str]]:
-    """`make run`'s topology: one action server, one Rasa process, SQLite."""
+def single_process(profiles: list[dict], compiled, args, workers: int = 1) -> list[tuple[str, str, str]]:
+    """`make run`'s topology: one action server, Rasa (one process, or `workers` Sanic workers with a Redis lock
+    store, as scripts/serve.sh runs it by default), SQLite. The per-conversation rows come from the first run."""
     from policies_db.digest import catalogue_digest
     from policies_db.store import make_engine, write_catalogue
 
@@ -202,12 +211,19 @@ def single_process(profiles: list[dict], compiled, args) -> list[tuple[str, str,
     write_catalogue(compiled.catalogue, engine, catalogue_digest())
     engine.dispose()
     started = time.perf_counter()
-    stack, _, ports = start_stack(workdir, db, {"rasa": TOKEN})
+    stack, _, ports = start_stack(workdir, db, {"rasa": TOKEN}, workers=workers)
     base = f"http://127.0.0.1:{ports['rasa']}"
     Firm(base, profiles[0]).say("你好")
     start_to_answer = time.perf_counter() - started
     rows = []
+    label = "one process" if workers == 1 else f"make run, {workers} workers"
     try:
+        if workers > 1:
+            rows += load_rows(label, base, profiles, args)
+            pid = next(proc.pid for proc, _, log in stack.processes if log.stem == "rasa")
+            rows.append((f"{label}: resident memory", f"Rasa {rss_mb(pid):.0f} MB in all "
+                         f"({rss_mb(pid) / (workers + 1):.0f} MB per process)", "≤ 1.2 GB per worker"))
+            return rows
         single = [Firm(base, p).converse() for p in profiles for _ in range(3)]
         lat = [x for f in single for x in f.latencies]
         rows.append(("single conversation, per turn", f"p50 {pct(lat, .5):.0f} ms · p95 {pct(lat, .95):.0f} ms",
@@ -217,9 +233,9 @@ def single_process(profiles: list[dict], compiled, args) -> list[tuple[str, str,
         efficiency = statistics.mean(f.questions for f in single) / len(FIELD_ORDER)
         rows.append(("questions asked ÷ 15 fields", f"{efficiency:.2f} (results correct: {'yes' if ok else 'NO'})",
                      "≤ 0.6"))
-        rows += load_rows("one process", base, profiles, args)
+        rows += load_rows(label, base, profiles, args)
         rows.append(("server start to first answer", f"{start_to_answer:.0f} s", "—"))
-        pids = {name: proc.pid for (proc, _, log), name in zip(stack.processes, ["actions", "rasa"])}
+        pids = {log.stem: proc.pid for proc, _, log in stack.processes}
         rows.append(("resident memory", f"Rasa {rss_mb(pids['rasa']):.0f} MB · actions {rss_mb(pids['actions']):.0f} MB",
                      "—"))
     finally:
@@ -261,7 +277,10 @@ def training_time() -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--realistic", type=int, default=50)
+    parser.add_argument("--realistic", type=int, nargs="+", default=[50, 100],
+                        help="firms chatting at once in the realistic load (one run each)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="make run's Sanic workers (default: the machine's cores; 1 skips that run)")
     parser.add_argument("--capacity", type=int, default=20)
     parser.add_argument("--pause", type=float, default=2.0)
     parser.add_argument("--skip-cluster", action="store_true", help="no scale-out figures (needs PostgreSQL, Redis, nginx)")
@@ -272,6 +291,9 @@ def main(argv=None) -> int:
     profiles = firms()
     print("conversation benchmark: one process (make run's topology)…", file=sys.stderr, flush=True)
     rows = single_process(profiles, compiled, args)
+    if args.workers > 1:
+        print(f"conversation benchmark: make run's default, {args.workers} workers…", file=sys.stderr, flush=True)
+        rows += single_process(profiles, compiled, args, workers=args.workers)
     if not args.skip_cluster:
         for replicas in (1, 2):
             print(f"conversation benchmark: cluster with {replicas} Rasa replica(s)…", file=sys.stderr, flush=True)

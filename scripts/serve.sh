@@ -18,9 +18,26 @@ for v in WECOM_CORP_ID WECOM_SECRET WECOM_AGENT_ID WECOM_TOKEN WECOM_AES_KEY WEC
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONWARNINGS=ignore
 
-for port in "$ACTION_PORT" "$RASA_PORT"; do
+# Both cores by default: Sanic workers share conversation locks (and WeCom state) in a Redis of our own, from
+# Debian's redis-server, started and stopped here. RASA_WORKERS=1: one process, locks in memory (development).
+workers=${RASA_WORKERS:-$(nproc 2>/dev/null || echo 1)}
+LOCAL_REDIS_PORT=${LOCAL_REDIS_PORT:-6390}
+redis_bin=$(command -v redis-server || true)
+if [ "$workers" -gt 1 ] && [ -z "$redis_bin" ]; then
+  echo "redis-server is not installed: one process (for both cores: sudo apt-get install redis-server)."
+  workers=1
+fi
+if [ "$workers" -gt 1 ]; then
+  export LOCK_STORE_TYPE=redis REDIS_HOST=127.0.0.1 REDIS_PORT=$LOCAL_REDIS_PORT REDIS_DB=0 SANIC_WORKERS=$workers
+  ports=("$ACTION_PORT" "$RASA_PORT" "$LOCAL_REDIS_PORT")
+else
+  export LOCK_STORE_TYPE=in_memory REDIS_HOST=${REDIS_HOST:-} REDIS_PORT=${REDIS_PORT:-} REDIS_DB=${REDIS_DB:-} SANIC_WORKERS=1
+  ports=("$ACTION_PORT" "$RASA_PORT")
+fi
+
+for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "Port $port is already in use. Choose others, e.g.: RASA_PORT=5105 ACTION_PORT=5155 make run" >&2
+    echo "Port $port is already in use. Choose others, e.g.: RASA_PORT=5105 ACTION_PORT=5155 LOCAL_REDIS_PORT=6391 make run" >&2
     exit 1
   fi
 done
@@ -36,12 +53,19 @@ if [ -z "${CONSOLE_TOKEN:-}" ]; then
 fi
 export CONSOLE_TOKEN
 
+redis_pid=""
+if [ "$workers" -gt 1 ]; then
+  mkdir -p build/redis
+  "$redis_bin" --port "$LOCAL_REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir build/redis \
+    >"$logs/redis.log" 2>&1 &
+  redis_pid=$!
+fi
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >"$logs/actions.log" 2>&1 &
 actions_pid=$!
 .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml "${api[@]}" >"$logs/rasa.log" 2>&1 &
 rasa_pid=$!
-stop() { kill "$rasa_pid" "$actions_pid" 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped."; }
+stop() { kill "$rasa_pid" "$actions_pid" $redis_pid 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped."; }
 trap stop EXIT
 trap 'exit 0' INT TERM
 
@@ -65,6 +89,11 @@ if [ -n "$WECOM_TOKEN" ]; then
   echo "  WeCom callback:  $base/webhooks/wecom/webhook"
 fi
 echo "  Ports: Rasa $RASA_PORT (RASA_PORT), actions $ACTION_PORT (ACTION_PORT)"
+if [ "$workers" -gt 1 ]; then
+  echo "  Rasa: $workers workers, conversation locks in Redis on $LOCAL_REDIS_PORT (one process: RASA_WORKERS=1 make run)"
+else
+  echo "  Rasa: one process"
+fi
 echo "  Logs:  $logs/rasa.log, $logs/actions.log (training and setup: $logs/setup.log)"
 echo "Press Ctrl+C to stop."
 wait "$rasa_pid"

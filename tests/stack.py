@@ -4,8 +4,10 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import shutil
 import signal
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,6 +20,7 @@ from tests.rasa_cli import ENV, RASA, ROOT, require_model
 __all__ = ["free_port", "http", "start_stack", "wait_until_up", "Stack"]
 
 CONSOLE_TOKEN = "console-test-token"
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"  # Debian's redis-server
 
 
 def die_with_parent() -> None:
@@ -66,7 +69,10 @@ class Stack:
 
     def wait(self, seconds: float | None = None) -> None:
         for process, url, log in self.processes:
-            wait_until_up(url, process, log, seconds)
+            if url.startswith("tcp://"):  # a server that speaks no HTTP (Redis): its port answers
+                _wait_tcp(url, process, log)
+            else:
+                wait_until_up(url, process, log, seconds)
 
     def stop(self) -> None:
         """Each server's whole process group: nothing a test started outlives it."""
@@ -84,12 +90,31 @@ class Stack:
             stop_group(process.pid, grace=1)
 
 
+def _wait_tcp(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    import socket
+
+    host, port = url[len("tcp://"):].rsplit(":", 1)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{log.stem} stopped while starting: {log.read_text()[-2000:]}")
+        try:
+            with socket.create_connection((host, int(port)), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{log.stem} did not open {url} in {seconds:.0f} s")
+
+
 WECOM_VARS = ("WECOM_CORP_ID", "WECOM_SECRET", "WECOM_AGENT_ID", "WECOM_TOKEN", "WECOM_AES_KEY", "WECOM_API_BASE")
 
 
 def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str | None],
-                wecom: dict | None = None, start_seconds: float | None = None) -> tuple[Stack, int, dict[str, int]]:
-    """One action server, and one Rasa server per name (value: its auth token, or None for API off)."""
+                wecom: dict | None = None, start_seconds: float | None = None,
+                workers: int = 1) -> tuple[Stack, int, dict[str, int]]:
+    """One action server, and one Rasa server per name (value: its auth token, or None for API off).
+    workers > 1: each Rasa server runs that many Sanic workers with their locks in a Redis of the stack's own —
+    `make run`'s default topology (scripts/serve.sh)."""
     model = require_model()
     action_port = free_port()
     env = {**ENV, "POLICY_SKIP_STARTUP_CHECK": "0", "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22",
@@ -100,6 +125,12 @@ def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str |
            "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB_URL": "", "TRACKER_DB": str(workdir / "tracker.db"),
            **{v: "" for v in WECOM_VARS}, **(wecom or {})}
     stack = Stack(workdir, env)
+    if workers > 1:
+        redis_port = free_port()
+        stack.start(["--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                     "--dir", str(workdir)], "redis", f"tcp://127.0.0.1:{redis_port}", program=REDIS_SERVER)
+        env.update({"LOCK_STORE_TYPE": "redis", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port),
+                    "REDIS_DB": "0", "SANIC_WORKERS": str(workers)})
     stack.start(["run", "actions", "--actions", "actions", "--port", str(action_port)], "actions",
                 f"http://127.0.0.1:{action_port}/health")
     ports = {}

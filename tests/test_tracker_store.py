@@ -76,7 +76,7 @@ def test_endpoints_load_this_store_not_rasas_silent_in_memory_fallback(endpoints
     monkeypatch.setenv("TRACKER_DB_DIALECT", "sqlite")
     monkeypatch.setenv("TRACKER_DB_URL", "")
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "t.db"))
-    for name in ("ACTION_ENDPOINT_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB"):
+    for name in ("ACTION_ENDPOINT_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "LOCK_STORE_TYPE"):
         monkeypatch.setenv(name, "1")
     config = read_endpoint_config(str(Path(__file__).resolve().parent.parent / endpoints), "tracker_store")
     assert config.type == "bot.stores.tracker_store.FastSQLTrackerStore"

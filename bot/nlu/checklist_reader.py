@@ -53,6 +53,16 @@ def _about_the_list(clause: str) -> bool:
     return len(re.sub(r"[\W\d_]", "", rest)) <= 3  # a word or two of talk the list does not know
 
 
+def blanket_answer(text: str) -> Optional[bool]:
+    """「全部不符合」「以上都有」: a whole message that answers a list at once (False / True), else None."""
+    text = (text or "").strip()
+    if _NONE_APPLY.search(text) and _about_the_list(text):
+        return False
+    if _ALL_APPLY.search(text) and not _NEGATIVE.search(text) and _about_the_list(text):
+        return True
+    return None
+
+
 def _after_others(clause: str) -> str:
     """The part of a 除了… clause that speaks of the rest (「除了上市没有，其他都有」 → 「其他都有」)."""
     starts = [m.start() for m in _OTHERS_WORD.finditer(clause)]

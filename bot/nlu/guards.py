@@ -12,6 +12,7 @@ from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
 from bot.nlu.aspects import ASPECTS, cue
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
+from bot.nlu.checklist_reader import blanket_answer
 from bot.nlu.phrases import DOUBLE_NEGATIVE
 from bot.nlu.short_answers import yes_no
 
@@ -101,6 +102,12 @@ def _choose(ranking: Ranking, name: str, confidence: float) -> Tuple[Intent, Ran
     return chosen, [chosen, *others]
 
 
+def _backed(intent: Intent, text: str) -> bool:
+    """Does the message hold the words DIET's intent is made of (its cue, bot/nlu/lexicon/grammar.yml)?"""
+    pattern = CUES.get(intent.get("name"))
+    return bool(pattern and pattern.search(text))
+
+
 def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent, Ranking]:
     """The intent corrections that need only the text, applied in turn."""
     stripped = text.strip()
@@ -132,11 +139,15 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
             len(stripped) <= 10 or intent.get("name") in ("affirm", "deny")) and yes_no(stripped) is None:
         # 「拿不准」; 「可能有吧，要问问财务」 read as a yes: unsure is never a yes (nor a no).
         intent, ranking = _choose(ranking, "dont_know", max(intent.get("confidence") or 0.0, 0.9))
-    elif intent.get("name") in ("affirm", "deny", "nlu_fallback", "inform", "dont_know") \
+    elif (intent.get("name") in ("affirm", "deny", "nlu_fallback", "inform", "dont_know") or not _backed(intent, text)) \
             and yes_no(stripped) is not None and len(stripped) <= 8 \
             and intent["name"] != ("affirm" if yes_no(stripped) else "deny"):
-        # 「尚无」 was read as affirm: a plain yes or no word decides.
+        # 「尚无」 was read as affirm, 「现在还没」 as a request for the results: a plain yes or no word decides.
         intent, ranking = _choose(ranking, "affirm" if yes_no(stripped) else "deny", 1.0)
+    elif blanket_answer(stripped) is not None and not _backed(intent, text.replace("符合", "")) \
+            and intent.get("name") != ("affirm" if blanket_answer(stripped) else "deny"):
+        # 「全部不符合」 read as a request for the results: an answer to a list, all at once.
+        intent, ranking = _choose(ranking, "affirm" if blanket_answer(stripped) else "deny", 1.0)
     elif intent.get("name") == "explain" and SERVICE_TYPE.search(text) and (
             not QUESTION_MARKS.search(text) or HEDGED_TYPE.search(text)):
         # 「KPO」「法律外包算KPO」 answer the service-type question: read them for facts (explain would not).
@@ -206,6 +217,10 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
 
 
 _QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_capabilities"}
+# The aspect cues (bot/nlu/lexicon/aspects.yml) that confirm a question intent DIET was unsure of.
+_ASPECT_CUES = {"ask_process": ("materials", "timing", "procedure", "amount"), "ask_contact": ("contact",),
+                "ask_document": ("validity", "official", "where_text"), "ask_report": ("report",),
+                "ask_why_not": ("why_not_listed",)}
 
 
 def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: List[Dict[str, Any]],
@@ -216,6 +231,9 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
     confidence = max(intent.get("confidence") or 0.0, 0.9)
     asks = bool(QUESTION_CUES.search(_NOT_QUESTION.sub("", text)))
+    if (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and any(cue(k, text) for k in _ASPECT_CUES.get(name, ())):
+        # 「零税率有没有申请截止时间」: DIET's guess, too unsure alone, confirmed by what the question asks about.
+        return _choose(ranking, name, confidence)
     # DIET's guess without the words its intent is made of (「剥离非核心业务这个 具体对接哪些部门」 read as
     # unsubscribe_push): a question's cue decides, as for the intents it often confuses.
     unbacked = name in CUES and CUES[name] is not None and not CUES[name].search(text) \
