@@ -21,7 +21,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 import policies_db
-from bot.nlu.assertion import past_answer
+from bot.nlu.assertion import CLAUSE_BREAK, past_answer
 from bot.nlu.normalize import normalize
 from bot.nlu.numbers import bare_count
 from bot.nlu.phrases import NO_OUTSOURCING
@@ -181,6 +181,9 @@ class ValidateProfileForm(FormValidationAction):
             # 「这个不涉及」 (read as dont_know) and 「尚无」 (fallback) are plain noes; 不清楚 stays unknown.
             if kind == "bool" and intent not in ("affirm", "deny"):
                 value = yes_no(text)
+                last = [c for c in CLAUSE_BREAK.split(text.strip()) if c.strip()][-1:] or [""]
+                if value is None and len(last[0].strip()) <= 6 and not any(e.get("entity") == requested for e in entities):
+                    value = yes_no(last[0].strip())  # 「银行不接外包 没有」: the clause that answers is the last, bare one
                 when = past_answer(text, requested) if value is None else None
                 if value is not None or when == "gone":
                     found[requested] = bool(value)  # 「疫情那年以后就断了」: had it, not any more — a no

@@ -298,3 +298,10 @@ async def test_a_mid_form_question_without_facts_is_left_to_the_rules(domain):
     t = tracker({}, intent="ask_process", text="要准备什么材料", requested="offshore")
     dispatcher, _ = await run(ValidateProfileForm(), t, domain)
     assert not any((m.get("response") or "").startswith("utter_process") for m in dispatcher.messages)
+
+
+async def test_a_statement_ending_in_a_bare_no_answers_the_yes_no_question(domain):
+    t = tracker({"city": "湖州", "financial_institution": True}, intent="inform", text="银行不接外包 没有",
+                entities=[{"entity": "financial_institution", "value": True}], requested="offshore")
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events).get("offshore") is False

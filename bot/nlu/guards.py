@@ -181,10 +181,9 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
             and not QUESTION_CUES.search(text):
         # 「好的 谢谢 我给企业回电」: DIET's own guess, too unsure alone, is confirmed by its cue word.
         return _choose(ranking, name, FALLBACK_THRESHOLD + 0.2)
-    if name == "deny" and facts and yes_no(text) is None and (
-            not NEGATION.search(text) or len({e["entity"] for e in facts if e.get("value") is not False}) >= 2):
-        # 「海曙区，做跨境电商客服外包」 read as no: there is no no in it; 「我们是宜昌的 做BPO外包 有么得政策冇」: a no
-        # beside two facts said outright is the question's, not an answer.
+    if name == "deny" and facts and yes_no(text) is None:
+        # 「海曙区，做跨境电商客服外包」 read as no: there is no no in it; 「我们是宜昌的 做BPO外包 有么得政策冇」: the no is
+        # the question's; 「没有外资背景」: a fact stated as a no — the extractor holds its value, the message informs.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     if name in CUES and CUES[name] is not None and not CUES[name].search(text) and name in ("greet", "goodbye"):
         # 「工程咨询，你列的那些都对不上」 read as a greeting: without a greeting word it is an answer.

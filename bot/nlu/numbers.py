@@ -70,9 +70,9 @@ def to_int(numeral: str) -> int | None:
 
 # Counts that are not the firm's head count: people it trains or serves (「一年能培训四五百人」), a group of its staff
 # named by their role (「两位主管是新加坡籍」).
-_OTHERS_BEFORE = re.compile(f"(?:{_words('not_headcount_before')})[^，。；,;\\d]{{0,3}}$")
-_ROLE_AFTER = re.compile(f"^\\s*(?:{_words('staff_roles')})")
-_ROLE_BEFORE = re.compile(f"(?:{_words('staff_roles')})\\s*$")  # 「外籍管理人员3名」: a group named before its count
+_OTHERS_BEFORE = re.compile(f"(?:{_words('not_headcount_before')})[^，。；,;\\d]{{0,8}}$")
+_ROLE_AFTER = re.compile(f"^\\s*(?:[A-Za-z]+\\s*)?(?:{_words('staff_roles')})")  # 「2个 Arab 翻译」
+_ROLE_BEFORE = re.compile(f"(?:{_words('staff_roles')}|{_words('nationals')})\\s*$")  # 「外籍管理人员3名」「韩国人3个」
 
 
 # A bare 「十一个」「是53个」 counts heads when the message speaks of the head count (「人不多」「人数…」).
@@ -92,8 +92,8 @@ def find_employee_counts(text: str) -> list[tuple[int, int, int]]:
             value = to_int(match.group(1))
             if value is None or match.start(1) in found:
                 continue
-            before = text[max(0, match.start(1) - 8):match.start(1)]
-            if _OTHERS_BEFORE.search(before) or (pattern is _AFTER and (
+            before = text[max(0, match.start(1) - 14):match.start(1)]
+            if _OTHERS_BEFORE.search(before) or (pattern is not _BEFORE and (
                     _ROLE_AFTER.match(text[match.end():]) or _ROLE_BEFORE.search(before))):
                 continue
             found[match.start(1)] = (match.start(1), match.end(1), value)
