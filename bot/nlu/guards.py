@@ -13,7 +13,7 @@ from bot.nlu import grammar
 from bot.nlu.aspects import ASPECTS, cue
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
 from bot.nlu.checklist_reader import blanket_answer
-from bot.nlu.phrases import DOUBLE_NEGATIVE
+from bot.nlu.phrases import DOUBLE_NEGATIVE, POLICY_DESCRIBED
 from bot.nlu.short_answers import yes_no
 
 Intent = Dict[str, Any]
@@ -240,8 +240,13 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
     if unbacked and asks:
         name = "nlu_fallback"
     names_measure = names_measure or bool(measure_spans) or any(e["entity"] == "policy" for e in entities)
-    # Facts said beside the measure's name, not inside it (「生产性服务企业开拓新兴市场…」 holds 生产性服务).
+    # Facts said beside the measure's name, not inside it (「生产性服务企业开拓新兴市场…」 holds 生产性服务); a measure
+    # described in words (「武汉那边有个综保区…免许可证的政策」) is asked about, and a place beside it is its region.
     own_facts = [f for f in facts if not any(a <= f.get("start", -1) and f.get("end", 0) <= b for a, b in measure_spans)]
+    described = asks and bool(POLICY_DESCRIBED.search(text))
+    if described:
+        own_facts = [f for f in own_facts if f["entity"] != "city"]
+        names_measure = True
     if name in _REROUTABLE | _QUESTIONS and cue("why_not_listed", text) and (names_measure or asks):
         return _choose(ranking, "ask_why_not", confidence)  # 「出口信保我们还能用吗 怎么没列出来」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and cue("validity", text):

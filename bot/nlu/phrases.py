@@ -124,15 +124,19 @@ def clients_at_home(text: str, entities: list[_Entity]) -> list[_Entity]:
 
 def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
     """「主要教软件测试」「把信用卡客服外包出去」: what a school teaches, what a buyer sends out, is no service type or
-    field of its own."""
-    courses = [(m.start(), m.end()) for m in _COURSE.finditer(text)] + [(m.start(), m.end()) for m in _OUTSOURCED_OUT.finditer(text)]
+    field of its own; 「有个对银行的风险补偿」「有个综保区研发用品免许可证的政策」: a measure described in words holds
+    the measure's facts, not the firm's."""
+    courses = [(m.start(), m.end()) for p in (_COURSE, _OUTSOURCED_OUT) for m in p.finditer(text)]
+    described = [(m.start(), m.end()) for m in POLICY_DESCRIBED.finditer(text)]
     return [e for e in entities if not (e["entity"] in ("fields", "service_types")
-                                        and any(a <= e["start"] and e["end"] <= b for a, b in courses))]
+                                        and any(a <= e["start"] and e["end"] <= b for a, b in courses))
+            and not any(a <= e["start"] and e["end"] <= b for a, b in described)]
 
 
 _WORK_FOR = grammar.pattern("phrases.work_for")
 _COURSE = grammar.pattern("phrases.course")
 _OUTSOURCED_OUT = grammar.pattern("phrases.outsourced_out")
+POLICY_DESCRIBED = grammar.pattern("phrases.policy_described")
 _WORK_FOR_BEFORE = grammar.pattern("phrases.work_for_before")
 _BONDED_ZONE = grammar.pattern("phrases.bonded_zone_names")
 
