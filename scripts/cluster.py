@@ -31,7 +31,9 @@ REPLICAS = int(os.environ.get("REPLICAS", "2"))
 ACTION_SERVERS = int(os.environ.get("ACTION_SERVERS", "2"))
 DB_NAME = os.environ.get("CLUSTER_DB", "policy_assistant")
 PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
-REDIS = (os.environ.get("REDIS_HOST") or "127.0.0.1", os.environ.get("REDIS_PORT") or "6379", os.environ.get("REDIS_DB") or "1")  # empty = default
+# Empty means the default (tests define them empty for endpoints.yml's in-memory lock store).
+REDIS = (os.environ.get("REDIS_HOST") or "127.0.0.1", os.environ.get("REDIS_PORT") or "6379",
+         os.environ.get("REDIS_DB") or "1")
 MODEL = Path(os.environ.get("CLUSTER_MODEL", ROOT / "models" / "policy-assistant.tar.gz"))
 START_SECONDS = float(os.environ.get("CLUSTER_START_SECONDS", "300"))
 WECOM_VARS = ("WECOM_CORP_ID", "WECOM_SECRET", "WECOM_AGENT_ID", "WECOM_TOKEN", "WECOM_AES_KEY", "WECOM_API_BASE")
