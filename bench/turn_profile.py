@@ -178,6 +178,9 @@ def main(argv=None) -> int:
     import logging
 
     logging.disable(logging.WARNING)
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))  # Rasa's debug events
     import conversation_bench as cb
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
