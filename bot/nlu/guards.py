@@ -261,7 +261,7 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」
-    if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document") \
+    if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document", "ask_conditions") \
             and not own_facts and (asks and ASKING.search(text) or cue("interest", text)):
         # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it.
         return _choose(ranking, "ask_conditions", confidence)

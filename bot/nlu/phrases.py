@@ -179,7 +179,9 @@ def _fact(text: str, start: int, end: int, entity: str) -> dict:
     if entity in _VERB_PHRASE_FACTS and _INSIDE_NEGATION.search(text[start:end]) \
             and not DOUBLE_NEGATIVE.search(text[start:end]):
         negated = True  # 「疫情期间没有接过新冠相关的委托」: the no stands inside the description
-    if entity in ("offshore", "onshore") and _NOT_YET.search(re.split(r"[，,。；;！!？?\n]", text[end:end + 10])[0]):
+    following = text[end:end + 10]
+    clause = "" if following[:1].isspace() else CLAUSE_BREAK.split(following)[0]  # a space after the fact ends it
+    if entity in ("offshore", "onshore") and _NOT_YET.search(clause):
         negated = True
     return {"entity": entity, "start": start, "end": end, "value": not negated}
 

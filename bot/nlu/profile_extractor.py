@@ -36,6 +36,7 @@ from bot.nlu.assertion import CLAUSE_BREAK, GONE, UNSTATED, mask_uncertain, moda
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
+    POLICY_DESCRIBED,
     about_the_firm,
     applying_is_not_certified,
     bonded_zones_in_places,
@@ -181,8 +182,11 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             if statements.strip():
                 named = [(e["start"], e["end"]) for e in entities if e["entity"] == "policy"]
                 # (not the words of the measure's own name: 「外资企业利润再投资那条」 says nothing of the firm)
+                # (nor a place beside a measure described in words: 「武汉那个鼓励金融机构剥离非核心业务的，我们能用吗」)
+                described = [(m.start(), m.end()) for m in POLICY_DESCRIBED.finditer(text)]
                 entities += [e for e in self.extract(statements, "inform")
-                             if not any(a <= e["start"] and e["end"] <= b for a, b in named)]
+                             if not any(a <= e["start"] and e["end"] <= b for a, b in named + described)
+                             and not (described and e["entity"] == "city")]
         else:
             said = mask_uncertain(text)  # negations are read without the 不 of 「不清楚」
             for ent in doc.ents:
