@@ -1,4 +1,6 @@
 """NLU guards (bot/nlu/guards.py) that keep DIET's mistakes from trapping a firm. Pure: no Rasa, no model."""
+import pytest
+
 from bot.nlu.guards import after_entities, before_entities, last_of_each
 
 
@@ -85,3 +87,11 @@ def test_an_answer_about_the_past_only():
     assert past_answer("以前日本的单子很多的", "offshore") == "past"
     assert past_answer("以前有，现在还在做", "offshore") is None
     assert past_answer("以前日本的单子很多的", "foreign_invested") is None  # a status, not business
+
+
+@pytest.mark.parametrize("text,expected", [("全部不符合", "deny"), ("以上全部都有", "affirm")])
+def test_a_blanket_list_answer_beats_an_unbacked_request_for_results(text, expected):
+
+    ranking = [{"name": "show_results", "confidence": 0.65}, {"name": "deny", "confidence": 0.2}]
+    intent, _ = before_entities(text, dict(ranking[0]), ranking)
+    assert intent["name"] == expected

@@ -47,10 +47,14 @@ _COUNTED = grammar.pattern("checklist.counted")  # 「三项都有」, not 「�
 _REST_WORDS = grammar.pattern("checklist.rest_words")
 
 
+def without_list_talk(text: str) -> str:
+    """The text without its yes/no words and the words a list answer is made of (checklist.yml)."""
+    return _LIST_TALK.sub("", _BLANKET.sub("", text))
+
+
 def _about_the_list(clause: str) -> bool:
     """A blanket yes or no is the list's only when the clause holds nothing else (「其他都没有」, not 「单子都是本地的」)."""
-    rest = _LIST_TALK.sub("", _BLANKET.sub("", clause))
-    return len(re.sub(r"[\W\d_]", "", rest)) <= 3  # a word or two of talk the list does not know
+    return len(re.sub(r"[\W\d_]", "", without_list_talk(clause))) <= 3  # a word or two of talk the list does not know
 
 
 def blanket_answer(text: str) -> Optional[bool]:

@@ -12,7 +12,7 @@ from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
 from bot.nlu.aspects import ASPECTS, cue
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
-from bot.nlu.checklist_reader import blanket_answer
+from bot.nlu.checklist_reader import blanket_answer, without_list_talk
 from bot.nlu.phrases import DOUBLE_NEGATIVE, POLICY_DESCRIBED
 from bot.nlu.short_answers import yes_no
 
@@ -111,6 +111,7 @@ def _backed(intent: Intent, text: str) -> bool:
 def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent, Ranking]:
     """The intent corrections that need only the text, applied in turn."""
     stripped = text.strip()
+    blanket = blanket_answer(stripped)
     if intent.get("name") == CONTACT_INTENT and not looks_like_contact_attempt(text):
         # 「1 3」 at the checklist is no phone number: the runner-up keeps DIET's confidence, else the
         # FallbackClassifier after us would turn every such answer into a fallback.
@@ -144,10 +145,10 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
             and intent["name"] != ("affirm" if yes_no(stripped) else "deny"):
         # 「尚无」 was read as affirm, 「现在还没」 as a request for the results: a plain yes or no word decides.
         intent, ranking = _choose(ranking, "affirm" if yes_no(stripped) else "deny", 1.0)
-    elif blanket_answer(stripped) is not None and not _backed(intent, text.replace("符合", "")) \
-            and intent.get("name") != ("affirm" if blanket_answer(stripped) else "deny"):
-        # 「全部不符合」 read as a request for the results: an answer to a list, all at once.
-        intent, ranking = _choose(ranking, "affirm" if blanket_answer(stripped) else "deny", 1.0)
+    elif blanket is not None and not _backed(intent, without_list_talk(text)) \
+            and intent.get("name") != ("affirm" if blanket else "deny"):
+        # 「全部不符合」 read as a request for the results (its 符合 is list talk): an answer to a list, all at once.
+        intent, ranking = _choose(ranking, "affirm" if blanket else "deny", 1.0)
     elif intent.get("name") == "explain" and SERVICE_TYPE.search(text) and (
             not QUESTION_MARKS.search(text) or HEDGED_TYPE.search(text)):
         # 「KPO」「法律外包算KPO」 answer the service-type question: read them for facts (explain would not).
