@@ -1,4 +1,4 @@
-"""python -m policies_db build | list | match | show | check"""
+"""python -m policies_db build | list | match | show | check | draft | draft-proof"""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +14,7 @@ from . import load
 from .cases import check_catalogue
 from .citations import resolve_contacts, source_dict, validity_of
 from .digest import catalogue_digest
+from .drafting.cli import add_commands as add_drafting_commands
 from .engine import evaluate_compiled
 from .loader import CATALOGUE_DIR, CatalogueError, load_catalogue
 from .profile import ProfileError
@@ -150,6 +151,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="校验目录、原文摘录和案例（不需要数据库）")
     c.add_argument("--catalogue", type=Path, default=CATALOGUE_DIR)
     c.set_defaults(func=cmd_check)
+    add_drafting_commands(sub, CATALOGUE_DIR)
     return p
 
 
