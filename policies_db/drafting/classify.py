@@ -8,11 +8,16 @@ cues.yml's; this module holds only the order in which they decide.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .conditions import facts_in
+from .contacts import starts_with_unit
 from .cues import cues
 from .structure import Sentence
+
+TARGET_OPENING = re.compile(r"^(到|至)?\d{4}年")
+PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
 
 
 @dataclass
@@ -36,8 +41,14 @@ def classify(sentence: Sentence) -> Reading:
         return Reading(False, kind, ["文头、导语"])
     if any(a in (sentence.part_title + sentence.section_title) for a in c["aims_sections"]):
         return Reading(False, kind, [f"位于“{sentence.section_title or sentence.part_title}”部分（目标与思路）"])
-    if duty := _found(c["duty_subjects"], text):
+    plain = PARENTHESES.sub("", text)  # 各区(开发区)要 → 各区要
+    if duty := _found(c["duty_subjects"], plain):
         return Reading(False, kind, [f"对实施部门的要求：{duty[0]}"])
+    unit = starts_with_unit(plain, tuple(c["duty_verbs"]))
+    if unit and not unit.endswith(tuple(c["provider_endings"])):
+        return Reading(False, kind, [f"{unit}自身的工作职责"])
+    if penalty := _found(c["penalty_cues"], text):
+        return Reading(False, kind, [f"约束性条款（{penalty[0]}）"])
     support = _found(c["support_cues"], text)
     direction = _found(c["direction_cues"], text)
     addressees = _found(c["addressees"], text)
@@ -47,7 +58,8 @@ def classify(sentence: Sentence) -> Reading:
     internal = _found(c["internal_cues"], text)
     if text.startswith(tuple(c["preamble_openers"])) and text.endswith("行动"):
         return Reading(False, kind, ["行动导语，具体举措见下文"])
-    if targets and any(ch.isdigit() for ch in text):
+    # A numeric target is an aim unless something is given (对执行额突破5000万美元的企业给予奖励 is a measure).
+    if targets and any(ch.isdigit() for ch in text) and (not support or TARGET_OPENING.match(text)):
         return Reading(False, kind, [f"发展目标（{targets[0]}）"])
     if support:
         if not (addressees or facts or objects):

@@ -105,11 +105,11 @@ def proof_rows(catalogue_dir: Path, keys: list[tuple[Path, Path]]) -> list[tuple
         if not (text_path.is_file() and coverage_path.is_file()):
             continue
         coverage = yaml.safe_load(coverage_path.read_text(encoding="utf-8"))
-        figures = compare(draft_text(read_source(text_path)), expected_from_catalogue(doc["id"], coverage, raw))
+        figures = compare(draft_text(read_source(text_path)), expected_from_catalogue(doc["id"], coverage, raw), doc)
         rows.append((doc["id"], figures.as_dict()))
     for text_path, key_path in keys:
         key = yaml.safe_load(key_path.read_text(encoding="utf-8"))
-        figures = compare(draft_text(read_source(text_path)), expected_from_key(key))
+        figures = compare(draft_text(read_source(text_path)), expected_from_key(key), key.get("document"))
         rows.append((text_path.stem, figures.as_dict()))
     return rows
 
@@ -128,14 +128,14 @@ def cmd_draft_proof(args) -> int:
         json.dump(dict(rows), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    print("| 文件 | 答案句数 | 草稿可办理句 | 召回率 | 精确率 | 类型一致 | 责任单位齐全 | 条件事实 |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| 文件 | 答案句数 | 草稿可办理句 | 召回率 | 精确率 | 类型一致 | 责任单位齐全 | 条件事实 | 文件信息 |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, f in rows:
         print(f"| {name} | {f['expected']} | {f['drafted']} | {f['recall']:.1%} | {f['precision']:.1%} | "
-              f"{f['kind_agreement']} | {f['contacts_complete']} | {f['condition_facts']} |")
+              f"{f['kind_agreement']} | {f['contacts_complete']} | {f['condition_facts']} | {f['document_facts']} |")
     if args.verbose:
         for name, f in rows:
-            for key in ("missed", "extra", "kind_differs", "contacts_missing"):
+            for key in ("missed", "extra", "kind_differs", "contacts_missing", "document_differs"):
                 for line in f[key]:
                     print(f"{name} {key}: {line}")
     return 0

@@ -49,6 +49,25 @@ def _ends_like_unit(text: str) -> bool:
                for e in cues()["unit_endings"])
 
 
+def _pattern_name(name: str) -> str:
+    for pattern, template in cues()["unit_patterns"].items():
+        if m := re.match(pattern, name):
+            return template.format(**m.groupdict())
+    return name
+
+
+def starts_with_unit(text: str, followers: tuple[str, ...]) -> Optional[str]:
+    """The department a sentence opens with when one of `followers` comes right after it
+    (市人力资源社会保障局要… → 市人力资源社会保障局), or None."""
+    if not text.startswith(tuple(cues()["unit_starts"])):
+        return None
+    endings = tuple(cues()["unit_endings"])
+    for end in range(2, min(len(text), 20)):
+        if text[:end].endswith(endings) and text[end:].startswith(followers):
+            return text[:end]
+    return None
+
+
 def parse_units(raw: list[str], city: Optional[str], province: Optional[str]) -> list[Unit]:
     """Every 责任单位 parenthesis of a task → its units, in order, without repeats."""
     own = cues()["own_units"]
@@ -63,7 +82,7 @@ def parse_units(raw: list[str], city: Optional[str], province: Optional[str]) ->
                 if name in own:
                     out.append(Unit(own[name], name, guess=cut))
                     continue
-                full = name
+                full = _pattern_name(name)
                 for prefix, which in prefixes.items():
                     place = places.get(which)
                     if place and name.startswith(prefix) and not name.startswith(place):

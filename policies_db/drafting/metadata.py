@@ -88,10 +88,14 @@ def read_document(text: str) -> dict:
         doc["addressed_to"] = addressed.rstrip(":：")
 
     for line in head:
-        m = ISSUER_LINE.match(line)
+        # 红头: 浙江省商务厅文件, or the issuing office alone (合肥市人民政府办公室); an addressee list has commas.
+        m = ISSUER_LINE.match(line) or (ORG_END.search(line) and len(line) <= 30 and not re.search("[，,、：:]", line)
+                                        and re.match(r"^(.+)$", line))
         if m and not doc["issuer"]:
             doc["issuer"] = m.group(1)
-    tail = lines[-6:]
+    # The signature and date close the body, before any annex (附件 tables are not signatures).
+    annex = next((i for i, line in enumerate(lines) if re.match(r"^附件\d*[:：]?", line) and i > len(lines) // 2), len(lines))
+    tail = [line for line in lines[:annex][-6:] if "\t" not in line]
     signature = next((line for line in reversed(tail) if ORG_END.search(line) and len(line) <= 40), None)
     if not doc["issuer"] and signature:
         doc["issuer"] = signature
@@ -135,9 +139,9 @@ def read_document(text: str) -> dict:
     if not doc["valid_to"]:
         guesses.append("valid_to: 原文未规定有效期截止日期")
 
-    doc["jurisdiction"] = _jurisdiction(doc["issuer"] or "", whole)
+    doc["jurisdiction"] = _jurisdiction(doc["issuer"] or "") or _jurisdiction(doc["title"] or "")
     if doc["jurisdiction"]:
-        guesses.append(f"jurisdiction: 由发文单位“{doc['issuer']}”推定为{doc['jurisdiction']}")
+        guesses.append(f"jurisdiction: 由发文单位或标题推定为{doc['jurisdiction']}")
     if not doc["title"]:
         form = next((f for f in cues()["document_forms"] if f"如下{f}" in whole or f"本{f}" in whole), "意见")
         cited = re.findall(r"《[^》]*?关于(.+?)的[^》]*》", whole[:600])
@@ -149,8 +153,8 @@ def read_document(text: str) -> dict:
     return doc
 
 
-def _jurisdiction(issuer: str, whole: str) -> Optional[str]:
-    """The issuer's place (武汉市服务贸易发展工作领导小组 → 武汉市); failing that, 我市/我省 with the first place named."""
+def _jurisdiction(issuer: str) -> Optional[str]:
+    """The place an issuer's (or title's) name starts with: 武汉市服务贸易发展工作领导小组 → 武汉市."""
     for length in range(min(len(issuer), 8), 1, -1):
         place = jurisdiction_place(issuer[:length])
         if place is not None and place.district is None:

@@ -37,6 +37,9 @@ class Figures:
     contacts_total: int
     fields_found: int
     fields_total: int
+    document_agree: int = 0
+    document_total: int = 0
+    document_differs: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     kind_differs: list[str] = field(default_factory=list)
@@ -56,6 +59,8 @@ class Figures:
                 "kind_agreement": f"{self.kind_agree}/{self.kind_total}",
                 "contacts_complete": f"{self.contacts_complete}/{self.contacts_total}",
                 "condition_facts": f"{self.fields_found}/{self.fields_total}",
+                "document_facts": f"{self.document_agree}/{self.document_total}",
+                "document_differs": self.document_differs,
                 "missed": self.missed, "extra": self.extra, "kind_differs": self.kind_differs,
                 "contacts_missing": self.contacts_missing}
 
@@ -82,9 +87,22 @@ def _criteria_fields(tree) -> set[str]:
     return set()
 
 
-def compare(draft: dict, expected: list[Expected]) -> Figures:
+DOCUMENT_FIELDS = ("title", "issuer", "number", "valid_from", "valid_to", "jurisdiction")
+
+
+def compare(draft: dict, expected: list[Expected], document: dict | None = None) -> Figures:
     actionable = [s for s in draft["sentences"] if s["actionable"]]
     figures = Figures(len(expected), 0, len(actionable), 0, 0, 0, 0, 0, 0, 0)
+    for key in DOCUMENT_FIELDS if document else ():
+        want = document.get(key)
+        want = None if want is None else str(want)
+        got = draft["document"].get(key)
+        figures.document_total += 1
+        if squash(str(got or "")).replace("(", "（").replace(")", "）") == \
+                squash(str(want or "")).replace("(", "（").replace(")", "）"):
+            figures.document_agree += 1
+        else:
+            figures.document_differs.append(f"{key}: 草稿 {got}，答案 {want}")
     for s in actionable:
         if any(same_sentence(s["text"], e.sentence) for e in expected):
             figures.correct += 1

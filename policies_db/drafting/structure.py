@@ -17,8 +17,8 @@ SECTION = re.compile(rf"^[（(]\s*([{NUMERALS}]{{1,3}})\s*[）)]\s*(.*)$")
 TASK = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(.*)$")
 ITEM = re.compile(rf"^([{NUMERALS}])是(.*)$")
 ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
-# The closing parenthesis is sometimes lost at a line end.
-UNITS = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门)\s*[:：]\s*([^）)]*)(?:[）)]|$)")
+# 责任单位 and its OCR misreadings (责任单住);牵头单位、责任部门 in other cities' texts.
+UNITS_OPEN = re.compile(r"[（(]\s*(?:责任单.|牵头单.|责任部.)\s*[:：]\s*")
 # A task number glued after the previous task's 责任单位 or full stop (OCR lost the line break).
 GLUED_TASK = re.compile(r"(?<=[。）)])\s*(\d{1,2})\s*[.．、](?=[\u4e00-\u9fff])")
 SENTENCE_END = re.compile("[。！？!?]")
@@ -100,6 +100,25 @@ def _starts_unit(line: str) -> bool:
                 or ANNEX.match(squash(line)))
 
 
+def take_units(line: str) -> tuple[str, list[str]]:
+    """The line without its 责任单位 parentheses, and their contents. Parentheses nest (各县（市）区人民政府);
+    one left open at the line's end (the OCR lost it) closes there."""
+    units: list[str] = []
+    while m := UNITS_OPEN.search(line):
+        depth, end = 1, len(line)
+        for i in range(m.end(), len(line)):
+            if line[i] in "（(":
+                depth += 1
+            elif line[i] in "）)":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+        units.append(line[m.end():end])
+        line = line[:m.start()] + line[end + 1:]
+    return line, units
+
+
 def _short_heading(line: str) -> bool:
     """「一、指导思想」「（一）开展“青鸾”行动，培育高能级本土企业」: a numbered title, not a broken sentence."""
     return _starts_unit(line) and not SENTENCE_END.search(line) and len(squash(line)) <= HEADING_MAX
@@ -171,8 +190,7 @@ def parse(text: str) -> list[Sentence]:
         if ctx.annex:
             _annex_row(line, number, ctx, emit)
             continue
-        units = [m.group(1) for m in UNITS.finditer(line)]
-        line = UNITS.sub("", line)
+        line, units = take_units(line)
         if m := PART.match(line):
             ctx.part, ctx.section, ctx.task, ctx.task_title, ctx.section_title = m.group(1), "", "", "", ""
             title, body = _heading_and_body(m.group(2))
