@@ -6,6 +6,7 @@ A bad file fails with file name, measure id and field path, e.g.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,9 @@ from .schema import (
     Source,
 )
 
-CATALOGUE_DIR = Path(__file__).with_name("catalogue")
+# The live catalogue folder: the repository's, or POLICIES_CATALOGUE_DIR (a deployment's own, the workbench's
+# publishing target; its texts and coverage files sit in ../sources beside it).
+CATALOGUE_DIR = Path(os.environ.get("POLICIES_CATALOGUE_DIR") or Path(__file__).with_name("catalogue"))
 # A measure id: the document's prefix (document.id_prefix, e.g. zj / wh), then words: zj-offshore-zero-rate.
 ID_PATTERN = re.compile(r"^[a-z]+(-[a-z0-9]+)+$")
 DOCUMENT_KEYS = {
@@ -317,6 +320,16 @@ def load_file(path: Path, problems: _Problems | None = None) -> Catalogue:
     if own and problems.items:
         raise CatalogueError(problems.items)
     return catalogue
+
+
+def check_measure(document_raw: dict, measure_raw: dict) -> list[str]:
+    """The problems of one measure under a document, as loading the file would report them (the workbench
+    validates an officer's edit with this before storing it)."""
+    problems = _Problems()
+    doc, doc_raw = _parse_document(document_raw, "document", problems)
+    if doc is not None:
+        _parse_measure(measure_raw, 0, "措施", doc, doc_raw, problems)
+    return list(problems.items)
 
 
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:

@@ -27,7 +27,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 RASA_TIER = {"test_phrasebook.py", "test_rasa_data.py", "test_rasa_patches.py", "test_tracker_store.py", "test_retention.py",
              "test_startup.py"}
 SYSTEM_TIER = {"test_e2e.py", "test_bad_input.py", "test_web_widget.py", "test_console.py", "test_cluster.py",
-               "test_cluster_push.py", "test_wecom.py", "test_wecom_state.py"}
+               "test_cluster_push.py", "test_wecom.py", "test_wecom_state.py", "test_workbench.py",
+               "test_workbench_browser.py"}
 SYSTEM_FIXTURES = {"servers", "wecom_stub", "pg_url", "page", "browser"}
 # What in a test file's source means it starts the stack or a browser, or drives the Rasa CLI.
 SYSTEM_SOURCE = re.compile(r"^\s*(from|import)\s+(playwright|tests\.wecom_stub)\b|\bstart_stack\(", re.M)

@@ -111,19 +111,21 @@ WECOM_VARS = ("WECOM_CORP_ID", "WECOM_SECRET", "WECOM_AGENT_ID", "WECOM_TOKEN", 
 
 def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str | None],
                 wecom: dict | None = None, start_seconds: float | None = None,
-                workers: int = 1) -> tuple[Stack, int, dict[str, int]]:
-    """One action server, and one Rasa server per name (value: its auth token, or None for API off).
+                workers: int = 1, env: dict | None = None) -> tuple[Stack, int, dict[str, int]]:
+    """One action server, and one Rasa server per name (value: its auth token, or None for API off); `env` adds
+    or overrides variables of every server (the workbench's catalogue folder, its token).
     workers > 1: each Rasa server runs that many Sanic workers with their locks in a Redis of the stack's own —
     `make run`'s default topology (scripts/serve.sh)."""
     model = require_model()
     action_port = free_port()
+    extra = env or {}
     env = {**ENV, "POLICY_SKIP_STARTUP_CHECK": "0", "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22",
            "CONSOLE_TOKEN": CONSOLE_TOKEN,
            "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}", "PUSH_DB_URL": f"sqlite:///{workdir / 'push.db'}",
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
            "PUBLIC_BASE_URL": "https://policy.example.gov.cn",  # WeCom messages link reports under it
            "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB_URL": "", "TRACKER_DB": str(workdir / "tracker.db"),
-           **{v: "" for v in WECOM_VARS}, **(wecom or {})}
+           **{v: "" for v in WECOM_VARS}, **(wecom or {}), **extra}
     stack = Stack(workdir, env)
     if workers > 1:
         redis_port = free_port()

@@ -18,8 +18,10 @@ LEADING_ADVERBS = re.compile(r"^(进一步|积极|大力|加快|加大|不断|�
 def _title(sentence: Sentence) -> str:
     """A short name: the first clause that carries a support cue, without its leading adverbs."""
     clauses = [c for c in re.split("[，,；;]", sentence.text) if c]
-    support = cues()["support_cues"]
-    clause = next((c for c in clauses if any(s in c for s in support)), clauses[0] if clauses else sentence.text)
+    support = cues()["support_cues"] + cues()["direction_cues"] + cues()["kind_cues"]["apply"]
+    openers = tuple(cues()["condition_openers"])
+    main = [c for c in clauses if not c.startswith(openers)] or clauses
+    clause = next((c for c in main if any(s in c for s in support)), main[0] if main else sentence.text)
     clause = LEADING_ADVERBS.sub("", clause) or clause
     return clause[:24] + ("…" if len(clause) > 24 else "")
 
