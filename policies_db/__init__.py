@@ -59,8 +59,8 @@ def load(url: str | None = None, *, refresh: bool = False) -> CompiledCatalogue:
         if refresh or cached is None:
             engine = make_engine(url)
             try:
-                digest = (build_info(engine) or {}).get("digest")
-                _cache[url] = (CompiledCatalogue(read_catalogue(engine)), digest)
+                catalogue = read_catalogue(engine)  # DatabaseError: unreachable or unbuilt, said plainly
+                _cache[url] = (CompiledCatalogue(catalogue), (build_info(engine) or {}).get("digest"))
                 _checked[url] = now
             finally:
                 engine.dispose()

@@ -22,7 +22,8 @@ from typing import Any, Optional
 
 import yaml
 
-from ..cases import ACTORS, check_catalogue, sentences as coverage_sentences
+from ..cases import ACTORS, check_catalogue
+from ..cases import sentences as coverage_sentences
 from ..engine import CompiledCatalogue, evaluate_compiled
 from ..loader import CATALOGUE_DIR, CatalogueError, check_measure, load_catalogue
 from ..profile import FIELDS
@@ -75,7 +76,8 @@ class Workspace:
         doc = draft["document"]
         document = {k: doc.get(k) for k in ("title", "issuer", "number", "issued_on", "valid_from", "valid_to",
                                             "jurisdiction", "addressed_to")}
-        document.update(id="", id_prefix="", number_note=None if doc.get("number") else "原文未载文号",
+        document.update(id="", id_prefix="", title_note=None, date_note=None,
+                        number_note=None if doc.get("number") else "原文未载文号",
                         validity_note=None if doc.get("valid_to") else "原文未规定有效期截止日期")
         data = {"id": uuid.uuid4().hex[:12], "created": _now(), "source_name": source_name, "text": text,
                 "document": document, "guesses": doc["guesses"], "cases": [], "edits": 0, "history": [],
@@ -291,7 +293,7 @@ class Workspace:
             raise WorkspaceError("还没有接受任何措施")
         catalogue = {"document": self.document_yaml(), "measures": self.measures()}
         header = f"# {self.data['document'].get('title')}\n# 由政策录入工作台生成（{_now()}），原文见 sources/{doc_id}.txt\n"
-        dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)  # noqa: E731
+        dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
         return {f"sources/{doc_id}.txt": self.data["text"],
                 f"catalogue/{doc_id}.yml": header + dump(catalogue),
                 f"sources/{doc_id}.coverage.yml": dump(self.coverage_yaml()),
