@@ -5,22 +5,12 @@ A profile is a plain dict. A missing key (or None) means *unknown*, never false.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .places import AMBIGUOUS, PROVINCE_ONLY, RESOLVED, canonical_cities, resolve
-
-SERVICE_TYPES = {"ITO": "信息技术外包（ITO）", "BPO": "业务流程外包（BPO）", "KPO": "知识流程外包（KPO）"}
-
-FIELD_VALUES = {
-    "software_it": "软件与信息技术服务",
-    "digital_tech": "人工智能、大数据等数字技术",
-    "pharma_rd": "医药研发",
-    "design": "设计服务",
-    "accounting_legal": "会计、法律服务",
-    "business_operations": "业务运营服务（呼叫中心、供应链、金融后台等）",
-    "producer_services": "面向制造业的生产性服务（研发、设计、营销）",
-    "training": "人才培训",
-}
 
 
 class ProfileError(ValueError):
@@ -50,45 +40,25 @@ class Field:
         return f"位于{value}"
 
 
-FIELDS: dict[str, Field] = {
-    f.name: f
-    for f in [
-        Field("city", "city", "所在地"),
-        # Set when the firm names only its province (浙江): measures of the whole province can be judged.
-        Field("province", "province", "所在省份"),
-        Field("foreign_invested", "bool", "是否外资企业", "外商投资企业", "非外商投资企业"),
-        Field("service_types", "list", "服务外包业务类型", choices=SERVICE_TYPES, empty="未从事服务外包业务"),
-        Field("offshore", "bool", "是否承接离岸业务", "已承接离岸业务", "暂无离岸业务"),
-        Field("onshore", "bool", "是否承接在岸业务", "已承接在岸业务", "暂无在岸业务"),
-        Field("fields", "list", "业务领域", choices=FIELD_VALUES, empty="不涉及所列业务领域"),
-        Field("tech_advanced_certified", "bool", "是否技术先进型服务企业", "已认定为技术先进型服务企业", "尚未认定为技术先进型服务企业"),
-        Field("hires_foreign_talent", "bool", "是否聘用外籍人才", "聘用或计划聘用外籍人才", "暂无外籍人才"),
-        Field("recruits_senior_talent", "bool", "是否引进高级人才", "计划引进高级人才", "暂无引进高级人才的计划"),
-        Field("provides_training", "bool", "是否开展人才培训", "开展服务外包人才培训", "未开展服务外包人才培训"),
-        Field("financial_institution", "bool", "是否金融机构", "银行或金融机构", "非金融机构"),
-        Field("in_bonded_zone", "bool", "是否位于综合保税区", "位于综合保税区内", "不在综合保税区内"),
-        Field("plans_listing", "bool", "是否计划上市", "有上市计划", "暂无上市计划"),
-        Field("overseas_expansion", "bool", "是否计划海外设点", "计划设立海外机构", "暂无海外设点计划"),
-        Field("employees", "int", "员工人数"),
-        # Facts the texts make decisive (issue 11); unknown keeps such a measure undetermined.
-        Field("is_sme", "bool", "是否中小企业", "中小企业", "非中小企业"),
-        Field("leading_firm", "bool", "是否行业头部（龙头）企业", "行业头部（龙头）企业", "非行业头部企业"),
-        Field("runs_platform", "bool", "是否运营服务外包公共服务平台", "运营服务外包公共服务平台", "未运营公共服务平台"),
-        Field("runs_park", "bool", "是否运营服务外包园区或基地", "运营服务外包园区或基地", "未运营园区或基地"),
-        Field("in_pilot_zone", "bool", "是否位于自贸试验区或开放试点区域", "位于自贸试验区或开放试点区域", "不在自贸试验区或开放试点区域"),
-        Field("is_school", "bool", "是否高校或职业学校", "高校或职业学校", "非高校或职业学校"),
-        Field("soe_or_hospital", "bool", "是否市管国有企业或医疗机构", "市管国有企业或医疗机构", "非市管国有企业或医疗机构"),
-        # Facts a single measure's sentence makes decisive (second reading of issue 11).
-        Field("covid_commissioned", "bool", "是否疫情期间受委托开展新冠药物研发等服务",
-              "新冠肺炎疫情期间受委托开展过药物研发、疫苗研究等服务", "疫情期间未受委托开展相关服务"),
-        Field("training_demo_recognized", "bool", "是否经认定的服务外包人才培训示范机构",
-              "经认定的服务外包人才培训示范机构", "尚未认定为服务外包人才培训示范机构"),
-        Field("supports_first_projects", "bool", "是否支持首创模式、首拓市场、首发新品",
-              "支持过首创模式、首拓市场或首发新品", "未支持首创模式、首拓市场或首发新品"),
-        Field("overseas_qualification", "bool", "人才是否持有境外职业资格",
-              "有持境外职业资格的人才", "暂无持境外职业资格的人才"),
-    ]
-}
+FIELDS_FILE = Path(__file__).with_name("profile_fields.yml")
+
+
+def _load_fields(path: Path = FIELDS_FILE) -> dict[str, Field]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["fields"]
+    out = {}
+    for item in raw:
+        field_ = Field(item["name"], item["kind"], item["label"], item.get("yes", ""), item.get("no", ""),
+                       dict(item.get("choices") or {}), item.get("empty", ""))
+        if field_.kind not in ("city", "province", "bool", "list", "int") or field_.name in out:
+            raise ValueError(f"{path.name}: 字段 {field_.name} 的类型 {field_.kind} 无效或重复")
+        out[field_.name] = field_
+    return out
+
+
+# The profile's facts, read from profile_fields.yml (data: a new fact needs no Python).
+FIELDS: dict[str, Field] = _load_fields()
+SERVICE_TYPES = FIELDS["service_types"].choices
+FIELD_VALUES = FIELDS["fields"].choices
 
 FIELD_ORDER = list(FIELDS)  # also the tie-break order of next_question
 FIELD_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}  # field → column of the engine's matrices

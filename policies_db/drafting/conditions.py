@@ -7,6 +7,8 @@ about 服务外包企业 also requires the firm to do service outsourcing. Every
 """
 from __future__ import annotations
 
+import re
+
 from ..profile import FIELDS
 from .cues import cues
 
@@ -24,6 +26,20 @@ def facts_in(text: str) -> list[tuple[str, str, object]]:
                 out.append((phrase, field, value))
                 break
             start = text.find(phrase, start + 1)
+    return out
+
+
+def qualifiers(text: str) -> list[str]:
+    """What a 「对…的」 clause requires of its beneficiary (对年度离岸执行额达到300万美元以上的企业 → 年度离岸执行额达到
+    300万美元以上): a condition in words, unless it only names who the sentence is for (对服务外包企业)."""
+    out = []
+    for clause in re.split("[，,；;。]", text):
+        for opener in cues()["qualifier_openers"]:
+            if clause.startswith(opener) and "的" in clause:
+                inner = clause[len(opener):clause.rindex("的")]
+                if len(inner) >= 4 and not all(p in cues()["addressees"] for p in [inner]):
+                    out.append(inner)
+                break
     return out
 
 
@@ -54,6 +70,7 @@ def draft_criteria(text: str) -> tuple[dict | None, list[str], list[dict]]:
         if key not in seen:
             seen.add(key)
             leaves.append(_leaf(field, value))
+    confirm += [f"须符合：{q}" for q in qualifiers(text)]
     for cue, note in c["to_confirm"].items():
         if cue in text and note not in confirm:
             confirm.append(note)

@@ -433,11 +433,22 @@ def criteria_in_words(tree: Any, depth: int = 0) -> list[str]:
     return [pad + "· " + str(tree.get("text") or tree.get("field"))]
 
 
+# A condition no profile fact expresses stays a condition to confirm; to make it decidable, a maintainer adds a
+# fact — data only (docs/publishing.md).
+NEW_FACT_STEPS = [
+    "在 policies_db/profile_fields.yml 增加一项企业情况：名称、类型（是否 / 多选 / 数字）、中文说明",
+    "在 scripts/profile_questions.yml 写助手询问它的一句话，运行 make domain",
+    "在 bot/nlu/vocabulary.yml 写企业的常见说法（词表），运行 make train 重新训练",
+    "重新起草或修改措施，在条件中选用这项企业情况",
+]
+
+
 def choices() -> dict:
     """What the edit form offers: profile facts with their operators and values, categories, kinds."""
     from ..schema import OPERATORS
 
-    return {"fields": [{"name": f.name, "label": f.label, "kind": f.kind, "yes": f.yes, "no": f.no,
+    return {"new_fact_steps": NEW_FACT_STEPS,
+            "fields": [{"name": f.name, "label": f.label, "kind": f.kind, "yes": f.yes, "no": f.no,
                         "choices": f.choices, "ops": list(OPERATORS.get(f.kind, {}))}
                        for f in FIELDS.values() if f.kind in ("bool", "list", "int")],
             "categories": CATEGORIES, "kinds": {k: k for k in KINDS}}
