@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.normalize import normalize
 from bot.nlu.short_answers import is_correction
-from policies_db import FIELDS, coverage
+from policies_db import FIELDS
+from policies_db.evaluation import coverage
 
 from .context import evaluate_tracker, normalized_field, previous_value
 from .results import ActionShowResults

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.nlu.aspects import cue, term_explanation
 from bot.nlu.normalize import normalize
 from policies_db import FIELDS
-from policies_db.search import best_matches, index_for
+from policies_db.wording.search import best_matches, index_for
 
 from .checklist import SITUATIONS
 from .context import catalogue, evaluate_tracker

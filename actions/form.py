@@ -27,7 +27,7 @@ from bot.nlu.numbers import bare_count
 from bot.nlu.phrases import NO_OUTSOURCING
 from bot.nlu.short_answers import is_correction, yes_no
 from policies_db import FIELDS
-from policies_db.sme import sme_by_size, standard
+from policies_db.evaluation.sme import sme_by_size, standard
 
 from .after_form import facts_at_last_results
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from bot.nlu.vocabulary import load_vocabulary
 from policies_db import CompiledCatalogue
-from policies_db.coverage import firm_in
-from policies_db.schema import Measure
+from policies_db.authoring.schema import Measure
+from policies_db.evaluation.coverage import firm_in
 
 
 def measures_named(compiled: CompiledCatalogue, phrase: str) -> list[Measure]:

@@ -16,8 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.normalize import normalize
 from bot.push.text import public_url
-from policies_db import coverage, wording
-from policies_db.search import best_matches, index_for
+from policies_db import wording
+from policies_db.evaluation import coverage
+from policies_db.wording.search import best_matches, index_for
 
 from .after_form import facts_at_last_results
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots

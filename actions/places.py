@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from policies_db import coverage, places
+from policies_db.evaluation import coverage, places
 
 from .context import catalogue
 

@@ -1,6 +1,6 @@
 """Questions about measures at any point: why not X, X's conditions, whom to call, measures on a topic.
 
-The answers are composed from the evaluation (actions/render.py, policies_db/wording.py); the fixed sentences
+The answers are composed from the evaluation (actions/render.py, policies_db/wording/__init__.py); the fixed sentences
 around them are responses in domain/answers.yml, uttered by name."""
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
-from policies_db import coverage
+from policies_db.evaluation import coverage
 from policies_db.profile import normalize_profile
-from policies_db.search import best_matches, index_for, topic_matches
+from policies_db.wording.search import best_matches, index_for, topic_matches
 
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from policies_db import FIELDS, Evaluation, MeasureResult, coverage
+from policies_db import FIELDS, Evaluation, MeasureResult
 from policies_db import wording as w
+from policies_db.evaluation import coverage
 
 # Kept for callers that import them from here.
 profile_summary, missing_text, source_text, local_ineligible = (

@@ -10,7 +10,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.report import store as report_links
-from policies_db import coverage, wording
+from policies_db import wording
+from policies_db.evaluation import coverage
 
 from .context import evaluate_tracker
 from .render import ineligible_text, previous_results, results_payload, results_text

@@ -202,8 +202,8 @@ def load_rows(label: str, base: str, profiles: list[dict], args) -> list[tuple[s
 def single_process(profiles: list[dict], compiled, args, workers: int = 1) -> list[tuple[str, str, str]]:
     """`make run`'s topology: one action server, Rasa (one process, or `workers` Sanic workers with a Redis lock
     store, as scripts/serve.sh runs it by default), SQLite. The per-conversation rows come from the first run."""
-    from policies_db.digest import catalogue_digest
-    from policies_db.store import make_engine, write_catalogue
+    from policies_db.authoring.digest import catalogue_digest
+    from policies_db.authoring.store import make_engine, write_catalogue
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     db = f"sqlite:///{workdir / 'policies.db'}"

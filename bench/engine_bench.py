@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from policies_db import CompiledCatalogue, evaluate_compiled
-from policies_db.store import make_engine, read_catalogue, write_catalogue
-from policies_db.synthetic import random_profile, synthetic_catalogue
+from policies_db.authoring.store import make_engine, read_catalogue, write_catalogue
+from policies_db.authoring.synthetic import random_profile, synthetic_catalogue
 
 AS_OF = dt.date(2024, 6, 30)
 

@@ -187,8 +187,8 @@ def main(argv=None) -> int:
 
     from bot import rasa_patches
     from bot.stores.tracker_store import FastSQLTrackerStore
-    from policies_db.digest import catalogue_digest
-    from policies_db.store import make_engine, write_catalogue
+    from policies_db.authoring.digest import catalogue_digest
+    from policies_db.authoring.store import make_engine, write_catalogue
     from tests.stack import start_stack
 
     os.environ["POLICY_AS_OF"] = cb.AS_OF.isoformat()

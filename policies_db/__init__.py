@@ -11,14 +11,14 @@ import os
 import threading
 import time
 
-from .citations import resolve_contacts, source_dict, validity_of
-from .digest import built_digest, catalogue_digest
-from .engine import CompiledCatalogue, evaluate_compiled
-from .loader import CatalogueError, load_catalogue
-from .profile import FIELD_INDEX, FIELD_ORDER, FIELDS, ProfileError, normalize_profile
-from .results import STATUS, Evaluation, MeasureResult
-from .schema import CATEGORIES, Document, Measure
-from .store import DatabaseError, build_info, database_url, make_engine, read_catalogue
+from policies_db.authoring.digest import built_digest, catalogue_digest
+from policies_db.authoring.loader import CatalogueError, load_catalogue
+from policies_db.authoring.schema import CATEGORIES, Document, Measure
+from policies_db.authoring.store import DatabaseError, build_info, database_url, make_engine, read_catalogue
+from policies_db.evaluation.citations import resolve_contacts, source_dict, validity_of
+from policies_db.evaluation.engine import CompiledCatalogue, evaluate_compiled
+from policies_db.evaluation.results import STATUS, Evaluation, MeasureResult
+from policies_db.profile import FIELD_INDEX, FIELD_ORDER, FIELDS, ProfileError, normalize_profile
 
 __all__ = [
     "CATEGORIES", "FIELDS", "FIELD_INDEX", "FIELD_ORDER", "STATUS",
@@ -70,8 +70,8 @@ def load(url: str | None = None, *, refresh: bool = False) -> CompiledCatalogue:
 def build(directory=None, url: str | None = None) -> int:
     """Validate a catalogue folder and replace the policy database's contents with it (`python -m policies_db
     build`); running servers pick it up within reload_seconds(). Returns the number of measures."""
-    from .loader import CATALOGUE_DIR
-    from .store import write_catalogue
+    from policies_db.authoring.loader import CATALOGUE_DIR
+    from policies_db.authoring.store import write_catalogue
 
     directory = directory or CATALOGUE_DIR
     catalogue = load_catalogue(directory)

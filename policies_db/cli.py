@@ -10,17 +10,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from . import load
-from .cases import check_catalogue
-from .citations import resolve_contacts, source_dict, validity_of
-from .digest import catalogue_digest
-from .drafting.cli import add_commands as add_drafting_commands
-from .engine import evaluate_compiled
-from .loader import CATALOGUE_DIR, CatalogueError, load_catalogue
-from .profile import ProfileError
-from .report import evaluation_text, measure_text
-from .schema import CATEGORIES
-from .store import DatabaseError, database_url, make_engine, write_catalogue
+from policies_db import load
+from policies_db.authoring.cases import check_catalogue
+from policies_db.authoring.digest import catalogue_digest
+from policies_db.authoring.drafting.cli import add_commands as add_drafting_commands
+from policies_db.authoring.loader import CATALOGUE_DIR, CatalogueError, load_catalogue
+from policies_db.authoring.schema import CATEGORIES
+from policies_db.authoring.store import DatabaseError, database_url, make_engine, write_catalogue
+from policies_db.evaluation.citations import resolve_contacts, source_dict, validity_of
+from policies_db.evaluation.engine import evaluate_compiled
+from policies_db.profile import ProfileError
+from policies_db.wording.report import evaluation_text, measure_text
 
 
 def _safe_url(url: str) -> str:

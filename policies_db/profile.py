@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .places import AMBIGUOUS, PROVINCE_ONLY, RESOLVED, canonical_cities, resolve
+from policies_db.evaluation.places import AMBIGUOUS, PROVINCE_ONLY, RESOLVED, canonical_cities, resolve
 
 
 class ProfileError(ValueError):

@@ -108,8 +108,8 @@ def sqlite_url(tmp_path):
 def policy_db(tmp_path_factory, catalogue):
     """The real catalogue built into a fresh SQLite database; the actions read it via POLICIES_DB_URL."""
     import policies_db
-    from policies_db.digest import catalogue_digest
-    from policies_db.store import make_engine, write_catalogue
+    from policies_db.authoring.digest import catalogue_digest
+    from policies_db.authoring.store import make_engine, write_catalogue
 
     url = f"sqlite:///{tmp_path_factory.mktemp('policies') / 'policies.db'}"
     engine = make_engine(url)

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from policies_db.cases import check_catalogue
-from policies_db.engine import evaluate_compiled
+from policies_db.authoring.cases import check_catalogue
+from policies_db.evaluation.engine import evaluate_compiled
 
 D = dt.date(2024, 6, 30)
 

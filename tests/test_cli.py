@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from policies_db.loader import load_catalogue
+from policies_db.authoring.loader import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 

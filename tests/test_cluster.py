@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from policies_db import CompiledCatalogue, load_catalogue
-from policies_db.engine import evaluate_compiled
+from policies_db.evaluation.engine import evaluate_compiled
 from scripts.local_servers import free_block
 from tests.conftest import IN_CI, WECOM
 from tests.rasa_cli import ENV, ROOT, require_model

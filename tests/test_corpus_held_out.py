@@ -79,7 +79,7 @@ def test_expected_measures_follow_from_the_firm_described(corpus, compiled):
     import datetime as dt
 
     from policies_db import evaluate_compiled
-    from policies_db.sme import sme_by_size
+    from policies_db.evaluation.sme import sme_by_size
 
     wrong = []
     for c in corpus:

@@ -1,7 +1,7 @@
 """Every sentence of both texts is encoded or listed as not encoded with a reason (issue 11).
 
 The coverage files sit beside the source texts (policies_db/sources/<doc>.coverage.yml); the check
-itself is policies_db.cases.check_coverage, also run by `python -m policies_db check`.
+itself is policies_db.authoring.cases.check_coverage, also run by `python -m policies_db check`.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policies_db.cases import ACTORS, check_coverage, coverage_path, sentences
-from policies_db.loader import CATALOGUE_DIR, load_catalogue
+from policies_db.authoring.cases import ACTORS, check_coverage, coverage_path, sentences
+from policies_db.authoring.loader import CATALOGUE_DIR, load_catalogue
 
 SOURCES = CATALOGUE_DIR.parent / "sources"
 

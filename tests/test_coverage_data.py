@@ -14,10 +14,11 @@ from actions.lookup import for_region
 from actions.places import city_question, coverage_slots
 from actions.questions import region_label
 from actions.render import results_text
-from policies_db import CompiledCatalogue, coverage, places
-from policies_db.engine import evaluate_compiled
-from policies_db.loader import CATALOGUE_DIR, CatalogueError, load_catalogue
-from policies_db.store import make_engine, read_catalogue, write_catalogue
+from policies_db import CompiledCatalogue
+from policies_db.authoring.loader import CATALOGUE_DIR, CatalogueError, load_catalogue
+from policies_db.authoring.store import make_engine, read_catalogue, write_catalogue
+from policies_db.evaluation import coverage, places
+from policies_db.evaluation.engine import evaluate_compiled
 
 D = dt.date(2025, 6, 1)
 

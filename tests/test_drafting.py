@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-from policies_db.drafting import draft_text
-from policies_db.drafting.classify import classify
-from policies_db.drafting.cli import proof_rows
-from policies_db.drafting.conditions import draft_criteria
-from policies_db.drafting.contacts import parse_units
-from policies_db.drafting.metadata import read_document
-from policies_db.drafting.structure import Sentence, parse
-from policies_db.loader import CATALOGUE_DIR
+from policies_db.authoring.drafting import draft_text
+from policies_db.authoring.drafting.classify import classify
+from policies_db.authoring.drafting.cli import proof_rows
+from policies_db.authoring.drafting.conditions import draft_criteria
+from policies_db.authoring.drafting.contacts import parse_units
+from policies_db.authoring.drafting.metadata import read_document
+from policies_db.authoring.drafting.structure import Sentence, parse
+from policies_db.authoring.loader import CATALOGUE_DIR
 
 SOURCES = CATALOGUE_DIR.parent / "sources"
 
@@ -196,7 +196,7 @@ def test_the_third_document_is_live_in_its_own_catalogue_folder():
     """Onboarded through the workbench's backend (docs/drafting.md): its catalogue, coverage and cases pass the
     same check as the seeds', and a 合肥 firm gets its measures with 合肥's departments."""
     from policies_db import CompiledCatalogue, evaluate, load_catalogue
-    from policies_db.cases import check_catalogue
+    from policies_db.authoring.cases import check_catalogue
 
     folder = CATALOGUE_DIR.parent / "samples" / "hefei-2025" / "catalogue"
     report = check_catalogue(folder)

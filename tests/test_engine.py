@@ -8,11 +8,11 @@ import random
 import pytest
 
 from policies_db import FIELD_ORDER, CompiledCatalogue, ProfileError
-from policies_db.engine import evaluate_compiled
-from policies_db.explain import reasons, what_if
-from policies_db.logic import FALSE, TRUE, UNKNOWN, missing_fields, tri
-from policies_db.schema import Catalogue, Contact, Document, ExtraBenefit, Measure, Node, Source
-from policies_db.synthetic import random_profile, synthetic_catalogue
+from policies_db.authoring.schema import Catalogue, Contact, Document, ExtraBenefit, Measure, Node, Source
+from policies_db.authoring.synthetic import random_profile, synthetic_catalogue
+from policies_db.evaluation.engine import evaluate_compiled
+from policies_db.evaluation.explain import reasons, what_if
+from policies_db.evaluation.logic import FALSE, TRUE, UNKNOWN, missing_fields, tri
 
 D = dt.date(2024, 6, 30)
 # An outsourcing firm with offshore business, in Hangzhou and in Wuhan (read-only: the engine copies).

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policies_db.engine import evaluate_compiled
-from policies_db.loader import CATALOGUE_DIR, load_catalogue
-from policies_db.logic import FALSE, TRUE, tri
+from policies_db.authoring.loader import CATALOGUE_DIR, load_catalogue
+from policies_db.evaluation.engine import evaluate_compiled
+from policies_db.evaluation.logic import FALSE, TRUE, tri
 from policies_db.profile import FIELDS
 
 D = dt.date(2024, 6, 30)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from policies_db.cases import check_catalogue
-from policies_db.loader import CATALOGUE_DIR, CatalogueError, load_catalogue
+from policies_db.authoring.cases import check_catalogue
+from policies_db.authoring.loader import CATALOGUE_DIR, CatalogueError, load_catalogue
 
 ZJ = "zhejiang-2023-59.yml"
 

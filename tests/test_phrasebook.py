@@ -42,7 +42,7 @@ def test_assertion_phrasebook(extractor, entry):
 @pytest.mark.parametrize("entry", PLACES, ids=[e["text"] for e in PLACES])
 def test_places_phrasebook(extractor, entry):
     found = extractor.extract(normalize(entry["text"]), "inform")
-    from policies_db.places import ABROAD, RESOLVED, resolve
+    from policies_db.evaluation.places import ABROAD, RESOLVED, resolve
 
     cities = set()
     for e in found:

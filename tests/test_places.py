@@ -13,8 +13,9 @@ import pytest
 
 from actions.form import ValidateProfileForm
 from actions.places import ActionAskCity, ActionSessionStart, city_question, city_slots
-from policies_db import ProfileError, coverage, normalize_profile, places
-from policies_db.engine import evaluate_compiled
+from policies_db import ProfileError, normalize_profile
+from policies_db.evaluation import coverage, places
+from policies_db.evaluation.engine import evaluate_compiled
 from tests.test_actions import ROOT, run, slot_events, tracker
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from policies_db import ProfileError, coverage, load_catalogue, normalize_profile
+from policies_db import ProfileError, load_catalogue, normalize_profile
+from policies_db.evaluation import coverage
 
 
 @pytest.mark.parametrize("raw, city", [

@@ -26,7 +26,7 @@ from bot.push.migrations import LATEST, migrate
 from bot.push.run import preview, send
 from bot.push.text import MAX_BYTES, notification_text
 from policies_db import CompiledCatalogue, load_catalogue
-from policies_db.loader import CATALOGUE_DIR
+from policies_db.authoring.loader import CATALOGUE_DIR
 from tests.conftest import WECOM
 from tests.smtp import LocalSMTP
 

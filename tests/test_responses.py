@@ -1,6 +1,6 @@
 """One wording layer (issue 13): fixed sentences live in the domain's responses and the actions utter them by
 name — `dispatcher.utter_message(response="utter_corrected", changes=...)`, Rasa filling `{changes}`. Texts
-composed from the evaluation (policies_db/wording.py, actions/render.py) are the only texts actions send.
+composed from the evaluation (policies_db/wording/__init__.py, actions/render.py) are the only texts actions send.
 
 Read from the source of actions/*.py and the YAML of domain/*.yml (no Rasa, no model), so a sentence typed
 into an action again, a response renamed, or a variable misspelt on either side fails here.
@@ -140,7 +140,7 @@ def _literal_chinese(node) -> bool:
         return _literal_chinese(node.left) or _literal_chinese(node.right)
     if isinstance(node, ast.IfExp):
         return _literal_chinese(node.body) or _literal_chinese(node.orelse)
-    return False  # a name or a call: composed elsewhere (policies_db/wording.py, actions/render.py)
+    return False  # a name or a call: composed elsewhere (policies_db/wording/__init__.py, actions/render.py)
 
 
 def test_no_fixed_sentence_is_typed_into_an_action():

@@ -1,9 +1,9 @@
-"""Which measure a question is about when it names none exactly (policies_db/search.py). Pure."""
+"""Which measure a question is about when it names none exactly (policies_db/wording/search.py). Pure."""
 from __future__ import annotations
 
 import pytest
 
-from policies_db.search import best_matches, index_for, topic_matches
+from policies_db.wording.search import best_matches, index_for, topic_matches
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
-"""中小企业 from the head count by the national size standard (policies_db/sme.py, sme_standard.yml). Pure."""
+"""中小企业 from the head count by the national size standard (policies_db/evaluation/sme.py, sme_standard.yml). Pure."""
 from __future__ import annotations
 
 import pytest
 
-from policies_db.sme import sme_by_size, standard
+from policies_db.evaluation.sme import sme_by_size, standard
 
 
 def test_the_standard_is_named_with_its_number():

@@ -26,7 +26,7 @@ def test_unbuilt_database(tmp_path):
 
 
 def test_database_older_than_the_catalogue(tmp_path, catalogue):
-    from policies_db.store import make_engine, write_catalogue
+    from policies_db.authoring.store import make_engine, write_catalogue
 
     url = f"sqlite:///{tmp_path / 'stale.db'}"
     engine = make_engine(url)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import policies_db
-from policies_db.models import DepartmentRow, MeasureContactRow, MeasureRow
-from policies_db.store import DatabaseError, build_info, make_engine, read_catalogue, write_catalogue
+from policies_db.authoring.models import DepartmentRow, MeasureContactRow, MeasureRow
+from policies_db.authoring.store import DatabaseError, build_info, make_engine, read_catalogue, write_catalogue
 
 
 def build(url, catalogue, digest="test"):
@@ -55,7 +55,7 @@ def test_engine_reads_from_postgres(pg_url, catalogue):
 
 
 def test_rebuild_replaces_contents(sqlite_url, catalogue):
-    from policies_db.synthetic import synthetic_catalogue
+    from policies_db.authoring.synthetic import synthetic_catalogue
 
     build(sqlite_url, synthetic_catalogue(30)).dispose()
     engine = build(sqlite_url, catalogue)

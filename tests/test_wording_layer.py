@@ -1,4 +1,4 @@
-"""One wording layer (issue 20): every sentence about a result is made in policies_db/wording.py; the modules
+"""One wording layer (issue 20): every sentence about a result is made in policies_db/wording/__init__.py; the modules
 that compute (availability, results, engine, logic) hold no Chinese phrase of their own."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from policies_db import wording
-from policies_db.schema import KINDS
+from policies_db.authoring.schema import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -28,7 +28,7 @@ def _phrases(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("module", ["availability.py", "results.py", "engine.py", "logic.py"])
 def test_computing_modules_make_no_phrases(module):
-    assert _phrases(ROOT / "policies_db" / module) == []
+    assert _phrases(ROOT / "policies_db" / "evaluation" / module) == []
 
 
 def test_one_set_of_kind_labels():

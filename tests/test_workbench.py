@@ -8,7 +8,7 @@ import time
 import pytest
 import yaml
 
-from policies_db.cases import check_catalogue
+from policies_db.authoring.cases import check_catalogue
 from tests.stack import CONSOLE_TOKEN, http
 from tests.workbench_stack import API_TOKEN, HEFEI_TEXT, OFFICER_TOKEN, SUBSCRIBER, workbench_stack
 

@@ -8,9 +8,9 @@ import time
 import pytest
 
 import policies_db
-from policies_db.cases import check_catalogue
-from policies_db.drafting.workspace import Workspace, WorkspaceError, criteria_in_words, satisfy
-from policies_db.loader import CATALOGUE_DIR
+from policies_db.authoring.cases import check_catalogue
+from policies_db.authoring.drafting.workspace import Workspace, WorkspaceError, criteria_in_words, satisfy
+from policies_db.authoring.loader import CATALOGUE_DIR
 
 HEFEI = CATALOGUE_DIR.parent / "samples" / "hefei-2025" / "sources" / "hefei-2025.txt"
 

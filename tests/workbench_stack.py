@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import policies_db
-from policies_db.loader import CATALOGUE_DIR
+from policies_db.authoring.loader import CATALOGUE_DIR
 from tests.stack import start_stack
 
 OFFICER_TOKEN = "officer-test-token"

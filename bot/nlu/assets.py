@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bot.nlu.vocabulary import load_vocabulary
-from policies_db import places
+from policies_db.evaluation import places
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "nlu"

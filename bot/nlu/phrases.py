@@ -347,7 +347,7 @@ def inferred_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
 
 # 「我们注册在武汉，杭州只是办事处」「总部在成都，按杭州的来」: which of two cities is the firm's.
 def is_abroad(value: Any) -> bool:
-    from policies_db.places import ABROAD, resolve
+    from policies_db.evaluation.places import ABROAD, resolve
 
     return isinstance(value, str) and resolve(value).status == ABROAD
 
@@ -400,7 +400,7 @@ _OTHERS_LOCATED = grammar.pattern("phrases.others_located_before")
 
 
 def _inside_any(value: Any, chosen: list[_Entity]) -> bool:
-    from policies_db.places import place_of
+    from policies_db.evaluation.places import place_of
 
     inner = place_of(value)
     return inner is not None and any((outer := place_of(c["value"])) is not None and outer != inner

@@ -1,6 +1,6 @@
 """The assistant's vocabulary: every phrase a firm may use, mapped to an entity and a value.
 
-Gathered from bot/nlu/vocabulary.yml, the place names of policies_db/places.py and the catalogue (measure titles and
+Gathered from bot/nlu/vocabulary.yml, the place names of policies_db/evaluation/places.py and the catalogue (measure titles and
 keywords), so a new policy document brings its own words. Pure Python, no Rasa import.
 """
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from policies_db import places
-from policies_db.coverage import regions
-from policies_db.loader import load_catalogue
+from policies_db.authoring.loader import load_catalogue
+from policies_db.evaluation import places
+from policies_db.evaluation.coverage import regions
 from policies_db.profile import FIELDS
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yml")

@@ -117,7 +117,7 @@ class PushInput(InputChannel):
             if refusal := self._refusal(request):
                 return refusal
             from policies_db import CatalogueError
-            from policies_db.loader import CATALOGUE_DIR
+            from policies_db.authoring.loader import CATALOGUE_DIR
 
             try:
                 return _json(await asyncio.to_thread(preview, CATALOGUE_DIR, None, as_of()))

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from policies_db import CatalogueError
-from policies_db.loader import CATALOGUE_DIR
+from policies_db.authoring.loader import CATALOGUE_DIR
 
 from . import db
 from .adapters import default_adapters, wecom_client

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from .db import now, schema_version
+from .tables import now, schema_version
 
 logger = logging.getLogger(__name__)
 ADVISORY_LOCK = 0x70757368  # "push": replicas starting together migrate one at a time (PostgreSQL)

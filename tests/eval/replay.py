@@ -113,7 +113,7 @@ def normalized(name: str, value: Any) -> Any:
 def same_place(name: str, got: Any, want: Any, slots: dict) -> bool:
     """Places compare by what they resolve to: 汉川 is held as 孝感 (a county-level city is its prefecture's), 台北 as
     台湾; a province is held right when the firm's city lies in it (南昌 → 江西)."""
-    from policies_db.places import place_of
+    from policies_db.evaluation.places import place_of
 
     if name not in ("city", "province") or want is None:
         return False

@@ -35,7 +35,7 @@ from bot.channels.console.transcript import last_metadata, transcript
 from bot.channels.static import SECURITY_HEADERS, serve
 from bot.handoff import queue as handoff_queue
 from policies_db import CATEGORIES, FIELD_ORDER, FIELDS, ProfileError, evaluate_compiled
-from policies_db.hotline import answer_script, search_measures
+from policies_db.wording.hotline import answer_script, search_measures
 
 logger = logging.getLogger(__name__)
 CONSOLE_FILES = {"console.html", "console.js", "console.css"}

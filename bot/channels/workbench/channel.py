@@ -34,8 +34,8 @@ import policies_db
 from bot import rasa_patches
 from bot.channels.console.auth import console_refusal
 from bot.channels.static import SECURITY_HEADERS, serve
-from policies_db.drafting.workspace import Workspace, WorkspaceError, choices, criteria_in_words
-from policies_db.loader import CATALOGUE_DIR, CatalogueError
+from policies_db.authoring.drafting.workspace import Workspace, WorkspaceError, choices, criteria_in_words
+from policies_db.authoring.loader import CATALOGUE_DIR, CatalogueError
 
 logger = logging.getLogger(__name__)
 FILES = {"workbench.html", "workbench.js", "workbench.css"}
