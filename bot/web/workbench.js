@@ -72,7 +72,16 @@
   function lines(text) { return text.split("\n").map(function (l) { return l.trim(); }).filter(Boolean); }
   function token() { return window.sessionStorage.getItem(TOKEN_KEY) || ""; }
   function officer() { return window.sessionStorage.getItem(NAME_KEY) || ""; }
-  function say(text) { $("status").textContent = ""; window.setTimeout(function () { $("status").textContent = text; }, 30); }
+  var sayTimer = null;
+  /* The status line (role=status): re-set so a repeated message is announced again; it fades after a while. */
+  function say(text) {
+    window.clearTimeout(sayTimer);
+    $("status").textContent = "";
+    sayTimer = window.setTimeout(function () {
+      $("status").textContent = text;
+      sayTimer = window.setTimeout(function () { $("status").textContent = ""; }, 15000);
+    }, 30);
+  }
   function when(iso) {
     if (!iso) return "—";
     var d = new Date(iso);
@@ -358,7 +367,7 @@
     var where = "第 " + n + " 句";
 
     if (!full) {
-      var line = el("div");
+      var line = el("div", null, "s-line");
       line.append(el("p", s.text, "s-text"));
       line.append(el("span", st === "not_encoded" ? "不编码原因：" + s.reason : "起草理由：" + (s.why.join("；") || "—"), "s-reason"));
       var small = el("span", null, "s-actions");
@@ -423,7 +432,7 @@
   function act(s, body, done) {
     return post(docPath("/sentences/" + s.index), body).then(function (view) {
       delete reasonForms[s.index];
-      if (body.decision === "edit" || body.decision === "accept") delete editors[s.index];
+      delete editors[s.index];  // saved, accepted or undone: the form's starting point is gone
       show(view);
       var li = $("s-" + s.index);
       if (li) li.focus();
@@ -481,17 +490,16 @@
       kind: select(Object.keys(CHOICES.kinds).map(function (k) { return [k, KINDS[k] || k]; }), base.kind),
       category: select(Object.keys(CHOICES.categories).map(function (k) { return [k, CHOICES.categories[k]]; }), base.category),
       section: input((base.source || {}).section),
-      summary: textarea(base.summary, 3), benefit: textarea(base.benefit, 3),
-      contacts: textarea((base.contacts || []).map(contactName).join("\n"), 3),
+      summary: textarea(base.summary, 2), benefit: textarea(base.benefit, 2),
+      contacts: textarea((base.contacts || []).map(contactName).join("\n"), 2),
       confirm: textarea((base.conditions_to_confirm || []).join("\n"), 2)
     };
     f.id.spellcheck = false;
-    grid.append(labelled("措施编号", f.id, p + "id"), labelled("标题", f.title, p + "name"),
-                labelled("类型", f.kind, p + "kind"), labelled("类别", f.category, p + "category"),
-                labelled("出处（章节）", f.section, p + "section"));
-    [[f.summary, "概要", "summary"], [f.benefit, "可获得（给企业的支持）", "benefit"],
-     [f.contacts, "联系部门（每行一个）", "contacts"], [f.confirm, "需向部门确认的条件（每行一个，可不填）", "confirm"]].forEach(function (x) {
-      var w = labelled(x[1], x[0], p + x[2]); w.className = "wide"; grid.append(w);
+    [[f.id, "措施编号", "id", "c2"], [f.title, "标题", "name", "c3"], [f.kind, "类型", "kind", "c2"],
+     [f.category, "类别", "category", "c2"], [f.section, "出处（章节）", "section", "c3"],
+     [f.summary, "概要", "summary", "c6"], [f.benefit, "可获得（给企业的支持）", "benefit", "c6"],
+     [f.contacts, "联系部门（每行一个）", "contacts", "c6"], [f.confirm, "需向部门确认的条件（每行一个，可不填）", "confirm", "c6"]].forEach(function (x) {
+      var w = labelled(x[1], x[0], p + x[2]); w.className = x[3]; grid.append(w);
     });
     form.append(grid);
     var builder = criteriaBuilder(base.criteria, s.criteria_words, p);
@@ -548,24 +556,35 @@
       var ul = el("ul", null, "criteria-words");
       (words || []).forEach(function (w) { ul.append(el("li", w)); });
       ro.append(ul);
-      ro.append(button("重新设置条件", function () { readOnly = false; ro.remove(); node.append(rowsBox, add); addRow(null); }, "secondary"));
+      ro.append(button("重新设置条件", function () { readOnly = false; ro.replaceWith(rowsBox, add); addRow(null); }, "secondary"));
       node.append(ro);
     }
     var add = button("添加条件", function () { addRow(null); }, "secondary");
     if (!readOnly) { node.append(rowsBox, add); parsed.forEach(addRow); if (!parsed.length) addRow(null); }
+    if ((CHOICES.new_fact_steps || []).length) {
+      // A condition no profile fact expresses: write it under 需向部门确认的条件, or have a fact added (data only).
+      var more = el("details", null, "new-fact");
+      more.append(el("summary", "需要的企业情况不在列表里？"));
+      more.append(el("p", "可先写在上面的“需向部门确认的条件”中，企业会在结果里看到。若要让助手直接判断，请维护人员按以下步骤增加一项企业情况（只改数据文件）：", "hint"));
+      var steps = el("ol");
+      CHOICES.new_fact_steps.forEach(function (step) { steps.append(el("li", step)); });
+      more.append(steps);
+      node.append(more);
+    }
 
     function addRow(leaf) {
       var k = ++uid, id = p + "c" + k + "-";
       var row = { el: el("div", null, "crit-row"), lastAuto: "" };
       var fieldSel = select(CHOICES.fields.map(function (x) { return [x.name, x.label]; }), leaf ? leaf.field : "service_types");
       var valueBox = el("div", null, "crit-value");
+      var extraBox = el("div", null, "crit-extra");  // has_any's checkboxes: a line of their own
       var text = input(leaf ? leaf.text : ""); text.maxLength = 120;
       var group = select(GROUPS, leaf ? leaf.group : "0");
       var controls = {};
 
       function fact() { return FIELD[fieldSel.value]; }
       function drawValue(l) {
-        valueBox.textContent = ""; controls = {};
+        valueBox.textContent = ""; extraBox.textContent = ""; controls = {};
         var fa = fact();
         if (fa.kind === "bool") {
           controls.bool = select([["true", "是"], ["false", "否"]], l && l.value === false ? "false" : "true");
@@ -576,12 +595,12 @@
           controls.num.min = "0";
           valueBox.append(labelled("比较", controls.op, id + "op"), labelled("数值", controls.num, id + "num"));
         } else {
-          controls.op = select([["has", "包括"], ["has_any", "包括其中任一"], ["nonempty", "有任一（不限）"]], l ? l.op : "has");
+          controls.op = select([["has", "包括"], ["has_any", "包括其中任一"], ["nonempty", "有任一即可"]], l ? l.op : "has");
           valueBox.append(labelled("要求", controls.op, id + "op"));
           var choiceBox = el("div");
           valueBox.append(choiceBox);
           var drawChoice = function (cl) {
-            choiceBox.textContent = ""; delete controls.choice; delete controls.many;
+            choiceBox.textContent = ""; extraBox.textContent = ""; delete controls.choice; delete controls.many;
             var opts = Object.keys(fa.choices).map(function (c) { return [c, fa.choices[c]]; });
             if (controls.op.value === "has") {
               controls.choice = select(opts, cl && typeof cl.value === "string" ? cl.value : opts[0][0]);
@@ -598,7 +617,7 @@
                 cb.addEventListener("change", refreshText);
                 span.append(cb, lab); fs.append(span); controls.many.push(cb);
               });
-              choiceBox.append(fs);
+              extraBox.append(fs);
             }
           };
           drawChoice(l);
@@ -651,7 +670,7 @@
         (rows.length ? rows[rows.length - 1].el.querySelector("select") : add).focus();
       }, "secondary small", "这一项条件");
       row.el.append(labelled("企业情况", fieldSel, id + "field"), valueBox, labelled("条件说明", text, id + "text"),
-                    labelled("组合", group, id + "group"), remove);
+                    labelled("组合", group, id + "group"), remove, extraBox);
       rows.push(row);
       rowsBox.append(row.el);
       if (!leaf && rows.length > 1) fieldSel.focus();

@@ -10,10 +10,12 @@ from sanic.request import Request
 from bot.channels.static import SECURITY_HEADERS
 
 
-def console_refusal(token: Optional[str], request: Request) -> Optional[response.HTTPResponse]:
-    """None when the request carries the console token, else the refusal to send (503 when off, 401)."""
+def console_refusal(token: Optional[str], request: Request,
+                    variable: str = "CONSOLE_TOKEN") -> Optional[response.HTTPResponse]:
+    """None when the request carries the token, else the refusal to send (503 when off, 401). `variable` names
+    the setting that turns the page on (the hotline's CONSOLE_TOKEN, the officers' OFFICER_TOKEN)."""
     if not token:
-        return _refuse("控制台未启用：请设置 CONSOLE_TOKEN", 503)
+        return _refuse(f"未启用：请设置 {variable}", 503)
     header = request.headers.get("authorization", "")
     given = header[7:] if header.lower().startswith("bearer ") else ""
     if not given or not hmac.compare_digest(given.encode(), token.encode()):

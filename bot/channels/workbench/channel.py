@@ -89,7 +89,7 @@ class PolicyWorkbenchInput(InputChannel):
 
         def guarded(handler):
             async def wrapped(request: Request, *args, **kwargs):
-                if refusal := console_refusal(token, request):
+                if refusal := console_refusal(token, request, variable="OFFICER_TOKEN"):
                     return refusal
                 try:
                     return await handler(request, *args, **kwargs)
@@ -108,7 +108,7 @@ class PolicyWorkbenchInput(InputChannel):
 
         @bp.route("/<name>", methods=["GET"])
         async def asset(request: Request, name: str):
-            return serve(name, FILES)
+            return serve(name or "workbench.html", FILES)
 
         @bp.route("/api/choices", methods=["GET"])
         @guarded
@@ -198,7 +198,8 @@ class PolicyWorkbenchInput(InputChannel):
             ws = Workspace.load(ws_id)
             result = await asyncio.to_thread(ws.publish, CATALOGUE_DIR)
             if result.get("published"):
-                result["measures"] = await asyncio.to_thread(policies_db.build, CATALOGUE_DIR)
+                result["measures"] = len(ws.measures())
+                result["catalogue_measures"] = await asyncio.to_thread(policies_db.build, CATALOGUE_DIR)
                 result["reload_seconds"] = policies_db.reload_seconds()
                 logger.info("workbench published %s: %s", ws.data["document"].get("id"), result["files"])
             return _json({**result, **view(ws)}, 200 if result.get("published") else 422)

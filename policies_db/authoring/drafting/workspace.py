@@ -162,7 +162,8 @@ class Workspace:
                                              "text": "从事服务外包业务（ITO、BPO或KPO）"}
         contacts = [c["name"] if not c.get("listed_as") or c["listed_as"] == c["name"]
                     else {"name": c["name"], "listed_as": c["listed_as"]} for c in draft.get("contacts", [])]
-        return {"id": f"{prefix}-s{sentence['index']:03d}", "title": draft.get("title") or sentence["text"][:20],
+        number = sentence["index"] + 1  # as the page numbers the sentences
+        return {"id": f"{prefix}-s{number:03d}", "title": draft.get("title") or sentence["text"][:20],
                 "kind": draft.get("kind") or sentence.get("kind") or "direction",
                 "category": draft.get("category") or "enterprise_development",
                 "summary": sentence["text"], "benefit": draft.get("benefit") or sentence["text"],
