@@ -46,3 +46,25 @@ def test_a_topic_question_names_the_regions_measures_on_it(index):
     assert 1 <= len(found) <= 3 and all(m.id.startswith("wh-") for m in found)
     assert "wh-talent-introduction" in {m.id for m in found}
     assert topic_matches(index, "今天天气怎么样", keep=lambda m: True) == []
+
+
+@pytest.mark.parametrize("question, action", [("青鸾行动是什么", "青鸾"), ("白泽行动有哪些支持", "白泽"),
+                                              ("文鳐行动都包括什么", "文鳐")])
+def test_a_plan_action_named_finds_the_measures_of_its_paragraph(index, question, action):
+    """Issue 20: the Zhejiang plan's actions are asked by name; the measures of that paragraph answer (at most three)."""
+    found = best_matches(index, question)
+    assert found and all(action in m.source.section for m in found), [m.id for m in found]
+
+
+def test_a_task_title_finds_its_measures(index):
+    found = best_matches(index, "培育数字服务新业态新模式那条说的什么")
+    assert {m.id for m in found} == {"wh-digital-new-models"}
+
+
+def test_the_plans_other_spellings_of_its_third_action_find_it(index):
+    """文韬 (body heading) and 文鲛 (annex) are the text's own spellings of 文鳐 (bot/nlu/lexicon/normalize.yml)."""
+    from bot.nlu.normalize import normalize
+
+    for question in ("文韬行动是什么", "請問文韜行動包括哪些", "文鲛行动有什么"):
+        found = best_matches(index, normalize(question))
+        assert found and all("文鳐" in m.source.section for m in found), question

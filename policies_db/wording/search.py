@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+")
+QUOTED = re.compile(r"“([^”]{1,12})”")  # a named action in an article: “青鸾”行动
+TASK_TITLE = re.compile(r"\d+[.．]\s*([\u4e00-\u9fff、]{4,20})")  # 1. 培育数字服务新业态新模式
 MIN_SCORE = 5.0  # about two bigrams found in one measure only
 CLEAR_MARGIN = 1.5  # the best must lead the next by this factor to be the one meant
 TOPIC_SCORE = 3.5  # a topic word shared with a few measures (人才, 设计): enough within the firm's own region
@@ -34,23 +36,35 @@ class Match:
     score: float
 
 
+def _named_in_section(measure) -> str:
+    """The names a measure's article gives it: 「二（一）“青鸾”行动 一是」 → 青鸾; a task title 「三（一）1. 培育数字服务
+    新业态新模式」 → the title. Firms ask by these names (青鸾行动是什么), so they count like the measure's own."""
+    section = getattr(measure.source, "section", "") or ""
+    quoted = QUOTED.findall(section)
+    titled = TASK_TITLE.findall(section)
+    return " ".join(quoted + titled)
+
+
 class MeasureIndex:
     def __init__(self, measures: list):
         self.measures = measures
         self.grams = [_bigrams(" ".join([m.title, " ".join(m.keywords), m.summary or "", m.benefit or "",
-                                         getattr(m.source, "excerpt", "") or ""])) | _bigrams(m.title)
-                      for m in measures]
+                                         getattr(m.source, "excerpt", "") or "", _named_in_section(m)]))
+                      | _bigrams(m.title) for m in measures]
         df = Counter(g for grams in self.grams for g in grams)
         n = len(measures)
         self.idf = {g: math.log(n / c) for g, c in df.items()}
-        self.title_grams = [_bigrams(m.title + " ".join(m.keywords)) for m in measures]
+        self.title_grams = [_bigrams(m.title + " ".join(m.keywords) + " " + _named_in_section(m)) for m in measures]
+        # A plan's action named whole (青鸾) is one bigram, yet says which paragraph is meant.
+        self.actions = [set(QUOTED.findall(getattr(m.source, "section", "") or "")) for m in measures]
 
     def search(self, question: str, limit: int = 3) -> list[Match]:
         asked = _bigrams(question)
         scored = []
-        for m, grams, title in zip(self.measures, self.grams, self.title_grams):
+        for m, grams, title, actions in zip(self.measures, self.grams, self.title_grams, self.actions):
             # a bigram of the title or keywords counts double: the name is what firms half-remember
             score = sum(self.idf.get(g, 0.0) * (2 if g in title else 1) for g in asked & grams)
+            score += MIN_SCORE if any(a in question for a in actions if len(a) >= 2) else 0.0
             if score > 0:
                 scored.append(Match(m, score))
         scored.sort(key=lambda x: -x.score)
