@@ -14,7 +14,7 @@ from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
 from policies_db.evaluation import coverage
 from policies_db.profile import normalize_profile
-from policies_db.wording.search import best_matches, index_for, topic_matches
+from policies_db.wording.search import action_named, best_matches, index_for, topic_matches
 
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic
@@ -164,9 +164,11 @@ class ActionTopicLookup(Action):
         if not phrase and not matched:
             dispatcher.utter_message(response="utter_which_topic")
             return [SlotSet("awaiting_region", None)]
-        # No topic word: the measures the question is about by its words (「海外设点有支持吗」).
-        phrase = phrase or matched[0].title
-        found = measures_on_topic(compiled, phrase) if not matched else matched
+        # No topic word: the measures the question is about by its words (「海外设点有支持吗」), or a plan's action.
+        if matched:
+            phrase, found = _asked(compiled, _text(tracker), matched)
+        else:
+            found = measures_on_topic(compiled, phrase)
         evaluation = evaluate_tracker(tracker)
         where = asked_region(tracker, evaluation.profile)
         city = where.get("city") or where.get("province")
@@ -186,13 +188,48 @@ class ActionTopicLookup(Action):
         if not measures:
             dispatcher.utter_message(response="utter_topic_not_found", phrase=phrase)
             return done
-        several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
-        lines = []
-        for i, m in enumerate(measures, 1):
-            r = evaluation.result(m.id)
-            status = {"eligible": "贵公司符合", "undetermined": "还需确认", "ineligible": "暂不符合"}[r.status]
-            region = region_label(compiled, m) if several_regions else ""
-            lines.append(f"{i}. {region}{m.title}（{status}）：{m.summary}")
-        dispatcher.utter_message(response="utter_topic_list", phrase=phrase, count=len(measures),
-                                 items="\n".join(lines), example=measures[0].title)
+        list_measures(dispatcher, compiled, evaluation, measures, phrase)
         return done
+
+
+def _asked(compiled, text: str, matched: list) -> tuple[str, list]:
+    """What was asked and its measures: a plan's action named whole (青鸾行动) → every measure of its paragraph;
+    else the best matches under the first one's title."""
+    action = action_named(index_for(compiled), text)
+    if action:
+        return f"{action}行动", [m for m in compiled.measures if f"“{action}”" in (m.source.section or "")]
+    return matched[0].title, matched
+
+
+def list_measures(dispatcher: CollectingDispatcher, compiled, evaluation, measures: list, phrase: str) -> None:
+    """「与“X”相关的政策共N项」 with each measure's status for this firm and a way to ask further."""
+    several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
+    lines = []
+    for i, m in enumerate(measures, 1):
+        r = evaluation.result(m.id)
+        status = {"eligible": "贵公司符合", "undetermined": "还需确认", "ineligible": "暂不符合"}[r.status]
+        region = region_label(compiled, m) if several_regions else ""
+        lines.append(f"{i}. {region}{m.title}（{status}）：{m.summary}")
+    dispatcher.utter_message(response="utter_topic_list", phrase=phrase, count=len(measures),
+                             items="\n".join(lines), example=measures[0].title)
+
+
+class ActionFallbackLookup(Action):
+    """Low NLU confidence outside the form: before 「没有理解」, the catalogue search — a message that names measures
+    by their words (a plan's action 青鸾行动, a task's title, a half-remembered name) gets those measures."""
+
+    def name(self) -> Text:
+        return "action_fallback_lookup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        compiled = catalogue()
+        text = _text(tracker)
+        found = best_matches(index_for(compiled), text)
+        if not found:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        evaluation = evaluate_tracker(tracker)
+        phrase, found = _asked(compiled, text, found)
+        measures, _ = for_region(compiled, found, asked_region(tracker, evaluation.profile))
+        list_measures(dispatcher, compiled, evaluation, measures or found, phrase)
+        return []

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form import ValidateProfileForm
 from actions.handoff import ActionHandoff
-from actions.questions import ActionAnswerMeasure, ActionTopicLookup
+from actions.questions import ActionAnswerMeasure, ActionFallbackLookup, ActionTopicLookup
 from actions.results import ActionExplainIneligible, ActionShowResults
 from bot.handoff import queue as handoff_queue
 from tests.responses import said
@@ -305,3 +305,16 @@ async def test_a_statement_ending_in_a_bare_no_answers_the_yes_no_question(domai
                 entities=[{"entity": "financial_institution", "value": True}], requested="offshore")
     _, events = await run(ValidateProfileForm(), t, domain)
     assert slot_events(events).get("offshore") is False
+
+
+async def test_a_message_the_nlu_did_not_place_is_searched_before_giving_up(domain):
+    """Issue 20: 「青鸾行动是什么」 (a plan's action by name) lists the measures of its paragraph; 「文韬」 is the text's
+    own spelling of 文鳐; words that name no measure still get 「没有理解」."""
+    t = tracker(intent="nlu_fallback", text="青鸾行动是什么", form=False)
+    dispatcher, _ = await run(ActionFallbackLookup(), t, domain)
+    text = said(dispatcher.messages[0], domain)
+    assert "与“青鸾行动”相关的政策共6项" in text and "服务外包龙头企业培育" in text
+    t = tracker({"city": "杭州"}, intent="nlu_fallback", text="文韬行动包括哪些", form=False)
+    assert "文鳐行动" in said((await run(ActionFallbackLookup(), t, domain))[0].messages[0], domain)
+    t = tracker(intent="nlu_fallback", text="今天天气怎么样", form=False)
+    assert (await run(ActionFallbackLookup(), t, domain))[0].messages[0]["response"] == "utter_default"

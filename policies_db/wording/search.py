@@ -83,6 +83,12 @@ def best_matches(index: MeasureIndex, question: str, keep=None) -> list:
     return [m.measure for m in found if m.score * CLEAR_MARGIN >= found[0].score]
 
 
+def action_named(index: MeasureIndex, question: str) -> str | None:
+    """The plan's action a question names whole (青鸾 in 「青鸾行动是什么」), as the article quotes it; else None."""
+    names = {a for actions in index.actions for a in actions if len(a) >= 2}
+    return next((a for a in sorted(names, key=len, reverse=True) if a in question), None)
+
+
 @lru_cache(maxsize=4)
 def index_for(compiled) -> MeasureIndex:
     return MeasureIndex(list(compiled.measures))
