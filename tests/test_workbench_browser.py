@@ -4,7 +4,6 @@ then a firm's REST conversation gets that measure from the running assistant, wi
 from __future__ import annotations
 
 import re
-import time
 import urllib.request
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.stack import http
 from tests.test_web_widget import ARGS, CHROMIUM
-from tests.workbench_stack import HEFEI_TEXT, OFFICER_TOKEN, SUBSCRIBER, workbench_stack
+from tests.workbench_stack import HEFEI_TEXT, OFFICER_TOKEN, SUBSCRIBER, firm_results_once_served, workbench_stack
 
 PAGE = "/webhooks/workbench/"
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -169,18 +168,7 @@ def test_an_officer_takes_an_uploaded_text_to_a_published_measure(page, bench):
     assert (bench["catalogue"] / "hefei-2025.yml").is_file()
 
     # The running assistant serves it without a restart (POLICY_RELOAD_SECONDS=1 on this stack).
-    sender = f"hefei-browser-{int(time.time())}"
-    deadline = time.monotonic() + 20
-    while True:
-        http("POST", f"{bench['base']}/webhooks/rest/webhook", {"sender": sender, "message": "/restart"})
-        http("POST", f"{bench['base']}/webhooks/rest/webhook", {"sender": sender, "message": "我们在合肥，做离岸软件外包"})
-        status, replies = http("POST", f"{bench['base']}/webhooks/rest/webhook", {"sender": sender, "message": "直接看结果"})
-        results = [m["custom"] for m in replies if m.get("custom", {}).get("type") == "eligibility_results"]
-        eligible = {e["id"]: e for e in results[-1]["eligible"]} if results else {}
-        if "hf-offshore-award" in eligible or time.monotonic() > deadline:
-            break
-        time.sleep(1)
-    assert "hf-offshore-award" in eligible, replies
+    firm_results_once_served(bench["base"], "hf-offshore-award")
 
 
 def test_a_bad_edit_shows_the_servers_problem_and_stores_nothing(page, bench):

@@ -4,11 +4,13 @@ never changes what the other system tests see."""
 from __future__ import annotations
 
 import shutil
+import time
+import uuid
 from pathlib import Path
 
 import policies_db
 from policies_db.authoring.loader import CATALOGUE_DIR
-from tests.stack import start_stack
+from tests.stack import http, start_stack
 
 OFFICER_TOKEN = "officer-test-token"
 API_TOKEN = "workbench-api-token"
@@ -42,3 +44,19 @@ def _subscribe(catalogue_dir: Path, push_url: str) -> None:
     compiled = policies_db.CompiledCatalogue(policies_db.load_catalogue(catalogue_dir))
     ev = policies_db.evaluate(profile, catalogue=compiled)
     store.subscribe("web-hefei", "email", SUBSCRIBER, profile, snapshot(ev), "（告知内容）", url=push_url)
+
+
+def firm_results_once_served(base: str, measure_id: str, seconds: float = 20) -> dict:
+    """A 合肥 firm with offshore clients asks for its results over REST until the running assistant serves the
+    published measure (it reloads the rebuilt database within POLICY_RELOAD_SECONDS); its eligible results by id."""
+    deadline = time.monotonic() + seconds
+    while True:
+        sender = f"hefei-{uuid.uuid4().hex[:8]}"
+        http("POST", f"{base}/webhooks/rest/webhook", {"sender": sender, "message": "我们在合肥，做离岸软件外包"})
+        _, replies = http("POST", f"{base}/webhooks/rest/webhook", {"sender": sender, "message": "直接看结果"})
+        results = [m["custom"] for m in replies if m.get("custom", {}).get("type") == "eligibility_results"]
+        eligible = {e["id"]: e for e in results[-1]["eligible"]} if results else {}
+        if measure_id in eligible or time.monotonic() > deadline:
+            assert measure_id in eligible, replies
+            return eligible
+        time.sleep(1)
