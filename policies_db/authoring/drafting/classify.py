@@ -45,8 +45,10 @@ def classify(sentence: Sentence) -> Reading:
     if duty := _found(c["duty_subjects"], plain):
         return Reading(False, kind, [f"对实施部门的要求：{duty[0]}"])
     unit = starts_with_unit(plain, tuple(c["duty_verbs"]))
-    if unit and not unit.endswith(tuple(c["provider_endings"])):
+    if unit and not unit.endswith(tuple(c["provider_endings"])) and not _found(c["duty_exceptions"], text):
         return Reading(False, kind, [f"{unit}自身的工作职责"])
+    if sentence.in_annex and (materials := _found(c["materials_cues"], text)):
+        return Reading(False, kind, [f"申报材料清单（{materials[0]}）"])
     if penalty := _found(c["penalty_cues"], text):
         return Reading(False, kind, [f"约束性条款（{penalty[0]}）"])
     support = _found(c["support_cues"], text)

@@ -56,6 +56,14 @@ def _pattern_name(name: str) -> str:
     return name
 
 
+def units_in_text(text: str) -> list[str]:
+    """Departments a sentence names in passing (由市科技局会同市商务局、市财政局…组织开展) → [市科技局, 市商务局, 市财政局]."""
+    starts = "|".join(map(re.escape, cues()["inline_unit_starts"]))
+    endings = "|".join(map(re.escape, sorted(cues()["inline_unit_endings"], key=len, reverse=True)))
+    found = re.findall(rf"(?:{starts})[\u4e00-\u9fff]{{1,12}}?(?:{endings})", text)
+    return list(dict.fromkeys(f for u in found for f in _cut_joined(u)))
+
+
 def starts_with_unit(text: str, followers: tuple[str, ...]) -> Optional[str]:
     """The department a sentence opens with when one of `followers` comes right after it
     (市人力资源社会保障局要… → 市人力资源社会保障局), or None."""
@@ -83,10 +91,13 @@ def parse_units(raw: list[str], city: Optional[str], province: Optional[str]) ->
                     out.append(Unit(own[name], name, guess=cut))
                     continue
                 full = _pattern_name(name)
+                official = cues()["unit_full_names"].get(full)
+                if official:
+                    full = official.format(city=city) if city or "{city}" not in official else full
                 for prefix, which in prefixes.items():
                     place = places.get(which)
-                    if place and name.startswith(prefix) and not name.startswith(place):
-                        full = place + name[len(prefix):]
+                    if place and full.startswith(prefix) and not full.startswith(place):
+                        full = place + full[len(prefix):]
                         break
                 out.append(Unit(full, name, guess=cut))
     seen, unique = set(), []

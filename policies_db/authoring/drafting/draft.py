@@ -7,7 +7,7 @@ import re
 
 from policies_db.authoring.drafting.classify import classify, guess_category
 from policies_db.authoring.drafting.conditions import draft_criteria
-from policies_db.authoring.drafting.contacts import parse_units
+from policies_db.authoring.drafting.contacts import parse_units, units_in_text
 from policies_db.authoring.drafting.cues import cues
 from policies_db.authoring.drafting.metadata import place_names, read_document
 from policies_db.authoring.drafting.structure import Sentence, parse
@@ -36,17 +36,31 @@ def _default_contacts(document: dict) -> list[dict]:
     return out
 
 
+def _article_units(parsed: list[Sentence]) -> dict[str, list[str]]:
+    """第五条 → every department its sentences name in passing (the article's 责任单位 when it has no parenthesis)."""
+    out: dict[str, list[str]] = {}
+    for sentence in parsed:
+        article = sentence.ref.split("（")[0]
+        if article.startswith("第") and article.endswith("条"):
+            out.setdefault(article, [])
+            out[article] += [u for u in units_in_text(sentence.text) if u not in out[article]]
+    return out
+
+
 def draft_text(text: str) -> dict:
     document = read_document(text)
     city, province = place_names(document["jurisdiction"])
     sentences = []
-    for index, sentence in enumerate(parse(text), start=1):
+    parsed = parse(text)
+    inline = _article_units(parsed)
+    for index, sentence in enumerate(parsed, start=1):
         reading = classify(sentence)
         entry = {"ref": sentence.ref, "text": sentence.text, "line": sentence.line, "actionable": reading.actionable,
                  "kind": reading.kind if reading.actionable else None, "why": reading.why, "measures": []}
         if reading.actionable:
             criteria, confirm, facts = draft_criteria(sentence.text)
-            units = parse_units(sentence.units, city, province)
+            named = inline.get(sentence.ref.split("（")[0], [])
+            units = parse_units(sentence.units + (["、".join(named)] if named else []), city, province)
             contacts = [u.to_dict() for u in units] if units else _default_contacts(document)
             entry["measures"].append({
                 "id": f"draft-{index:03d}",

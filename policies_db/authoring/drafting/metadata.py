@@ -75,7 +75,11 @@ def read_document(text: str) -> dict:
 
     title_line = next((line for line in lines[:40] if TITLE.search(line) and len(line) <= 80
                        and not line.startswith(("为", "根据", "按照"))), None)
-    if title_line:
+    # A title the layout broke over lines (…关于印发《X产业 / 发展的若干政策》的通知): read from the head as one text.
+    printed = re.search(r"关于印发《(.+?)》的(?:通知|决定)", "".join(head))
+    if printed:
+        doc["title"] = printed.group(1)
+    elif title_line:
         m = TITLE.search(title_line)
         inner = re.search(r"关于印发[《]?(.+?)[》]?的通知", title_line)
         doc["title"] = inner.group(1) if inner else title_line[:m.end()]
@@ -87,6 +91,9 @@ def read_document(text: str) -> dict:
     if addressed and len(addressed) <= 60 and not addressed.startswith(("为", "根据")):
         doc["addressed_to"] = addressed.rstrip(":：")
 
+    stacked = _stacked_issuers(text)
+    if len(stacked) > 1:
+        doc["issuer"] = "、".join(stacked)
     for line in head:
         # 红头: 浙江省商务厅文件, or the issuing office alone (合肥市人民政府办公室); an addressee list has commas.
         m = ISSUER_LINE.match(line) or (ORG_END.search(line) and len(line) <= 30 and not re.search("[，,、：:]", line)
@@ -151,6 +158,22 @@ def read_document(text: str) -> dict:
         guesses.append("title: 原文未载标题，依发文单位、正文“如下" + form + "”及所引文件名称拟定")
     doc["guesses"] = guesses
     return doc
+
+
+def _stacked_issuers(text: str) -> list[str]:
+    """A joint 红头: the issuing bodies on the first lines, one per line, 文件 beside one of them."""
+    out = []
+    for raw in text.splitlines():
+        line = squash(raw)
+        if not line:
+            if out:
+                break
+            continue
+        name = line[:-2] if line.endswith("文件") else line
+        if not ORG_END.search(name) or len(name) > 30 or re.search("[，,、：:]", name):
+            break
+        out.append(name)
+    return out
 
 
 def _jurisdiction(issuer: str) -> Optional[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from policies_db.authoring.drafting.metadata import place_names
 from policies_db.authoring.drafting.structure import squash
 from policies_db.authoring.schema import CITY_COMMERCE_BUREAU, CITY_COMMERCE_BUREAU_NAME
 
@@ -66,7 +67,7 @@ class Figures:
 
 
 def same_sentence(a: str, b: str) -> bool:
-    a, b = squash(a), squash(b)
+    a, b = squash(a).rstrip("。！？；;"), squash(b).rstrip("。！？；;")
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
@@ -123,7 +124,12 @@ def compare(draft: dict, expected: list[Expected], document: dict | None = None)
                 figures.kind_differs.append(f"{e.sentence[:30]}… 草稿 {measure['kind']}，答案 {'/'.join(sorted(e.kinds))}")
         if e.contacts:
             figures.contacts_total += 1
-            named = {c["name"] for c in measure["contacts"]} | {c.get("listed_as") for c in measure["contacts"]}
+            # A key may write the official name (西安市人力资源和社会保障局) or the short one completed with the city
+            # (合肥市市场监管局): both count.
+            city = place_names(draft["document"].get("jurisdiction"))[0] or ""
+            listed = {c.get("listed_as") or "" for c in measure["contacts"]}
+            named = {c["name"] for c in measure["contacts"]} | listed | {
+                city + name[1:] for name in listed if name.startswith("市")}
             missing = e.contacts - named
             if missing:
                 figures.contacts_missing.append(f"{e.sentence[:30]}… 缺 {'、'.join(sorted(missing))}")

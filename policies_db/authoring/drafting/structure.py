@@ -12,15 +12,21 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 NUMERALS = "一二三四五六七八九十"
+ARTICLE_NUMERALS = NUMERALS + "百零〇"
 PART = re.compile(rf"^([{NUMERALS}]{{1,3}})\s*[、.．]\s*(.*)$")
+# Regulations and 若干政策 number chapters and articles: 第二章 …, 第五条 …, with items （一） inside an article.
+CHAPTER = re.compile(rf"^第([{ARTICLE_NUMERALS}]{{1,4}})章\s*(.*)$")
+ARTICLE = re.compile(rf"^第([{ARTICLE_NUMERALS}]{{1,5}})条\s*(.*)$")
 SECTION = re.compile(rf"^[（(]\s*([{NUMERALS}]{{1,3}})\s*[）)]\s*(.*)$")
 TASK = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(.*)$")
 ITEM = re.compile(rf"^([{NUMERALS}])是(.*)$")
 ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
 # 责任单位 and its OCR misreadings (责任单住);牵头单位、责任部门 in other cities' texts.
 UNITS_OPEN = re.compile(r"[（(]\s*(?:责任单.|牵头单.|责任部.)\s*[:：]\s*")
-# A task number glued after the previous task's 责任单位 or full stop (OCR lost the line break).
+# A task number glued after the previous task's 责任单位 or full stop (OCR lost the line break); likewise an
+# article or an article's item: 。第十二条 …, 。（二）….
 GLUED_TASK = re.compile(r"(?<=[。）)])\s*(\d{1,2})\s*[.．、](?=[\u4e00-\u9fff])")
+GLUED_ARTICLE = re.compile(rf"(?<=[。；;])\s*(?=第[{ARTICLE_NUMERALS}]{{1,5}}条|[（(][{NUMERALS}]{{1,2}}[）)])")
 SENTENCE_END = re.compile("[。！？!?]")
 # A line ending like this is complete; any other line that carries body punctuation was broken by the OCR.
 COMPLETE_END = re.compile("[。！？；：:）)」”\"]$")
@@ -57,10 +63,14 @@ class _Context:
     last_task: int = 0
     annex: bool = False
     annex_title: str = ""
+    article: str = ""  # 第五条
+    item: str = ""  # 二, an article's （二）
 
     def ref(self) -> str:
         if self.annex:
             return "附件" + (f" {self.annex_title}" if self.annex_title else "")
+        if self.article:
+            return self.article + (f"（{self.item}）" if self.item else "")
         if not self.part:
             return "文头"
         return self.part + (f"（{self.section}）" if self.section else "") + self.task
@@ -97,7 +107,7 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 def _starts_unit(line: str) -> bool:
     line = line.strip()
     return bool(PART.match(line) or SECTION.match(line) or TASK.match(line) or ITEM.match(line)
-                or ANNEX.match(squash(line)))
+                or CHAPTER.match(line) or ARTICLE.match(line) or ANNEX.match(squash(line)))
 
 
 def take_units(line: str) -> tuple[str, list[str]]:
@@ -174,7 +184,8 @@ def parse(text: str) -> list[Sentence]:
 
     lines: list[tuple[int, str]] = []
     for number, line in _logical_lines(text):
-        for piece in _split_glued_tasks(line, ctx.last_task) if not ctx.annex else [line]:
+        pieces = [p for glued in GLUED_ARTICLE.split(line) for p in [glued.strip()] if p] if "\t" not in line else [line]
+        for piece in (q for p in pieces for q in _split_glued_tasks(p, ctx.last_task)):
             lines.append((number, piece))
             match = TASK.match(piece)
             if match:
@@ -191,7 +202,22 @@ def parse(text: str) -> list[Sentence]:
             _annex_row(line, number, ctx, emit)
             continue
         line, units = take_units(line)
-        if m := PART.match(line):
+        if m := CHAPTER.match(line):
+            ctx.part, ctx.section, ctx.task, ctx.article, ctx.item = f"第{m.group(1)}章", "", "", "", ""
+            ctx.part_title, ctx.section_title, ctx.task_title = m.group(2).strip(), "", ""
+            task_sentences = []
+            emit(line, number, heading=True)
+        elif m := ARTICLE.match(line):
+            ctx.article, ctx.item, ctx.part = f"第{m.group(1)}条", "", ctx.part or "正文"
+            title, body = _heading_and_body(m.group(2))
+            ctx.task_title = title
+            task_sentences = []
+            emit(f"{ctx.article} {title}" if title else "", number, heading=True)
+            emit(body, number)
+        elif (m := SECTION.match(line)) and ctx.article:
+            ctx.item = m.group(1)
+            emit(m.group(2), number)
+        elif m := PART.match(line):
             ctx.part, ctx.section, ctx.task, ctx.task_title, ctx.section_title = m.group(1), "", "", "", ""
             title, body = _heading_and_body(m.group(2))
             ctx.part_title = title

@@ -33,6 +33,7 @@ from policies_db.profile import FIELDS
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "build" / "workbench"
 ID_SAFE = re.compile(r"^[0-9a-f]{12}$")
+NUMBERING_BEFORE = re.compile(r"(第[一二三四五六七八九十百零〇]{1,5}条|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、])+$")
 DOC_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 OUTSIDE_CITIES = ("北京", "广州", "成都", "西安")  # an ineligible case: a firm registered outside the jurisdiction
 CASE_DATE = dt.date(2024, 6, 30)  # check_catalogue's default `as_of`; cases carry their own date when needed
@@ -234,14 +235,24 @@ class Workspace:
     # ---- coverage -------------------------------------------------------------------------------------
     def coverage_yaml(self) -> dict:
         encoded, not_encoded = [], []
+        pieces = list(dict.fromkeys(coverage_sentences(self.data["text"])))
+
+        source = squash(self.data["text"])
+
+        def as_written(text: str) -> str:
+            # The check's pieces keep the numbering (第一条…, （二）…) the draft strips: cite the text with it.
+            at = source.find(text)
+            number = NUMBERING_BEFORE.search(source[max(0, at - 8):at]) if at > 0 else None
+            return number.group(0) + text if number else text
+
         for s in self.data["sentences"]:
             if s["decision"] == "accepted":
-                encoded.append({"sentence": s["text"], "measures": [s["measure"]["id"]]})
+                encoded.append({"sentence": as_written(s["text"]), "measures": [s["measure"]["id"]]})
             elif s["decision"] == "not_encoded":
-                not_encoded.append({"sentence": s["text"], "reason": s["reason"]})
+                not_encoded.append({"sentence": as_written(s["text"]), "reason": s["reason"]})
         not_encoded += [dict(e) for e in self.data["explained"]]
         entries = [squash(e["sentence"]) for e in encoded + not_encoded]
-        for piece in dict.fromkeys(coverage_sentences(self.data["text"])):
+        for piece in pieces:
             if ACTORS.search(piece) and not any(piece in e for e in entries) and UNITS_OPEN.match(piece):
                 not_encoded.append({"sentence": piece, "reason": "责任单位列表，已作为所在任务各项措施的联系部门"})
         return {"document": self.data["document"].get("id"), "encoded": encoded, "not_encoded": not_encoded}
