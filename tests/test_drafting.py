@@ -244,3 +244,9 @@ def test_the_fourth_document_drafts_against_its_own_answer_key():
     figures = rows["xian-2026"]
     assert figures["recall"] >= 0.9 and figures["precision"] >= 0.7, (figures["missed"], figures["extra"])
     assert figures["document_facts"] == "6/6", figures["document_differs"]
+
+
+def test_a_text_whose_numbering_is_unknown_says_so():
+    draft = draft_text("某某市商务局文件\n\n甲．支持企业参加展会，给予补贴。\n乙．鼓励企业开拓市场。\n")
+    assert draft["summary"]["warnings"] and "条目编号" in draft["summary"]["warnings"][0]
+    assert not draft_text(SAMPLE)["summary"]["warnings"]

@@ -66,6 +66,8 @@ def _print_draft(draft: dict) -> None:
     for guess in doc["guesses"]:
         print(f"  推定 {guess}")
     summary = draft["summary"]
+    for warning in summary["warnings"]:
+        print(f"注意：{warning}")
     print(f"共 {summary['sentences']} 句，其中企业可办理或可受益的 {summary['actionable']} 句：")
     for sentence in draft["sentences"]:
         if not sentence["actionable"]:

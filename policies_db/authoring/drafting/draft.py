@@ -77,5 +77,12 @@ def draft_text(text: str) -> dict:
                 "guess": True,
             })
         sentences.append(entry)
+    warnings = []
+    if sentences and all(s["ref"] in ("文头",) or s["ref"].startswith("附件") for s in sentences):
+        # A numbering the drafter does not know leaves every sentence in the head, read as preamble: say so.
+        warnings.append("未识别出正文的条目编号（一、/（一）/1./一是/第X章/第X条），全部句子都被当作文头处理；"
+                        "请检查原文格式，或把这份文件的编号方式告诉维护人员")
+        document["guesses"].append("structure: " + warnings[-1])
     return {"document": document, "sentences": sentences,
-            "summary": {"sentences": len(sentences), "actionable": sum(s["actionable"] for s in sentences)}}
+            "summary": {"sentences": len(sentences), "actionable": sum(s["actionable"] for s in sentences),
+                        "warnings": warnings}}
