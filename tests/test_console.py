@@ -44,6 +44,15 @@ def handed_off(servers):
     return sender
 
 
+def test_the_page_loads_its_own_and_the_staff_pages_shared_stylesheet(servers):
+    import urllib.request
+
+    page = urllib.request.urlopen(console(servers), timeout=30).read().decode("utf-8")
+    assert 'href="staff.css"' in page and 'href="console.css"' in page
+    for sheet in ("staff.css", "console.css"):
+        assert urllib.request.urlopen(console(servers, sheet), timeout=30).status == 200
+
+
 @pytest.mark.parametrize("method, path, body", ENDPOINTS)
 def test_every_api_endpoint_refuses_without_the_token(servers, method, path, body):
     assert http(method, console(servers, path), body)[0] == 401

@@ -41,6 +41,8 @@ def test_the_workbench_needs_the_officers_token_not_the_hotlines(bench):
     assert status == 401
     with urllib.request.urlopen(f"{bench['base']}/webhooks/workbench/", timeout=30) as page:
         assert page.status == 200 and "政策录入工作台" in page.read().decode("utf-8")
+    with urllib.request.urlopen(f"{bench['base']}/webhooks/workbench/staff.css", timeout=30) as css:
+        assert ".panel" in css.read().decode("utf-8")  # the staff pages' shared look (bot/web/staff.css)
 
 
 def test_bad_input_gets_a_clear_answer(bench):

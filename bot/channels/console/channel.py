@@ -38,7 +38,7 @@ from policies_db import CATEGORIES, FIELD_ORDER, FIELDS, ProfileError, evaluate_
 from policies_db.wording.hotline import answer_script, search_measures
 
 logger = logging.getLogger(__name__)
-CONSOLE_FILES = {"console.html", "console.js", "console.css"}
+CONSOLE_FILES = {"console.html", "console.js", "console.css", "staff.css"}
 PROFILE_SLOTS = set(FIELD_ORDER)
 QUEUE_ACTIONS = {"take", "note", "close"}
 

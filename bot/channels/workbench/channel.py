@@ -38,7 +38,7 @@ from policies_db.authoring.drafting.workspace import Workspace, WorkspaceError, 
 from policies_db.authoring.loader import CATALOGUE_DIR, CatalogueError
 
 logger = logging.getLogger(__name__)
-FILES = {"workbench.html", "workbench.js", "workbench.css"}
+FILES = {"workbench.html", "workbench.js", "workbench.css", "staff.css"}
 MAX_BODY = 1_000_000
 
 
