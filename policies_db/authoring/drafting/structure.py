@@ -178,6 +178,16 @@ def parse(text: str) -> list[Sentence]:
             out.append(sentence)
             task_sentences.append(sentence)
 
+    def open_numbered(label: str, rest: str, number: int) -> str:
+        """A numbered line opens a unit: its title (the heading, with its number) and the body after it; the
+        units of the next 责任单位 attach from here on. Returns the title."""
+        nonlocal task_sentences
+        title, body = _heading_and_body(rest)
+        task_sentences = []
+        emit(label + title if title else "", number, heading=True)
+        emit(body, number)
+        return title
+
     def attach_units(units: list[str]) -> None:
         for sentence in task_sentences:
             sentence.units = list(units)
@@ -209,42 +219,23 @@ def parse(text: str) -> list[Sentence]:
             emit(line, number, heading=True)
         elif m := ARTICLE.match(line):
             ctx.article, ctx.item, ctx.part = f"第{m.group(1)}条", "", ctx.part or "正文"
-            title, body = _heading_and_body(m.group(2))
-            ctx.task_title = title
-            task_sentences = []
-            emit(f"{ctx.article} {title}" if title else "", number, heading=True)
-            emit(body, number)
+            ctx.task_title = open_numbered(f"{ctx.article} ", m.group(2), number)
         elif (m := SECTION.match(line)) and ctx.article:
             ctx.item = m.group(1)
             emit(m.group(2), number)
         elif m := PART.match(line):
             ctx.part, ctx.section, ctx.task, ctx.task_title, ctx.section_title = m.group(1), "", "", "", ""
-            title, body = _heading_and_body(m.group(2))
-            ctx.part_title = title
-            task_sentences = []
-            emit(f"{m.group(1)}、{title}" if title else "", number, heading=True)
-            emit(body, number)
+            ctx.article = ctx.item = ""
+            ctx.part_title = open_numbered(f"{m.group(1)}、", m.group(2), number)
         elif m := SECTION.match(line):
             ctx.section, ctx.task, ctx.task_title = m.group(1), "", ""
-            title, body = _heading_and_body(m.group(2))
-            ctx.section_title = title
-            task_sentences = []
-            emit(f"（{m.group(1)}）{title}" if title else "", number, heading=True)
-            emit(body, number)
+            ctx.section_title = open_numbered(f"（{m.group(1)}）", m.group(2), number)
         elif (m := TASK.match(line)) and ctx.part:
             ctx.task = m.group(1)
-            title, body = _heading_and_body(m.group(2))
-            ctx.task_title = title
-            task_sentences = []
-            emit(f"{m.group(1)}.{title}" if title else "", number, heading=True)
-            emit(body, number)
+            ctx.task_title = open_numbered(f"{m.group(1)}.", m.group(2), number)
         elif (m := ITEM.match(line)) and ctx.part:
             ctx.task = f"{m.group(1)}是"
-            title, body = _heading_and_body(m.group(2))
-            ctx.task_title = title
-            task_sentences = []
-            emit(f"{m.group(1)}是{title}" if title else "", number, heading=True)
-            emit(body, number)
+            ctx.task_title = open_numbered(ctx.task, m.group(2), number)
         else:
             emit(line, number, heading=not SENTENCE_END.search(line) and not BODY_PUNCT.search(line)
                  and len(squash(line)) <= HEADING_MAX)
