@@ -12,12 +12,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.guards import asking_part, is_statement
 from bot.nlu.normalize import normalize
 from bot.nlu.short_answers import is_correction
-from policies_db import FIELDS
+from policies_db import FIELDS, wording
 from policies_db.evaluation import coverage
+from policies_db.wording.search import best_matches, index_for
 
-from .context import evaluate_tracker, normalized_field, previous_value
+from .context import catalogue, evaluate_tracker, normalized_field, previous_value
+from .questions import ActionTopicLookup
+from .render import previous_results
 from .results import ActionShowResults
 
 
@@ -52,6 +56,17 @@ def _city_named_in_passing(tracker: Tracker) -> List[Dict[str, Any]]:
     return [{"value": known}]
 
 
+def _asks_about_measures(tracker: Tracker) -> bool:
+    """The message asks about a topic or a measure the catalogue has (「那在岸外包有什么政策？」), not for the results
+    as a whole (「那我们能享受哪些？」): a policy phrase was recognised, or its asking clauses name measures."""
+    text = normalize(tracker.latest_message.get("text") or "")
+    if is_statement(text):
+        return False
+    if list(tracker.get_latest_entity_values("policy")):
+        return True
+    return bool(best_matches(index_for(catalogue()), asking_part(text)))
+
+
 class ActionShowResultsOnChange(Action):
     def name(self) -> Text:
         return "action_show_results_on_change"
@@ -73,6 +88,13 @@ class ActionShowResultsOnChange(Action):
         if asked and not _profile(now) and tracker.active_loop.get("name") != "profile_form":
             dispatcher.utter_message(response="utter_greet")
             return [FollowupAction("profile_form")]
+        asks = _asks_about_measures(tracker)
+        if shown is not None and asks:
+            # 「我们其实也有国内客户，那在岸外包有什么政策？」: the new fact in one line, then the answer — not the list again.
+            change = wording.diff(previous_results(tracker.events), evaluate_tracker(tracker))
+            if change and change["facts"]:
+                dispatcher.utter_message(text=wording.diff_text(change))
+            return await ActionTopicLookup().run(dispatcher, tracker, domain)
         if shown is not None and _profile(shown) != _profile(now):
             evaluation = evaluate_tracker(tracker)
             place_then = {k: _profile(shown).get(k) for k in ("city", "province")}

@@ -14,6 +14,7 @@ from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
 from policies_db.evaluation import coverage
 from policies_db.profile import normalize_profile
+from policies_db.wording.paragraphs import action_text
 from policies_db.wording.search import action_named, best_matches, index_for, topic_matches
 
 from .context import catalogue, evaluate_tracker
@@ -165,8 +166,9 @@ class ActionTopicLookup(Action):
             dispatcher.utter_message(response="utter_which_topic")
             return [SlotSet("awaiting_region", None)]
         # No topic word: the measures the question is about by its words (「海外设点有支持吗」), or a plan's action.
+        action = None
         if matched:
-            phrase, found = _asked(compiled, _text(tracker), matched)
+            phrase, found, action = _asked(compiled, _text(tracker), matched)
         else:
             found = measures_on_topic(compiled, phrase)
         evaluation = evaluate_tracker(tracker)
@@ -182,23 +184,36 @@ class ActionTopicLookup(Action):
         if city and not measures and not found:
             dispatcher.utter_message(response="utter_topic_not_found_covered", phrase=phrase, coverage=coverage_text(compiled))
             return done
+        if not measures and city and coverage.is_covered(compiled, evaluation.profile):
+            # 「在岸外包有什么政策」 from Hangzhou: only Wuhan's text has one — say whose it is, not "outside coverage".
+            dispatcher.utter_message(response="utter_measure_elsewhere", **elsewhere(compiled, found, evaluation.profile))
+            return done
         if not measures and city:
             dispatcher.utter_message(text=outside_coverage_text(compiled, evaluation.profile))
             return done
         if not measures:
             dispatcher.utter_message(response="utter_topic_not_found", phrase=phrase)
             return done
-        list_measures(dispatcher, compiled, evaluation, measures, phrase)
+        answer_measures(dispatcher, compiled, evaluation, measures, phrase, action)
         return done
 
 
-def _asked(compiled, text: str, matched: list) -> tuple[str, list]:
-    """What was asked and its measures: a plan's action named whole (青鸾行动) → every measure of its paragraph;
-    else the best matches under the first one's title."""
+def _asked(compiled, text: str, matched: list) -> tuple[str, list, str | None]:
+    """What was asked, its measures and the plan's action it names: an action named whole (青鸾行动) → every
+    measure of its paragraph; else the best matches under the first one's title."""
     action = action_named(index_for(compiled), text)
     if action:
-        return f"{action}行动", [m for m in compiled.measures if f"“{action}”" in (m.source.section or "")]
-    return matched[0].title, matched
+        return f"{action}行动", [m for m in compiled.measures if f"“{action}”" in (m.source.section or "")], action
+    return matched[0].title, matched, None
+
+
+def answer_measures(dispatcher: CollectingDispatcher, compiled, evaluation, measures: list, phrase: str,
+                    action: str | None) -> None:
+    """A plan's action as its paragraph (heading, purpose, its measures for this firm); else the list on a topic."""
+    if action and measures:
+        dispatcher.utter_message(text=action_text(compiled, evaluation, action, measures))
+    else:
+        list_measures(dispatcher, compiled, evaluation, measures, phrase)
 
 
 def list_measures(dispatcher: CollectingDispatcher, compiled, evaluation, measures: list, phrase: str) -> None:
@@ -229,7 +244,7 @@ class ActionFallbackLookup(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         evaluation = evaluate_tracker(tracker)
-        phrase, found = _asked(compiled, text, found)
+        phrase, found, action = _asked(compiled, text, found)
         measures, _ = for_region(compiled, found, asked_region(tracker, evaluation.profile))
-        list_measures(dispatcher, compiled, evaluation, measures or found, phrase)
+        answer_measures(dispatcher, compiled, evaluation, measures or found, phrase, action)
         return []

@@ -308,13 +308,43 @@ async def test_a_statement_ending_in_a_bare_no_answers_the_yes_no_question(domai
 
 
 async def test_a_message_the_nlu_did_not_place_is_searched_before_giving_up(domain):
-    """Issue 20: 「青鸾行动是什么」 (a plan's action by name) lists the measures of its paragraph; 「文韬」 is the text's
-    own spelling of 文鳐; words that name no measure still get 「没有理解」."""
+    """Issue 20: 「青鸾行动是什么」 (a plan's action by name) is answered as its paragraph: the heading and purpose
+    sentence of the text, three of its measures for this firm and the others named; 「文韬」 is the text's own
+    spelling of 文鳐 (the answer says so); words that name no measure still get 「没有理解」."""
     t = tracker(intent="nlu_fallback", text="青鸾行动是什么", form=False)
     dispatcher, _ = await run(ActionFallbackLookup(), t, domain)
     text = said(dispatcher.messages[0], domain)
-    assert "与“青鸾行动”相关的政策共6项" in text and "服务外包龙头企业培育" in text
+    assert "二（一）：开展“青鸾”行动，培育高能级本土企业" in text
+    assert "原文：为推进服务外包主体培育" in text and "共6项" in text
+    assert text.count("（还需确认）") + text.count("（贵公司符合）") + text.count("（暂不符合）") == 3
+    assert "另有：" in text
     t = tracker({"city": "杭州"}, intent="nlu_fallback", text="文韬行动包括哪些", form=False)
-    assert "文鳐行动" in said((await run(ActionFallbackLookup(), t, domain))[0].messages[0], domain)
+    text = said((await run(ActionFallbackLookup(), t, domain))[0].messages[0], domain)
+    assert "“文鳐”行动出自" in text and "原文此处写作“文韬”" in text and "二（三）" in text
     t = tracker(intent="nlu_fallback", text="今天天气怎么样", form=False)
     assert (await run(ActionFallbackLookup(), t, domain))[0].messages[0]["response"] == "utter_default"
+
+
+async def test_a_new_fact_with_a_question_after_the_results_gets_one_line_and_the_answer(domain):
+    """Issue 20: 「我们其实也有国内客户的，那在岸外包有什么政策？」 after the results: the change in one line, then the
+    answer — the only onshore measure is Wuhan's, so a Hangzhou firm is told whose it is (never "outside coverage"),
+    and the results are not sent again. 「那我们现在能享受哪些？」 (no topic) still gets the results."""
+    from actions.after_form import ActionShowResultsOnChange
+
+    facts = {"city": "杭州", "service_types": ["ITO"], "offshore": True}
+    shown_dispatcher, _ = await run(ActionShowResults(), tracker(facts, form=False), domain)
+    shown = {"event": "bot", "text": "…", "data": {"custom": shown_dispatcher.messages[0]["custom"]}}
+    before = [{"event": "slot", "name": k, "value": v} for k, v in facts.items()] + [shown]
+    text = "我们其实也有国内客户的，那在岸外包有什么政策？"
+    events = before + [{"event": "user", "text": text}, {"event": "slot", "name": "onshore", "value": True}]
+    t = tracker({**facts, "onshore": True}, intent="show_results", text=text, form=False, events=events)
+    dispatcher, _ = await run(ActionShowResultsOnChange(), t, domain)
+    replies = [said(m, domain) for m in dispatcher.messages]
+    assert not any((m.get("custom") or {}).get("type") == "eligibility_results" for m in dispatcher.messages)
+    assert "承接在岸业务" in replies[0] and "没有变化" in replies[0]
+    assert "只适用于武汉市的企业" in replies[1] and "暂不包括杭州" not in replies[1]
+    text = "那我们现在能享受哪些？"
+    t = tracker({**facts, "onshore": True}, intent="show_results", text=text, form=False,
+                events=before + [{"event": "user", "text": text}])
+    dispatcher, _ = await run(ActionShowResultsOnChange(), t, domain)
+    assert any((m.get("custom") or {}).get("type") == "eligibility_results" for m in dispatcher.messages)
