@@ -114,9 +114,9 @@ nlu-eval: $(MODEL)
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.79
 EVAL_MAX_MISUNDERSTOOD ?= 0.075
-# The sealed batch (tests/sealed/: G, docs/evaluation.md): first contact 25.0 % / 10.4 % (2026-12-06 10:43); the gate
+# The sealed batch (tests/sealed/: H, docs/evaluation.md): first contact 50.0 % / 10.9 % (2026-12-06 16:16); the gate
 # keeps it from regressing by more than a couple of conversations.
-SEALED_MIN_SUCCESS ?= 0.20
+SEALED_MIN_SUCCESS ?= 0.45
 SEALED_MAX_MISUNDERSTOOD ?= 0.13
 EVAL_ARGS ?=
 eval: db $(MODEL)
