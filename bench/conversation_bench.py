@@ -1,8 +1,9 @@
 """Conversation benchmark: simulated firms hold full conversations over REST against a real stack.
 
-Starts its own action server and Rasa server (the trained model, SQLite tracker store) on free ports — one process,
-then `make run`'s default of one Sanic worker per core with a Redis lock store — then the cluster
-(scripts/cluster.py) with 1 and with 2 Rasa replicas, and measures, in one run on this machine:
+Starts its own Rasa server (the trained model, SQLite tracker store, the custom actions in process as `make run`
+runs them, or with --actions http a separate action server) on free ports — one process, then `make run`'s default
+of one Sanic worker per core with a Redis lock store — then the cluster (scripts/cluster.py: action servers over
+HTTP) with 1 and with 2 Rasa replicas, and measures, in one run on this machine:
   - single conversation: per-turn latency p50/p95;
   - capacity: 20 concurrent conversations without pauses (turns/s) beside bare /model/parse requests/s on
     similar texts at the same concurrency;
@@ -12,7 +13,7 @@ then `make run`'s default of one Sanic worker per core with a Redis lock store �
   - cost: training from scratch, server start to first answer, resident memory of Rasa and the actions.
 
     .venv/bin/python bench/conversation_bench.py [--realistic 50 100] [--pause 2] [--workers 2] [--skip-cluster]
-        [--skip-train]
+        [--skip-train] [--actions inprocess|http]
 """
 from __future__ import annotations
 
@@ -200,8 +201,9 @@ def load_rows(label: str, base: str, profiles: list[dict], args) -> list[tuple[s
 
 
 def single_process(profiles: list[dict], compiled, args, workers: int = 1) -> list[tuple[str, str, str]]:
-    """`make run`'s topology: one action server, Rasa (one process, or `workers` Sanic workers with a Redis lock
-    store, as scripts/serve.sh runs it by default), SQLite. The per-conversation rows come from the first run."""
+    """`make run`'s topology: Rasa (one process, or `workers` Sanic workers with a Redis lock store, as
+    scripts/serve.sh runs it by default) with the custom actions in process (or one action server with
+    --actions http), SQLite. The per-conversation rows come from the first run."""
     from policies_db.authoring.digest import catalogue_digest
     from policies_db.authoring.store import make_engine, write_catalogue
 
@@ -211,7 +213,7 @@ def single_process(profiles: list[dict], compiled, args, workers: int = 1) -> li
     write_catalogue(compiled.catalogue, engine, catalogue_digest())
     engine.dispose()
     started = time.perf_counter()
-    stack, _, ports = start_stack(workdir, db, {"rasa": TOKEN}, workers=workers)
+    stack, _, ports = start_stack(workdir, db, {"rasa": TOKEN}, workers=workers, actions=args.actions)
     base = f"http://127.0.0.1:{ports['rasa']}"
     Firm(base, profiles[0]).say("你好")
     start_to_answer = time.perf_counter() - started
@@ -236,8 +238,8 @@ def single_process(profiles: list[dict], compiled, args, workers: int = 1) -> li
         rows += load_rows(label, base, profiles, args)
         rows.append(("server start to first answer", f"{start_to_answer:.0f} s", "—"))
         pids = {log.stem: proc.pid for proc, _, log in stack.processes}
-        rows.append(("resident memory", f"Rasa {rss_mb(pids['rasa']):.0f} MB · actions {rss_mb(pids['actions']):.0f} MB",
-                     "—"))
+        actions_mb = f" · actions {rss_mb(pids['actions']):.0f} MB" if "actions" in pids else " (actions in it)"
+        rows.append(("resident memory", f"Rasa {rss_mb(pids['rasa']):.0f} MB{actions_mb}", "—"))
     finally:
         stack.stop()
     return rows
@@ -285,6 +287,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pause", type=float, default=2.0)
     parser.add_argument("--skip-cluster", action="store_true", help="no scale-out figures (needs PostgreSQL, Redis, nginx)")
     parser.add_argument("--skip-train", action="store_true", help="do not time training from scratch")
+    parser.add_argument("--actions", choices=("inprocess", "http"), default="inprocess",
+                        help="make run's stacks: custom actions in each Rasa process (the default) or over HTTP")
     args = parser.parse_args(argv)
     os.environ["POLICY_AS_OF"] = AS_OF.isoformat()
     compiled = CompiledCatalogue(load_catalogue())
@@ -302,8 +306,9 @@ def main(argv=None) -> int:
         print("conversation benchmark: training from scratch…", file=sys.stderr, flush=True)
         rows.append(("training from scratch (`rasa train --force`)", f"{training_time() / 60:.1f} min", "—"))
     print(f"\nConversation benchmark — {dt.date.today().isoformat()}, {platform.node() or 'this machine'}, "
-          f"{os.cpu_count()} CPU, {len(profiles)} firm profiles (one process: SQLite tracker store; cluster: nginx, "
-          "PostgreSQL tracker store, Redis lock store, 1 action server)\n")
+          f"{os.cpu_count()} CPU, {len(profiles)} firm profiles (one process: SQLite tracker store, custom actions "
+          f"{'in process' if args.actions == 'inprocess' else 'over HTTP'}; cluster: nginx, PostgreSQL tracker store, "
+          "Redis lock store, 1 action server)\n")
     print("| measure | result | target |\n|---|---|---|")
     for row in rows:
         print(f"| {row[0]} | {row[1]} | {row[2]} |")

@@ -1,16 +1,17 @@
 """Where a turn's time goes: the simulated firms of conversation_bench.py, served in this process by Rasa's own
 MessageProcessor (the trained model, the FastSQL tracker store on SQLite, the in-memory lock store, our Rasa
-patches) against a real action server, with every stage timed:
+patches) with the custom actions in this process (`make run`'s default) or, with --actions http, against a real
+action server, with every stage timed:
 
   - each graph node (NLU components one by one, and the policy graph's nodes), summed per turn;
   - tracker store read and write; the conversation lock; the default slot extraction;
-  - each custom action call (HTTP to the action server, its reply validated and uttered);
+  - each custom action call (in process, or HTTP to the action server; its reply validated and uttered);
   - everything else in `Agent.handle_message` (the remainder), and the bare parse of the same texts for scale.
 
 Printed as milliseconds per turn, alone (one firm at a time) and under load (N firms at once). It measures the
 parts, not the channel: the REST channel and Sanic add what conversation_bench.py shows beside it.
 
-    .venv/bin/python bench/turn_profile.py [--firms 26] [--concurrent 10]
+    .venv/bin/python bench/turn_profile.py [--firms 26] [--concurrent 10] [--actions inprocess|http]
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def _timed_async(label_of):
     return wrap
 
 
-def instrument() -> None:
+def instrument(how: str = "HTTP") -> None:
     """Wrap the stages of a turn with timers (this process only; nothing is patched in the product)."""
     from rasa.core.actions.action import RemoteAction
     from rasa.core.lock_store import InMemoryLockStore
@@ -62,7 +63,7 @@ def instrument() -> None:
             TIMES[f"graph node {self._node_name}"] += time.perf_counter() - start
 
     GraphNode.__call__ = call
-    RemoteAction.run = _timed_async(lambda self, *a, **k: f"action {self.name()} (HTTP)")(RemoteAction.run)
+    RemoteAction.run = _timed_async(lambda self, *a, **k: f"action {self.name()} ({how})")(RemoteAction.run)
     for name in ("fetch_tracker_and_update_session", "save_tracker", "run_action_extract_slots"):
         setattr(MessageProcessor, name, _timed_async(lambda *a, _n=name, **k: f"processor {_n}")(
             getattr(MessageProcessor, name)))
@@ -173,6 +174,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--firms", type=int, default=26, help="profiles conversed one at a time")
     parser.add_argument("--concurrent", type=int, default=10, help="firms conversing at once")
+    parser.add_argument("--actions", choices=("inprocess", "http"), default="inprocess",
+                        help="custom actions in this process (make run's default) or over HTTP (the cluster's way)")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import logging
@@ -198,21 +201,30 @@ def main(argv=None) -> int:
     engine = make_engine(db)
     write_catalogue(compiled.catalogue, engine, catalogue_digest())
     engine.dispose()
-    stack, action_port, _ = start_stack(workdir, db, {})  # the action server only
+    if args.actions == "http":
+        stack, action_port, _ = start_stack(workdir, db, {}, actions="http")  # the action server only
+        endpoint = EndpointConfig(f"http://127.0.0.1:{action_port}/webhook")
+    else:  # the actions read what the action server would have been given (tests/stack.py's environment)
+        stack = None
+        os.environ.update({"POLICIES_DB_URL": db, "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}",
+                           "PUSH_DB_URL": f"sqlite:///{workdir / 'push.db'}", "POLICY_SKIP_STARTUP_CHECK": "0"})
+        endpoint = EndpointConfig("inprocess:actions")
     try:
         rasa_patches.apply()
-        instrument()
+        instrument("in process" if args.actions == "inprocess" else "HTTP")
         from rasa.shared.core.domain import Domain
 
         domain = Domain.load(str(ROOT / "domain"))
         store = FastSQLTrackerStore(domain, dialect="sqlite", db=str(workdir / "tracker.db"))
         agent = Agent.load(str(ROOT / "models" / "policy-assistant.tar.gz"), tracker_store=store,
-                           action_endpoint=EndpointConfig(f"http://127.0.0.1:{action_port}/webhook"))
+                           action_endpoint=endpoint)
         print(f"Turn profile — {dt.date.today().isoformat()}, {os.cpu_count()} CPU, the trained model in this process, "
-              "SQLite tracker store, in-memory lock, a real action server")
+              "SQLite tracker store, in-memory lock, "
+              + ("custom actions in this process" if args.actions == "inprocess" else "a real action server"))
         asyncio.run(profile(agent, cb.firms()[:args.firms], args.concurrent))
     finally:
-        stack.stop()
+        if stack is not None:
+            stack.stop()
     return 0
 
 

@@ -1,9 +1,10 @@
 """`make eval`: replay the evaluation corpus (tests/conversations/, and with --sealed tests/sealed/) against the
 trained model.
 
-Starts the real stack (action server + Rasa with the REST channel and the HTTP API behind a token, on
-free ports), replays every conversation, reads the tracker after every turn, and prints task success,
-the misunderstood-turn rate, questions asked, a per-conversation table and the 10 worst conversations.
+Starts the real stack (Rasa with the custom actions in process, as `make run` serves them — STACK_ACTIONS=http:
+a separate action server — with the REST channel and the HTTP API behind a token, on free ports), replays every
+conversation, reads the tracker after every turn, and prints task success, the misunderstood-turn rate, questions
+asked, a per-conversation table and the 10 worst conversations.
 Writes build/eval/report.md and build/eval/report.json. Exit code 0 unless --min-success is not met.
 
     .venv/bin/python scripts/eval_conversations.py [--only SUBSTRING] [--jobs 2] [--min-success 0.95]
@@ -59,7 +60,7 @@ def start(workdir: Path):
 
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    # Its own policy database, built from the catalogue as it is now (the action server refuses a stale one).
+    # Its own policy database, built from the catalogue as it is now (the actions refuse a stale one).
     db_url = f"sqlite:///{workdir / 'policies.db'}"
     subprocess.run([sys.executable, "-m", "policies_db", "build"], cwd=ROOT, check=True,
                    env={**os.environ, "POLICIES_DB_URL": db_url}, stdout=subprocess.DEVNULL)
@@ -116,7 +117,7 @@ def main(argv: list[str]) -> int:
     if args.url:
         base, token = args.url.rstrip("/"), args.token
     else:
-        print(f"Starting the action server and Rasa (logs in {OUT / 'stack'})…", flush=True)
+        print(f"Starting Rasa (logs in {OUT / 'stack'})…", flush=True)
         stack, base = start(OUT / "stack")
         token = TOKEN
     results = []

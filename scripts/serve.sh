@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Start the action server and Rasa (REST + socket.io + widget + console) on 127.0.0.1. Used by `make run`.
+# Start Rasa (REST + socket.io + widget + console) on 127.0.0.1. Used by `make run`.
 # Prints a handful of lines; everything the servers write goes to build/logs/ (named in the output).
 # RASA_AUTH_TOKEN set → Rasa's HTTP API is enabled and requires it; unset → API off.
+# Custom actions run inside each Rasa worker by default (ACTION_ENDPOINT_URL=inprocess:actions,
+# bot/rasa_patches/actions_in_process.py). ACTIONS_SERVER=1: a separate action server on ACTION_PORT over HTTP
+# instead, as the cluster runs them (scripts/cluster.py, deploy/). An ACTION_ENDPOINT_URL of your own is used as is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ACTION_PORT=${ACTION_PORT:-5055}
@@ -9,7 +12,13 @@ RASA_PORT=${RASA_PORT:-5005}
 MODEL=${MODEL:-models/policy-assistant.tar.gz}
 logs=build/logs
 mkdir -p "$logs"
-export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
+actions_server=${ACTIONS_SERVER:-0}
+if [ "$actions_server" = 1 ]; then
+  export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
+else
+  actions_server=0
+  export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-inprocess:actions}
+fi
 export TRACKER_DB_DIALECT=${TRACKER_DB_DIALECT:-sqlite}
 export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
 export TRACKER_DB_URL=${TRACKER_DB_URL:-}
@@ -29,10 +38,13 @@ if [ "$workers" -gt 1 ] && [ -z "$redis_bin" ]; then
 fi
 if [ "$workers" -gt 1 ]; then
   export LOCK_STORE_TYPE=redis REDIS_HOST=127.0.0.1 REDIS_PORT=$LOCAL_REDIS_PORT REDIS_DB=0 SANIC_WORKERS=$workers
-  ports=("$ACTION_PORT" "$RASA_PORT" "$LOCAL_REDIS_PORT")
+  ports=("$RASA_PORT" "$LOCAL_REDIS_PORT")
 else
   export LOCK_STORE_TYPE=in_memory REDIS_HOST=${REDIS_HOST:-} REDIS_PORT=${REDIS_PORT:-} REDIS_DB=${REDIS_DB:-} SANIC_WORKERS=1
-  ports=("$ACTION_PORT" "$RASA_PORT")
+  ports=("$RASA_PORT")
+fi
+if [ "$actions_server" = 1 ]; then
+  ports+=("$ACTION_PORT")
 fi
 
 for port in "${ports[@]}"; do
@@ -60,24 +72,32 @@ if [ "$workers" -gt 1 ]; then
     >"$logs/redis.log" 2>&1 &
   redis_pid=$!
 fi
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >"$logs/actions.log" 2>&1 &
-actions_pid=$!
+actions_pid=""
+if [ "$actions_server" = 1 ]; then
+  .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" >"$logs/actions.log" 2>&1 &
+  actions_pid=$!
+fi
 .venv/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml "${api[@]}" >"$logs/rasa.log" 2>&1 &
 rasa_pid=$!
-stop() { kill "$rasa_pid" "$actions_pid" $redis_pid 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped."; }
+stop() { kill "$rasa_pid" $actions_pid $redis_pid 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped."; }
 trap stop EXIT
 trap 'exit 0' INT TERM
 
 base="http://127.0.0.1:$RASA_PORT"
-echo "Starting the assistant (about a minute; logs: $logs/rasa.log, $logs/actions.log)…"
+server_logs=("$logs/rasa.log")
+if [ "$actions_server" = 1 ]; then
+  server_logs+=("$logs/actions.log")
+fi
+echo "Starting the assistant (about a minute; logs: ${server_logs[*]})…"
 for _ in $(seq 1 600); do
-  if ! kill -0 "$rasa_pid" 2>/dev/null || ! kill -0 "$actions_pid" 2>/dev/null; then
+  if ! kill -0 "$rasa_pid" 2>/dev/null || { [ -n "$actions_pid" ] && ! kill -0 "$actions_pid" 2>/dev/null; }; then
     echo "A server stopped while starting; the end of its log:" >&2
-    tail -n 20 "$logs/rasa.log" "$logs/actions.log" >&2
+    tail -n 20 "${server_logs[@]}" >&2
     exit 1
   fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$RASA_PORT") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$ACTION_PORT") 2>/dev/null; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$RASA_PORT") 2>/dev/null &&
+     { [ "$actions_server" = 0 ] || (exec 3<>"/dev/tcp/127.0.0.1/$ACTION_PORT") 2>/dev/null; }; then
     break
   fi
   sleep 1
@@ -88,12 +108,16 @@ echo "  Hotline console: $base/webhooks/console/$token_note"
 if [ -n "$WECOM_TOKEN" ]; then
   echo "  WeCom callback:  $base/webhooks/wecom/webhook"
 fi
-echo "  Ports: Rasa $RASA_PORT (RASA_PORT), actions $ACTION_PORT (ACTION_PORT)"
+if [ "$actions_server" = 1 ]; then
+  echo "  Ports: Rasa $RASA_PORT (RASA_PORT), action server $ACTION_PORT (ACTION_PORT)"
+else
+  echo "  Port:  Rasa $RASA_PORT (RASA_PORT); custom actions run inside Rasa (ACTIONS_SERVER=1: a separate action server)"
+fi
 if [ "$workers" -gt 1 ]; then
   echo "  Rasa: $workers workers, conversation locks in Redis on $LOCAL_REDIS_PORT (one process: RASA_WORKERS=1 make run)"
 else
   echo "  Rasa: one process"
 fi
-echo "  Logs:  $logs/rasa.log, $logs/actions.log (training and setup: $logs/setup.log)"
+echo "  Logs:  ${server_logs[*]} (training and setup: $logs/setup.log)"
 echo "Press Ctrl+C to stop."
 wait "$rasa_pid"

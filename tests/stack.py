@@ -1,4 +1,4 @@
-"""Start the real action server and Rasa servers for end-to-end tests, on free local ports."""
+"""Start the real Rasa servers (and, over HTTP, the action server) for end-to-end tests, on free local ports."""
 from __future__ import annotations
 
 import ctypes
@@ -109,20 +109,31 @@ def _wait_tcp(url: str, process: subprocess.Popen, log: Path, seconds: float = 3
 WECOM_VARS = ("WECOM_CORP_ID", "WECOM_SECRET", "WECOM_AGENT_ID", "WECOM_TOKEN", "WECOM_AES_KEY", "WECOM_API_BASE")
 
 
+# How the stacks run the custom actions: "inprocess" (`make run`'s default: inside each Rasa process,
+# bot/rasa_patches/actions_in_process.py) or "http" (a separate action server, as the cluster runs them).
+# STACK_ACTIONS=http runs every stack of a test session over HTTP.
+ACTIONS_MODES = ("inprocess", "http")
+
+
 def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str | None],
                 wecom: dict | None = None, start_seconds: float | None = None,
-                workers: int = 1, env: dict | None = None) -> tuple[Stack, int, dict[str, int]]:
-    """One action server, and one Rasa server per name (value: its auth token, or None for API off); `env` adds
-    or overrides variables of every server (the workbench's catalogue folder, its token).
+                workers: int = 1, env: dict | None = None,
+                actions: str | None = None) -> tuple[Stack, int | None, dict[str, int]]:
+    """One Rasa server per name (value: its auth token, or None for API off), running the custom actions as
+    `actions` says (default STACK_ACTIONS or "inprocess"; "http": one action server too, its port returned, else
+    None); `env` adds or overrides variables of every server (the workbench's catalogue folder, its token).
     workers > 1: each Rasa server runs that many Sanic workers with their locks in a Redis of the stack's own —
     `make run`'s default topology (scripts/serve.sh)."""
+    actions = actions or os.environ.get("STACK_ACTIONS") or "inprocess"
+    if actions not in ACTIONS_MODES:
+        raise ValueError(f"actions={actions!r}: one of {ACTIONS_MODES}")
     model = require_model()
-    action_port = free_port()
+    action_port = free_port() if actions == "http" else None
     extra = env or {}
     env = {**ENV, "POLICY_SKIP_STARTUP_CHECK": "0", "POLICIES_DB_URL": policy_db_url, "POLICY_AS_OF": "2026-11-22",
            "CONSOLE_TOKEN": CONSOLE_TOKEN,
            "HANDOFF_DB_URL": f"sqlite:///{workdir / 'handoff.db'}", "PUSH_DB_URL": f"sqlite:///{workdir / 'push.db'}",
-           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook" if action_port else "inprocess:actions",
            "PUBLIC_BASE_URL": "https://policy.example.gov.cn",  # WeCom messages link reports under it
            "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB_URL": "", "TRACKER_DB": str(workdir / "tracker.db"),
            **{v: "" for v in WECOM_VARS}, **(wecom or {}), **extra}
@@ -133,8 +144,9 @@ def start_stack(workdir: Path, policy_db_url: str, rasa_servers: dict[str, str |
                      "--dir", str(workdir)], "redis", f"tcp://127.0.0.1:{redis_port}", program=REDIS_SERVER)
         env.update({"LOCK_STORE_TYPE": "redis", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port),
                     "REDIS_DB": "0", "SANIC_WORKERS": str(workers)})
-    stack.start(["run", "actions", "--actions", "actions", "--port", str(action_port)], "actions",
-                f"http://127.0.0.1:{action_port}/health")
+    if action_port:
+        stack.start(["run", "actions", "--actions", "actions", "--port", str(action_port)], "actions",
+                    f"http://127.0.0.1:{action_port}/health")
     ports = {}
     for name, token in rasa_servers.items():
         port = ports[name] = free_port()

@@ -14,15 +14,16 @@ import logging
 from importlib.metadata import version
 from types import ModuleType
 
-from . import action_failures, action_response_validator, entity_mappings, event_types, log_copies
+from . import action_failures, action_response_validator, actions_in_process, entity_mappings, event_types, log_copies
 
 logger = logging.getLogger(__name__)
 
 RASA_VERSION = "3.6.21"
 
-# In the order they were found by profiling (bench/README.md); action_failures is behaviour, not speed.
+# In the order they were found by profiling (bench/README.md); action_failures is behaviour, not speed;
+# actions_in_process changes nothing unless the action endpoint's URL is `inprocess:<package>`.
 PATCHES: tuple[ModuleType, ...] = (action_response_validator, event_types, log_copies, entity_mappings,
-                                   action_failures)
+                                   action_failures, actions_in_process)
 
 _applied = False
 
@@ -33,7 +34,8 @@ def apply(rasa_version: str | None = None) -> bool:
     found = rasa_version or version("rasa")
     if found != RASA_VERSION:
         logger.error("Rasa patches NOT applied: they are written for Rasa %s, this is Rasa %s. The assistant "
-                     "runs without them (slower; a failed action turn gets no apology). Check each patch in "
+                     "runs without them (slower; a failed action turn gets no apology; an `inprocess:` action "
+                     "endpoint cannot run actions — use the action server). Check each patch in "
                      "bot/rasa_patches/ against this Rasa version, then update RASA_VERSION.", RASA_VERSION, found)
         return False
     if not _applied:
