@@ -86,18 +86,33 @@ def _just_answered(tracker: Tracker) -> bool:
     return False
 
 
+def _asked_in(event: Dict[str, Any]) -> Optional[str]:
+    """The form question a bot message puts, if any."""
+    if ((event.get("data") or {}).get("custom") or {}).get("type") == "checklist":
+        return SITUATIONS
+    utter = (event.get("metadata") or {}).get("utter_action") or ""
+    return utter.removeprefix("utter_ask_") if utter.startswith("utter_ask_") else None
+
+
 def times_asked(tracker: Tracker, question: str) -> int:
-    """How often the question was put to the firm since the conversation (re)started, from the bot's messages."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "restart":
-            break
-        if event.get("event") != "bot":
-            continue
-        if question == SITUATIONS:
-            count += ((event.get("data") or {}).get("custom") or {}).get("type") == "checklist"
-        else:
-            count += (event.get("metadata") or {}).get("utter_action") == f"utter_ask_{question}"
+    """How often the question was put to the firm since the conversation (re)started, from the bot's messages.
+    The same question put again after the firm asked something of its own (a question, thanks, small talk) is the
+    form resuming, not another attempt: two questions of the firm's mid-form must not skip the form's."""
+    count, last_asked, interrupted = 0, None, False
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "restart":
+            count, last_asked, interrupted = 0, None, False
+        elif kind == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            interrupted = intent in INTERRUPTIONS
+        elif kind == "bot":
+            asked = _asked_in(event)
+            if asked is None:
+                continue
+            if asked == question and not (asked == last_asked and interrupted):
+                count += 1
+            last_asked, interrupted = asked, False
     return count
 
 
@@ -197,22 +212,21 @@ class ValidateProfileForm(FormValidationAction):
                     found[requested] = count
         return found
 
-    def _sme_from_size(self, tracker: Tracker, found: Dict[Text, Any]) -> Optional[bool]:
+    def _sme_from_size(self, tracker: Tracker, found: Dict[Text, Any]) -> tuple[Optional[bool], bool]:
         """中小企业 settled by the head count the firm just gave (the national size standard), when it is still
-        unknown, not stated in the same message and decides a measure: inferred, said, and open to correction."""
+        unknown and not stated in the same message: (the inferred value, whether to say so). It is said — and so
+        open to correction — when it decides a measure; else it is only recorded (the report shows it)."""
         if tracker.get_slot("is_sme") is not None or "is_sme" in (tracker.get_slot("skipped_fields") or []):
-            return None
+            return None, False
         entities = tracker.latest_message.get("entities") or []
         if any(e.get("entity") in ("is_sme", "unsure") and e.get("value") in (True, False, "is_sme") for e in entities):
-            return None
+            return None, False
         counts = [e.get("value") for e in entities if e.get("entity") == "employees"]
         count = found.get("employees") or (counts[-1] if counts else None)
         if not isinstance(count, (int, float)) or not _just_answered(tracker):
-            return None
+            return None, False
         evaluation = policies_db.evaluate(profile_from_slots(tracker.slots), as_of(), catalogue(), normalized=True)
-        if not any("is_sme" in r.missing for r in evaluation.undetermined):
-            return None
-        return sme_by_size(int(count))
+        return sme_by_size(int(count)), any("is_sme" in r.missing for r in evaluation.undetermined)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
@@ -228,9 +242,10 @@ class ValidateProfileForm(FormValidationAction):
             return await self._ask_next(dispatcher, tracker, domain, undo, requested)
         found = self._contextual(tracker, requested)
         past_only = found.pop(PAST_ONLY, None)
-        sme = self._sme_from_size(tracker, found)
+        sme, decides = self._sme_from_size(tracker, found)
         if sme is not None:
             found["is_sme"] = sme
+        if sme is not None and decides:
             line = int(standard()["employees_below"])
             dispatcher.utter_message(response="utter_sme_by_size_yes" if sme else "utter_sme_by_size_no",
                                      standard=standard()["standard"], line=line)
@@ -302,7 +317,7 @@ class ValidateProfileForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_skip_asked_twice")
             events = [e for e in events if e.get("name") != "skipped_fields"]
             events += [SlotSet("skipped_fields", tracker.slots["skipped_fields"]), SlotSet("misunderstood_turns", None)]
-        if following and times_asked(tracker, following) + 1 == MAX_ASKS and (
+        if following and times_asked(tracker, following) + 1 == MAX_ASKS and _intent(tracker) not in INTERRUPTIONS and (
                 following == SITUATIONS or FIELDS[following].kind != "bool"):
             # The second time: a way out (yes/no questions carry 不清楚 among their buttons already).
             dispatcher.utter_message(response="utter_skip_offer")  # with its 不清楚/跳过 button
@@ -363,8 +378,9 @@ class ValidateProfileForm(FormValidationAction):
 
     async def validate_city(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         # Anything typed (成都龙泉驿区, 浙江, 光谷, 青山区): actions/places.py; the city question follows up.
-        slots = city_slots(value, tracker.latest_message.get("text") or "")
         known = previous_value(tracker, "city")
+        slots = city_slots(value, tracker.latest_message.get("text") or "",
+                           known or previous_value(tracker, "province") or "")
         entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "city"]
         registered = any(e.get("registered") for e in entities)
         if known and slots.get("city") and slots["city"] != known and not registered \

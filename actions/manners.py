@@ -23,6 +23,7 @@ from policies_db.wording.search import best_matches, index_for
 from .after_form import facts_at_last_results
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
 from .lookup import for_region, measures_named
+from .render import contact_text
 from .results import _report
 
 
@@ -65,12 +66,23 @@ class ActionAnswerDocument(Action):
         asked = _aspects(tracker)
         lines = []
         if "official" in asked:
-            lines.append(wording.OFFICIAL)
+            lines.append(wording.official_text(coverage.firm_place(profile_from_slots(tracker.slots))))
         if "where_text" in asked:
             # 「零税率那个是文件里哪一条写的」: the article of the measure named, then where the texts are.
             lines += [wording.article_line(m, catalogue().documents[m.document_id]) for m in _measures_named(tracker)]
             lines.append(wording.where_text(_documents_for(tracker)))
-        if not lines or "validity" in asked:
+        named = _measures_named(tracker) if "validity" in asked else []
+        if named:
+            # 「疫情期间受委托那条支持，现在还在执行吗？」: the measure's article and document dates, what the text leaves
+            # open about it, and whom to ask — not every document's dates.
+            evaluation = evaluate_tracker(tracker)
+            compiled = catalogue()
+            for m in named:
+                document = compiled.documents[m.document_id]
+                lines.append(wording.article_line(m, document) + wording.document_line(document, as_of()))
+                lines += [f"需要确认：{c}。" for c in m.conditions_to_confirm[:2]]
+                lines.append(contact_text(evaluation.result(m.id)))
+        elif not lines or "validity" in asked:
             lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines
         dispatcher.utter_message(response="utter_document_answer", answer="\n".join(lines))
         return []

@@ -25,13 +25,17 @@ QUERY = "place_query"  # what the firm typed when it did not name one known plac
 COVERAGE_SLOTS = ("coverage_regions", "coverage_documents")
 
 
-def city_slots(value: Any, message: str = "") -> Dict[Text, Any]:
+def city_slots(value: Any, message: str = "", known: str = "") -> Dict[Text, Any]:
     """Slots for a city answer. `message` (the whole message) settles an ambiguous name when it names
-    the city too: 「我们在武汉的青山区」 gives the entity 青山区 and the message 武汉."""
+    the city too: 「我们在武汉的青山区」 gives the entity 青山区 and the message 武汉; else the place already
+    known (`known`: 「阿拉是宁波的」 then 「公司在江北区」 is Ningbo's 江北区, not Chongqing's)."""
     text = "".join(str(value).split()) if value is not None else ""
     if not text:
         return {"city": None}
     found = places.resolve(text, context=message or "")
+    if found.status == places.AMBIGUOUS and known:
+        settled = places.resolve(text, context=known)
+        found = settled if settled.status == places.RESOLVED else found
     if found.status == places.RESOLVED:
         slots = {"city": found.place.city_name, "province": None, CANDIDATES: None, QUERY: None}
         if found.bonded_zone:  # 「我们在东湖综保区」: the place name swallows the 综保区 phrase of the NLU

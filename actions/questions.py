@@ -70,6 +70,13 @@ def _local_matches(compiled, where: dict, question: str) -> list:
     return best_matches(index, question, keep=keep) or topic_matches(index, question, keep)
 
 
+def _asked_matches(compiled, where: dict, text: str) -> list:
+    """The firm's region's measures a question is about: by its asking clauses (「没有海外客户 人才这块找哪个部门」),
+    else by the whole message — a topic said first and asked about after a space (「示范机构的那个业务发展支持
+    有没有截止时间」「海外设分公司那个 有啥鼓励」) has its name outside the asking clause."""
+    return _local_matches(compiled, where, asking_part(text)) or _local_matches(compiled, where, text)
+
+
 def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) -> list:
     """The measures the firm's previous messages named (by name, else by their words in its region), newest first."""
     seen_latest = False
@@ -86,7 +93,7 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
         found = [m for e in data.get("entities") or [] if e.get("entity") == "policy"
                  for m in measures_named(compiled, str(e.get("value")))]
         text = normalize(event.get("text") or "")
-        found = found or (_local_matches(compiled, where, asking_part(text)) if text else [])
+        found = found or (_asked_matches(compiled, where, text) if text else [])
         if found:
             return list(dict.fromkeys(found))[:3]
     return []
@@ -110,7 +117,7 @@ class ActionAnswerMeasure(Action):
                 break
         evaluation = evaluate_tracker(tracker)
         where = asked_region(tracker, evaluation.profile)
-        local = _local_matches(compiled, where, asking_part(_text(tracker)))
+        local = _asked_matches(compiled, where, _text(tracker))
         if not named:
             # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos, a
             # topic such as 「人才这块」) — among the measures of the firm's own region first, when it has one.

@@ -348,3 +348,48 @@ async def test_a_new_fact_with_a_question_after_the_results_gets_one_line_and_th
                 events=before + [{"event": "user", "text": text}])
     dispatcher, _ = await run(ActionShowResultsOnChange(), t, domain)
     assert any((m.get("custom") or {}).get("type") == "eligibility_results" for m in dispatcher.messages)
+
+
+async def test_the_head_count_records_sme_even_where_no_measure_needs_it_and_says_it_only_where_one_does(domain):
+    """Issue 19 (sealed H): 「一共25个人」 from a Hangzhou firm is an SME by the national standard — recorded (the
+    report shows it), not said, since no Zhejiang measure turns on it; a Wuhan firm is told (a measure does)."""
+    entities = [{"entity": "employees", "value": 25}]
+    for city, said_it in (("杭州", False), ("武汉", True)):
+        t = tracker({"city": city, "service_types": ["ITO"], "employees": 25}, text="一共25个人", entities=entities,
+                    requested="employees")
+        dispatcher, events = await run(ValidateProfileForm(), t, domain)
+        assert slot_events(events).get("is_sme") is True, city
+        lines = [m.get("response") for m in dispatcher.messages]
+        assert ("utter_sme_by_size_yes" in lines) is said_it, (city, lines)
+
+
+def test_a_district_two_cities_share_is_settled_by_the_place_already_known():
+    """Sealed H: 「阿拉是宁波的」 then 「公司在江北区」 is Ningbo's 江北区 (was: the city cleared, asked again); a city named
+    in the same message still wins (「不对 是重庆江北区」); nothing known: the firm is asked which one."""
+    from actions.places import city_slots
+
+    assert city_slots("江北区", "阿拉公司在江北区", "宁波")["city"] == "宁波"
+    assert city_slots("江北区", "不对 是重庆江北区", "宁波")["city"] == "重庆"
+    assert city_slots("江北区", "阿拉公司在江北区")["place_candidates"] == ["宁波市江北区", "重庆市江北区"]
+
+
+def test_a_question_put_again_after_the_firm_asked_something_is_not_another_attempt():
+    """Sealed H: two questions of the firm's mid-form (「有没有截止时间」「那这个找谁呀」) made the form skip its own
+    question (asked three times by count). Resuming after an interruption does not count; an answer it did not
+    understand does."""
+    from actions.form import times_asked
+
+    def ask(q):
+        return {"event": "bot", "metadata": {"utter_action": f"utter_ask_{q}"}}
+
+    def user(intent):
+        return {"event": "user", "text": "…", "parse_data": {"intent": {"name": intent}}}
+
+    events = [ask("service_types"), user("ask_process"), ask("service_types"), user("ask_contact"),
+              ask("service_types")]
+    t = tracker(events=events)
+    assert times_asked(t, "service_types") == 1
+    t = tracker(events=events + [user("inform"), ask("service_types")])
+    assert times_asked(t, "service_types") == 2
+    t = tracker(events=[ask("offshore"), user("ask_contact"), ask("service_types")])
+    assert times_asked(t, "service_types") == 1 and times_asked(t, "offshore") == 1

@@ -507,6 +507,18 @@ OFFICIAL = ("本助手的结果依据政策原文和您提供的信息自动生�
 WHERE_TEXT = "结果中每项措施都注明了出处条款和原文摘录，报告页面可查看。"
 
 
+def official_text(place) -> str:
+    """「这个结果算正式认定吗？」: a reference, not a decision — and whom to ask for one: the firm's own commerce
+    bureau when its city is known (any city: it is the firm's own authority), else the province's 商务厅."""
+    if place is not None and place.city:
+        body = f"{place.city}商务局"
+    elif place is not None:
+        body = f"{place.label}商务厅"
+    else:
+        body = "贵公司所在地的商务主管部门"
+    return OFFICIAL + f"需要正式答复的，可以向{body}咨询，具体措施再找结果中列出的责任部门。"
+
+
 def article_line(measure, document) -> str:
     """「零税率那个是文件里哪一条写的」: the measure's article, with its document's issuer and number."""
     return f"「{measure.title}」出自{source_full(measure, document)}。"
