@@ -36,6 +36,7 @@ from .places import city_matters, city_slots, in_province
 
 MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
 MAX_ASKS = 2  # the hard limit: no question is asked more than twice
+MAX_PUTS = 5  # counting the times the form resumes with it after a question of the firm's own
 STALE = "answer_for"  # entity in the yes/no buttons' payloads: the question the button answers
 
 # Intents the form leaves to the rules (questions, handoff, results…): the form steps aside.
@@ -52,6 +53,7 @@ INTERRUPTIONS = {
 # The question intents whose answer the form gives itself when Rasa keeps the form running (facts were read).
 _ANSWERED_IN_FORM = {"ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "explain", "ask_process",
                      "ask_document", "ask_report"}
+QUESTIONS_OF_THE_FIRM = _ANSWERED_IN_FORM | {"ask_capabilities", "show_results"}
 
 
 def _answer_action(intent: str):
@@ -98,22 +100,26 @@ def times_asked(tracker: Tracker, question: str) -> int:
     """How often the question was put to the firm since the conversation (re)started, from the bot's messages.
     The same question put again after the firm asked something of its own (a question, thanks, small talk) is the
     form resuming, not another attempt: two questions of the firm's mid-form must not skip the form's."""
-    count, last_asked, interrupted = 0, None, False
+    count, put, last_asked, interrupted = 0, 0, None, False
     for event in tracker.events:
         kind = event.get("event")
         if kind == "restart":
-            count, last_asked, interrupted = 0, None, False
+            count, put, last_asked, interrupted = 0, 0, None, False
         elif kind == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            interrupted = intent in INTERRUPTIONS
+            # Only a question of the firm's own: an acknowledgement or small talk instead of an answer is an attempt
+            # (「这个不太了解」 read as 了解 made the form put its question again and again).
+            interrupted = intent in QUESTIONS_OF_THE_FIRM
         elif kind == "bot":
             asked = _asked_in(event)
             if asked is None:
                 continue
-            if asked == question and not (asked == last_asked and interrupted):
-                count += 1
+            if asked == question:
+                put += 1
+                count += not (asked == last_asked and interrupted)
             last_asked, interrupted = asked, False
-    return count
+    # However many questions come between, a question put MAX_PUTS times is done with (「不懂这些分类」 again and again).
+    return max(count, MAX_ASKS) if put >= MAX_PUTS else count
 
 
 def _text(tracker: Tracker) -> str:
@@ -317,7 +323,7 @@ class ValidateProfileForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_skip_asked_twice")
             events = [e for e in events if e.get("name") != "skipped_fields"]
             events += [SlotSet("skipped_fields", tracker.slots["skipped_fields"]), SlotSet("misunderstood_turns", None)]
-        if following and times_asked(tracker, following) + 1 == MAX_ASKS and _intent(tracker) not in INTERRUPTIONS and (
+        if following and times_asked(tracker, following) + 1 == MAX_ASKS and _intent(tracker) not in QUESTIONS_OF_THE_FIRM and (
                 following == SITUATIONS or FIELDS[following].kind != "bool"):
             # The second time: a way out (yes/no questions carry 不清楚 among their buttons already).
             dispatcher.utter_message(response="utter_skip_offer")  # with its 不清楚/跳过 button

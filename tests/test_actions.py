@@ -393,3 +393,22 @@ def test_a_question_put_again_after_the_firm_asked_something_is_not_another_atte
     assert times_asked(t, "service_types") == 2
     t = tracker(events=[ask("offshore"), user("ask_contact"), ask("service_types")])
     assert times_asked(t, "service_types") == 1 and times_asked(t, "offshore") == 1
+    # an acknowledgement instead of an answer is an attempt: 「这个不太了解」 (read as 了解) looped 25 times
+    t = tracker(events=[ask("fields"), user("acknowledge"), ask("fields"), user("acknowledge"), ask("fields")])
+    assert times_asked(t, "fields") == 3
+    # however many questions come between, a fourth put is the end of it (「不懂这些分类」 again and again)
+    t = tracker(events=[ask("fields"), user("explain"), ask("fields"), user("explain"), ask("fields"),
+                        user("explain"), ask("fields"), user("explain"), ask("fields")])
+    assert times_asked(t, "fields") >= 2
+
+
+async def test_the_client_called_the_outsourcer_is_no_statement_that_the_firm_does_no_outsourcing(domain):
+    """Sealed H: 「发包方是杭州的公司」 (the firm's client outsources to it) emptied the firm's outsourcing types;
+    「我们是发包方」 still says the firm buys rather than provides."""
+    slots = {"city": "武汉", "service_types": ["BPO"], "offshore": False}
+    t = tracker(slots, text="发包方是杭州的公司 那浙江那个行动计划我们能不能用", requested="situations")
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events).get("service_types") == ["BPO"]
+    t = tracker({"city": "武汉"}, text="我们是发包方，想把客服外包出去", requested="service_types")
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events).get("service_types") == []

@@ -62,6 +62,7 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("好的 我跟领导汇报一下", "thanks", "acknowledge"),
     ("设计外包这条是哪些部门负责？", "ask_contact", "ask_contact"),
     ("问下服务外包有啥政策", "inform", "show_results"),
+    ("这个不太了解", "dont_know", "dont_know"),  # sealed H: 了解 inside a 不太了解 is no acknowledgement
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]

@@ -90,6 +90,7 @@ def test_implied_and_inferred_facts():
 @pytest.mark.parametrize("text,value", [
     ("有的", True), ("没", False), ("不算吧", False), ("对的", True), ("嗯", True), ("是滴", True),
     ("没有的", False), ("木有", False), ("算是吧", True), ("不清楚", None), ("我们在杭州做软件外包的", None),
+    ("学校不涉及这个", False), ("我们行没有", False), ("没有这块", False),  # sealed H: a subject before, a 这个 after
 ])
 def test_short_answers(text, value):
     assert yes_no(text) is value
@@ -294,15 +295,20 @@ def test_no_question_is_asked_more_than_twice(servers):
     assert "city" in (chat.slots()["skipped_fields"] or [])
 
 
-def test_no_question_more_than_twice_even_with_questions_in_between(servers):
+def test_questions_in_between_are_answered_and_the_form_resumes_without_skipping(servers):
+    """The firm's own questions mid-form are answered and the form puts its question again — a resume, not another
+    attempt: three questions in a row do not skip it (sealed H: two did, and the firm lost a measure). Answers the
+    form does not understand still count (at most twice: the fuzzer and the tests above), and however many questions
+    come between, a question is put at most MAX_PUTS times (actions/form.py)."""
     chat = Chat(servers["api"])
     log = [chat.say("我们在武汉")]
-    for message, answer in [("零税率是什么？", "零税率"), ("要准备什么材料？", "原文未规定"), ("找哪个部门？", "部门"),
-                            ("多久能批下来？", "原文未规定")]:
+    first = chat.slots()["requested_slot"]
+    for message, answer in [("零税率是什么？", "零税率"), ("要准备什么材料？", "原文未规定"), ("找哪个部门？", "部门")]:
         log.append(chat.say(message))
-        assert answer in texts(log[-1]), (message, texts(log[-1]))  # every question answered, even past the limit
-    counts = question_counts(log)
-    assert max(counts.values()) <= 2, counts
+        assert answer in texts(log[-1]), (message, texts(log[-1]))  # every question answered
+    slots = chat.slots()
+    assert slots["requested_slot"] == first and not slots.get("skipped_fields"), slots
+    assert not any("跳过" in texts(replies) for replies in log[1:]), "a resume offered to skip"
 
 
 def test_an_old_button_changes_nothing(servers):

@@ -279,7 +279,9 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
     if about_documents and name in ("ask_capabilities", "show_results", "explain", "ask_document"):
         return _choose(ranking, "ask_document", confidence)
     if cue("acknowledge", text) and not QUESTION_CUES.search(text) and not CUES["goodbye"].search(text) \
+            and not is_unsure(text) \
             and (name != "thanks" or not CUES["thanks"].search(text)):  # 「好的 我跟领导汇报一下」: no thanks in it
+        # (「这个不太了解」 holds 了解 and is no acknowledgement: it does not know)
         return _choose(ranking, "acknowledge", confidence)
     return intent, ranking
 

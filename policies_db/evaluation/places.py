@@ -380,12 +380,10 @@ def dictionary_names(covered: list[Place] = ()) -> list[str]:
     for name, depth in index.short_names.items():
         if depth == 2 and any(any(c.contains(p) for c in covered) for p in index.names.get(name, [])):
             out.add(name)
-    # County-level cities of the covered provinces (汉川, 大冶 beside 武汉): names firms give as their address, so a
-    # firm next to a covered city is placed in its own prefecture (elsewhere such names are too often plain words:
-    # 甘肃's 合作). Foreign cities too (东京, 吉隆坡): a firm abroad.
-    provinces = {c.province_code for c in covered}
+    # County-level cities everywhere (汉川, 大冶 beside 武汉; 昆山, 江阴 outside coverage): names firms give as their
+    # address, so a firm is placed in its own prefecture — except the names that are plain words too (甘肃's 合作),
+    # listed in the gazetteer's not_in_dictionary. Foreign cities too (东京, 吉隆坡): a firm abroad.
     out |= {short_name(n) for n in index.full_names if n.endswith("市") and len(short_name(n)) >= 2
-            and index.short_names.get(short_name(n)) == 2
-            and any(p.province_code in provinces for p in index.names.get(short_name(n), []))} - index.not_in_dictionary
+            and index.short_names.get(short_name(n)) == 2} - index.not_in_dictionary
     out |= index.abroad_cities
     return sorted(n for n in out if not re.search(r"\s", n))
