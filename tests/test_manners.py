@@ -107,3 +107,13 @@ def test_facts_inside_a_measures_name_do_not_make_a_question_a_statement():
     routed = requests_and_manners(text, ranking[0], ranking, inside, measure_spans=[(0, 13)])[0]["name"]
     assert routed == "ask_conditions"
     assert requests_and_manners(text, ranking[0], ranking, inside)[0]["name"] == "inform"  # without the name: a fact
+
+
+def test_a_document_question_in_pinyin_and_english_is_a_document_question():
+    """Sealed H: 「zhe ge 3 nian xingdong jihua is it still valid in 2026?」 was read as a contact left for a call-back.
+    The normalizer's words (bot/nlu/lexicon/normalize.yml) give the reader its cues."""
+    from bot.nlu.normalize import normalize
+
+    text = normalize("last one, zhe ge 3 nian xingdong jihua is it still valid in 2026?")
+    ranking = [{"name": "leave_contact", "confidence": 0.74}]
+    assert requests_and_manners(text, ranking[0], ranking, aspects(text))[0]["name"] == "ask_document"
