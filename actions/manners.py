@@ -65,8 +65,14 @@ class ActionAnswerDocument(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         asked = _aspects(tracker)
         lines = []
+        profile = profile_from_slots(tracker.slots)
         if "official" in asked:
-            lines.append(wording.official_text(coverage.firm_place(profile_from_slots(tracker.slots))))
+            keys = [d.jurisdiction for d in _documents_for(tracker)]
+            body = next((b for b in (coverage.city_bureau(profile, k) for k in keys) if b), None)
+            lines.append(wording.official_text(body or coverage.local_department(profile)))
+        if "applies" in asked:
+            lines.append(wording.applies_text(_documents_for(tracker), coverage.firm_place(profile),
+                                              lambda d: coverage.firm_in(profile, d.jurisdiction)))
         if "where_text" in asked:
             # 「零税率那个是文件里哪一条写的」: the article of the measure named, then where the texts are.
             lines += [wording.article_line(m, catalogue().documents[m.document_id]) for m in _measures_named(tracker)]
@@ -82,7 +88,7 @@ class ActionAnswerDocument(Action):
                 lines.append(wording.article_line(m, document) + wording.document_line(document, as_of()))
                 lines += [f"需要确认：{c}。" for c in m.conditions_to_confirm[:2]]
                 lines.append(contact_text(evaluation.result(m.id)))
-        elif not lines or "validity" in asked:
+        elif (not lines or "validity" in asked) and "applies" not in asked:
             lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines
         dispatcher.utter_message(response="utter_document_answer", answer="\n".join(lines))
         return []

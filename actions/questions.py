@@ -115,6 +115,7 @@ class ActionAnswerMeasure(Action):
             if named:
                 phrase = candidate
                 break
+        exact = bool(named)  # a phrase that is a measure's name or keyword (工作许可), not words that resemble one
         evaluation = evaluate_tracker(tracker)
         where = asked_region(tracker, evaluation.profile)
         local = _asked_matches(compiled, where, _text(tracker))
@@ -139,8 +140,9 @@ class ActionAnswerMeasure(Action):
             dispatcher.utter_message(response="utter_measure_not_found", phrase=phrase, coverage=coverage_text(compiled))
             return []
         measures, _ = for_region(compiled, named, where)
-        if not measures and local:
+        if not measures and local and not exact:
             # The name fits another region's measure, the words one of the firm's own: say so, then answer that one.
+            # (Not when the name is exact: 「工作许可」 is the Zhejiang measure's, not a bigram of 进口许可证.)
             dispatcher.utter_message(response="utter_measure_elsewhere", **elsewhere(compiled, named, evaluation.profile))
             measures = local
         if not measures and coverage.is_covered(compiled, evaluation.profile) is False:

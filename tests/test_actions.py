@@ -412,3 +412,30 @@ async def test_the_client_called_the_outsourcer_is_no_statement_that_the_firm_do
     t = tracker({"city": "武汉"}, text="我们是发包方，想把客服外包出去", requested="service_types")
     _, events = await run(ValidateProfileForm(), t, domain)
     assert slot_events(events).get("service_types") == []
+
+
+async def test_whether_a_document_applies_is_answered_by_registered_place(domain):
+    """Sealed H: a Wuhan firm whose client is in Hangzhou asks 「浙江那个行动计划我们能不能用」: the plan applies by
+    registered place, the client's place changes nothing, and the firm is told it is outside it."""
+    from actions.manners import ActionAnswerDocument
+
+    text = "发包方是杭州的公司 那浙江那个行动计划我们能不能用"
+    entities = [{"entity": "aspect", "value": "applies"}]
+    t = tracker({"city": "武汉", "service_types": ["BPO"]}, intent="ask_document", text=text, entities=entities)
+    dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
+    reply = said(dispatcher.messages[0], domain)
+    assert "适用于在浙江省注册的企业" in reply and "客户或合作方在哪里不影响" in reply
+    assert "贵公司在武汉市，不适用" in reply
+
+
+async def test_is_it_official_names_the_firms_own_commerce_bureau(domain):
+    """Sealed H: 「这个结果算官方认定吗」 — a reference, not a decision; the firm's own bureau named (Wuhan: 武汉市商务局,
+    a firm outside coverage: its city's 商务主管部门, whose exact name the assistant does not invent)."""
+    from actions.manners import ActionAnswerDocument
+
+    entities = [{"entity": "aspect", "value": "official"}]
+    for city, body in (("武汉", "武汉市商务局"), ("苏州", "苏州市商务主管部门")):
+        t = tracker({"city": city}, intent="ask_document", text="这个结果算官方认定吗", entities=entities)
+        dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
+        reply = said(dispatcher.messages[0], domain)
+        assert "不是政府的正式认定" in reply and body in reply, reply

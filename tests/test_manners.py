@@ -63,6 +63,8 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("设计外包这条是哪些部门负责？", "ask_contact", "ask_contact"),
     ("问下服务外包有啥政策", "inform", "show_results"),
     ("这个不太了解", "dont_know", "dont_know"),  # sealed H: 了解 inside a 不太了解 is no acknowledgement
+    ("呼叫中心那条 具体支持些么子 有没有钱", "ask_topic", "ask_process"),  # sealed H: the texts set no amounts
+    ("发包方是杭州的公司 那浙江那个行动计划我们能不能用", "inform", "ask_document"),  # sealed H: does it apply to us
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]
@@ -117,3 +119,17 @@ def test_a_document_question_in_pinyin_and_english_is_a_document_question():
     text = normalize("last one, zhe ge 3 nian xingdong jihua is it still valid in 2026?")
     ranking = [{"name": "leave_contact", "confidence": 0.74}]
     assert requests_and_manners(text, ranking[0], ranking, aspects(text))[0]["name"] == "ask_document"
+
+
+def test_a_statement_then_a_question_about_a_measure_is_answered_and_keeps_its_facts():
+    """Sealed H: 「我们有几个外籍工程师，他们工作许可每年续签特别麻烦，有没有办法快一点」 at the checklist was read as an
+    answer only (the question never answered). A clause that states, then one that asks about a measure: a question,
+    marked states_facts so the extractor keeps the facts; an opening that only says what it wants to know stays one."""
+    text = "我们有几个外籍工程师，他们工作许可每年续签特别麻烦，有没有办法快一点"
+    facts = [{"entity": "hires_foreign_talent", "value": True, "start": 5, "end": 10}]
+    ranking = [{"name": "inform", "confidence": 1.0}]
+    routed = requests_and_manners(text, ranking[0], ranking, facts, measure_spans=[(14, 18)])[0]
+    assert routed["name"] == "ask_conditions" and routed.get("states_facts") is True
+    text = "我们是武昌区的一家银行分行，想了解剥离非核心业务外包的政策"
+    facts = [{"entity": "financial_institution", "value": True, "start": 10, "end": 12}]
+    assert requests_and_manners(text, ranking[0], ranking, facts, names_measure=True)[0]["name"] == "inform"

@@ -10,7 +10,9 @@ import yaml
 from bot.nlu import grammar
 
 LEXICON = Path(__file__).with_name("lexicon") / "aspects.yml"
-ASPECTS = ("official", "where_text", "validity")
+ASPECTS = ("official", "where_text", "validity", "applies")
+# An aspect that holds only beside other words: whether a document applies is asked of a document.
+NEEDS = {"applies": "document_words"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -25,7 +27,7 @@ def aspects(text: str) -> list[dict]:
     out = []
     for name in ASPECTS:
         m = _patterns()[name].search(text or "")
-        if m:
+        if m and (name not in NEEDS or _patterns()[NEEDS[name]].search(text)):
             out.append({"entity": "aspect", "start": m.start(), "end": m.end(), "value": name})
     return out
 

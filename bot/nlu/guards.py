@@ -225,6 +225,23 @@ _ASPECT_CUES = {"ask_process": ("materials", "timing", "procedure", "amount"), "
 
 def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: List[Dict[str, Any]],
                          names_measure: bool = False, measure_spans: List[Tuple[int, int]] = ()) -> Tuple[Intent, Ranking]:
+    """The request or question a message makes (below); marked `states_facts` when it also states facts of the
+    firm's own in a clause of their own (「我们有几个外籍工程师，他们工作许可每年续签特别麻烦，有没有办法快一点」): the
+    extractor keeps those facts beside the question, and the form answers the question before its next one."""
+    chosen, ranking = _requests_and_manners(text, intent, ranking, entities, names_measure, measure_spans)
+    if chosen.get("name") in _QUESTIONS | {"ask_contact", "ask_process", "ask_conditions", "ask_why_not", "ask_document"} \
+            and chosen is not intent:
+        facts = [e for e in entities if (e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool))
+                 and not any(a <= e.get("start", -1) and e.get("end", 0) <= b for a, b in measure_spans)]
+        asking = asking_part(text)
+        if facts and asking != " ".join(text.split()) and not any(text[e["start"]:e["end"]] in asking for e in facts):
+            chosen = {**chosen, "states_facts": True}
+            ranking = [chosen, *ranking[1:]]
+    return chosen, ranking
+
+
+def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: List[Dict[str, Any]],
+                          names_measure: bool = False, measure_spans: List[Tuple[int, int]] = ()) -> Tuple[Intent, Ranking]:
     """「能导出来吗」 asks for the report; 「这个行动计划什么时候到期」「结果是正式认定吗」 ask about the documents;
     「好的 我转给老板看看」「收到」 acknowledge — whatever DIET guessed, when no fact is stated."""
     name = intent.get("name")
@@ -250,6 +267,9 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
         names_measure = True
     if name in _REROUTABLE | _QUESTIONS and cue("why_not_listed", text) and (names_measure or asks):
         return _choose(ranking, "ask_why_not", confidence)  # 「出口信保我们还能用吗 怎么没列出来」
+    applies = any(e["entity"] == "aspect" and e["value"] == "applies" for e in entities)
+    if asks and applies and name in _REROUTABLE | _QUESTIONS:
+        return _choose(ranking, "ask_document", confidence)  # 「浙江那个行动计划我们能不能用」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and cue("validity", text):
         return _choose(ranking, "ask_document", confidence)  # 「这个文件是哪个单位发的 文号是多少」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_process"} and cue("amount", text):
@@ -265,6 +285,11 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
     if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document", "ask_conditions") \
             and not own_facts and (asks and ASKING.search(text) or cue("interest", text)):
         # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it.
+        return _choose(ranking, "ask_conditions", confidence)
+    if names_measure and name == "inform" and own_facts and asks and ASKING.search(asking_part(text)) \
+            and asking_part(text) != " ".join(text.split()):
+        # 「我们有几个外籍工程师，他们工作许可每年续签特别麻烦，有没有办法快一点」: a statement, then a question about a
+        # measure in a clause of its own — answered (the facts are kept: requests_and_manners marks it).
         return _choose(ranking, "ask_conditions", confidence)
     if name not in _REROUTABLE or facts:
         return intent, ranking

@@ -132,8 +132,11 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             intent, ranking = nlu_guards.requests_and_manners(text, intent, ranking, entities,
                                                               measure_spans=self.measure_spans(text))
             if intent.get("name") != before and intent.get("name") in self._config["policy_intents"]:
-                # Rerouted to a question about a measure: read it as one (its measure named, no facts).
-                entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
+                # Rerouted to a question about a measure: read it as one (its measure named) — with the facts a
+                # clause of its own stated, when there is one (`states_facts`), else none.
+                stated = [e for e in entities if e.get("entity") not in ("aspect", "policy", "region")] \
+                    if intent.get("states_facts") else []
+                entities = stated + self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
                 entities += self.add_extractor_name(aspects(text))
             if intent is not message.get(INTENT):
                 message.set(INTENT, intent, add_to_output=True)

@@ -507,16 +507,25 @@ OFFICIAL = ("本助手的结果依据政策原文和您提供的信息自动生�
 WHERE_TEXT = "结果中每项措施都注明了出处条款和原文摘录，报告页面可查看。"
 
 
-def official_text(place) -> str:
-    """「这个结果算正式认定吗？」: a reference, not a decision — and whom to ask for one: the firm's own commerce
-    bureau when its city is known (any city: it is the firm's own authority), else the province's 商务厅."""
-    if place is not None and place.city:
-        body = f"{place.city}商务局"
-    elif place is not None:
-        body = f"{place.label}商务厅"
-    else:
-        body = "贵公司所在地的商务主管部门"
+def official_text(body: str) -> str:
+    """「这个结果算正式认定吗？」: a reference, not a decision — and whom to ask for one (`body`: the firm's own commerce
+    bureau, as the wording layer's caller resolves it)."""
     return OFFICIAL + f"需要正式答复的，可以向{body}咨询，具体措施再找结果中列出的责任部门。"
+
+
+def applies_text(documents, firm_place, firm_in) -> str:
+    """「浙江那个行动计划我们能不能用」: each document applies by registered place, whatever the clients' place; then
+    whether the firm is inside (`firm_in(document)`: True / False / None) as far as its place is known."""
+    lines = []
+    for d in documents:
+        line = f"《{d.title}》适用于在{d.jurisdiction}注册的企业，按企业注册地适用，客户或合作方在哪里不影响。"
+        inside = firm_in(d)
+        if firm_place is not None and inside is True:
+            line += f"贵公司在{firm_place.label}，适用。"
+        elif firm_place is not None and inside is False:
+            line += f"贵公司在{firm_place.label}，不适用。"
+        lines.append(line)
+    return "".join(lines)
 
 
 def article_line(measure, document) -> str:
