@@ -114,10 +114,10 @@ nlu-eval: $(MODEL)
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.77
 EVAL_MAX_MISUNDERSTOOD ?= 0.075
-# The sealed batch (tests/sealed/: H, docs/evaluation.md): first contact 50.0 % / 10.9 % (2026-12-06 16:16); the gate
+# The sealed batch (tests/sealed/: I, docs/evaluation.md): first contact 35.0 % / 12.0 % (2026-12-06 16:52); the gate
 # keeps it from regressing by more than a couple of conversations.
-SEALED_MIN_SUCCESS ?= 0.45
-SEALED_MAX_MISUNDERSTOOD ?= 0.13
+SEALED_MIN_SUCCESS ?= 0.30
+SEALED_MAX_MISUNDERSTOOD ?= 0.14
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)
