@@ -30,7 +30,7 @@ from policies_db import FIELDS
 from policies_db.evaluation.sme import sme_by_size, standard
 
 from .after_form import facts_at_last_results
-from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
+from .checklist import CHECKLIST_FIELDS, OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
 from .context import as_of, catalogue, normalized_field, previous_value, profile_from_slots
 from .places import city_matters, city_slots, in_province
 
@@ -100,24 +100,28 @@ def times_asked(tracker: Tracker, question: str) -> int:
     """How often the question was put to the firm since the conversation (re)started, from the bot's messages.
     The same question put again after the firm asked something of its own (a question, thanks, small talk) is the
     form resuming, not another attempt: two questions of the firm's mid-form must not skip the form's."""
-    count, put, last_asked, interrupted = 0, 0, None, False
+    count, put, last_asked, interrupted, progress = 0, 0, None, False, False
     for event in tracker.events:
         kind = event.get("event")
         if kind == "restart":
-            count, put, last_asked, interrupted = 0, 0, None, False
+            count, put, last_asked, interrupted, progress = 0, 0, None, False, False
         elif kind == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             # Only a question of the firm's own: an acknowledgement or small talk instead of an answer is an attempt
             # (「这个不太了解」 read as 了解 made the form put its question again and again).
-            interrupted = intent in QUESTIONS_OF_THE_FIRM
+            interrupted, progress = intent in QUESTIONS_OF_THE_FIRM, False
+        elif kind == "slot" and event.get("name") in CHECKLIST_FIELDS and event.get("value") is not None:
+            # 「民营的哈 不是外资」 at the checklist answers one of its items: the list that comes back is shorter —
+            # a new question, not a second attempt at the same one.
+            progress = True
         elif kind == "bot":
             asked = _asked_in(event)
             if asked is None:
                 continue
             if asked == question:
                 put += 1
-                count += not (asked == last_asked and interrupted)
-            last_asked, interrupted = asked, False
+                count += not (asked == last_asked and (interrupted or (asked == SITUATIONS and progress)))
+            last_asked, interrupted, progress = asked, False, False
     # However many questions come between, a question put MAX_PUTS times is done with (「不懂这些分类」 again and again).
     return max(count, MAX_ASKS) if put >= MAX_PUTS else count
 

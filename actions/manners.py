@@ -71,6 +71,12 @@ class ActionAnswerDocument(Action):
             body = next((b for b in (coverage.city_bureau(profile, k) for k in keys) if b), None)
             lines.append(wording.official_text(body or coverage.local_department(profile)))
         if "applies" in asked:
+            # 「客户在上海的话，上海那边的政策我们能不能一起享受？」: a place outside coverage is not ours to answer for.
+            compiled = catalogue()
+            for region in dict.fromkeys(str(r) for r in tracker.get_latest_entity_values("region")):
+                if coverage.is_covered(compiled, {"city": region}) is False:
+                    lines.append(f"{coverage.coverage_sentence(compiled)}，{region}的政策不在其中，"
+                                 f"可以咨询{coverage.local_department({'city': region})}。")
             lines.append(wording.applies_text(_documents_for(tracker), coverage.firm_place(profile),
                                               lambda d: coverage.firm_in(profile, d.jurisdiction)))
         if "where_text" in asked:

@@ -396,6 +396,13 @@ def test_a_question_put_again_after_the_firm_asked_something_is_not_another_atte
     # an acknowledgement instead of an answer is an attempt: 「这个不太了解」 (read as 了解) looped 25 times
     t = tracker(events=[ask("fields"), user("acknowledge"), ask("fields"), user("acknowledge"), ask("fields")])
     assert times_asked(t, "fields") == 3
+    # a checklist answer that settles some of its items brings a shorter list: no second attempt (sealed I)
+    checklist = {"event": "bot", "data": {"custom": {"type": "checklist"}}}
+    t = tracker(events=[checklist, user("inform"), {"event": "slot", "name": "foreign_invested", "value": False},
+                        checklist])
+    assert times_asked(t, "situations") == 1
+    t = tracker(events=[checklist, user("inform"), checklist])
+    assert times_asked(t, "situations") == 2
     # however many questions come between, a fourth put is the end of it (「不懂这些分类」 again and again)
     t = tracker(events=[ask("fields"), user("explain"), ask("fields"), user("explain"), ask("fields"),
                         user("explain"), ask("fields"), user("explain"), ask("fields")])
@@ -439,3 +446,17 @@ async def test_is_it_official_names_the_firms_own_commerce_bureau(domain):
         dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
         reply = said(dispatcher.messages[0], domain)
         assert "不是政府的正式认定" in reply and body in reply, reply
+
+
+async def test_whether_another_places_policies_apply_names_that_place_as_not_covered(domain):
+    """Sealed I: 「客户在上海的话，上海那边的政策我们能不能一起享受？」 from a Wuhan firm: Shanghai's policies are not among the
+    documents (its own 商务主管部门 is named), and the firm's own document applies by registered place."""
+    from actions.manners import ActionAnswerDocument
+
+    text = "客户在上海的话，上海那边的政策我们能不能一起享受？"
+    entities = [{"entity": "aspect", "value": "applies"}, {"entity": "region", "value": "上海"}]
+    t = tracker({"city": "武汉", "service_types": ["KPO"]}, intent="ask_document", text=text, entities=entities)
+    dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
+    reply = said(dispatcher.messages[0], domain)
+    assert "上海的政策不在其中" in reply and "上海市商务主管部门" in reply
+    assert "贵公司在武汉市，适用" in reply

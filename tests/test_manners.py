@@ -65,6 +65,8 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("这个不太了解", "dont_know", "dont_know"),  # sealed H: 了解 inside a 不太了解 is no acknowledgement
     ("呼叫中心那条 具体支持些么子 有没有钱", "ask_topic", "ask_process"),  # sealed H: the texts set no amounts
     ("发包方是杭州的公司 那浙江那个行动计划我们能不能用", "inform", "ask_document"),  # sealed H: does it apply to us
+    ("客户在上海的话，上海那边的政策我们能不能一起享受？", "inform", "ask_document"),  # sealed I
+    ("有没有员工培训方面的补贴？我们新人每个月都要集中培训", "inform", "ask_process"),  # sealed I: an amount asked
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]

@@ -71,7 +71,7 @@ def to_int(numeral: str) -> int | None:
 # Counts that are not the firm's head count: people it trains or serves (「一年能培训四五百人」), a group of its staff
 # named by their role (「两位主管是新加坡籍」).
 _OTHERS_BEFORE = re.compile(f"(?:{_words('not_headcount_before')})[^，。；,;\\d]{{0,8}}$")
-_ROLE_AFTER = re.compile(f"^\\s*(?:[A-Za-z]+\\s*)?(?:{_words('staff_roles')})")  # 「2个 Arab 翻译」
+_ROLE_AFTER = re.compile(f"^\\s*(?:[A-Za-z]+\\s*)?(?:{_words('staff_roles')}|{_words('nationals')})")  # 「2个 Arab 翻译」「3名韩国籍人」
 _ROLE_BEFORE = re.compile(f"(?:{_words('staff_roles')}|{_words('nationals')})\\s*$")  # 「外籍管理人员3名」「韩国人3个」
 
 

@@ -105,8 +105,11 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
             said_of_clients.setdefault(text[e["start"]:e["end"]], e["start"])
     spans = spans + [(e["start"], e["end"]) for e in entities if e["entity"] in ABOUT_CLIENTS and e["entity"] != "city"
                      and e["start"] > said_of_clients.get(text[e["start"]:e["end"]], len(text))]
+    # 「客户里有两个日本人」: people named inside what is said of the clients are the clients'.
+    of_clients = _hits(list(grammar.patterns("phrases.client_span")), text)
     return [e for e in entities
-            if not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans)
+            if not (e["entity"] == "hires_foreign_talent" and any(a <= e["start"] and e["end"] <= b for a, b in of_clients))
+            and not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans)
                     and not (e["entity"] == "city" and here.match(text[e["end"]:])))
             and not (e["entity"] == "hires_foreign_talent" and (_WORK_FOR_BEFORE.search(text[:e["start"]])
                                                                or any(a < e["start"] < b for a, b in work_for)))]
@@ -127,14 +130,33 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
     field of its own; 「有个对银行的风险补偿」「有个综保区研发用品免许可证的政策」: a measure described in words holds
     the measure's facts, not the firm's."""
     courses = [(m.start(), m.end()) for p in (_COURSE, _OUTSOURCED_OUT) for m in p.finditer(text)]
-    described = [(m.start(), m.end()) for m in POLICY_DESCRIBED.finditer(text)]
+    described = [(m.start(), m.end()) for p in (POLICY_DESCRIBED, _PERSON_BY_ROLE) for m in p.finditer(text)] \
+        + parent_spans(text)
     return [e for e in entities if not (e["entity"] in ("fields", "service_types")
                                         and any(a <= e["start"] and e["end"] <= b for a, b in courses))
             and not any(a <= e["start"] and e["end"] <= b for a, b in described)]
 
 
+def parent_spans(text: str) -> list[tuple[int, int]]:
+    """「我们是集团的全资子公司，集团总部在深圳，已经上市了，集团是技术先进型服务企业。但是我们武汉这个公司自己还没有认定」:
+    what is said of the parent company — from a clause that opens with it, through the clauses after it, until one
+    speaks of the firm itself again — says nothing of the firm."""
+    spans = []
+    for start in (m.start() for m in _PARENT_OPENS.finditer(text)):
+        end = start
+        for clause in CLAUSE_BREAK.split(text[start:]):
+            if end > start and _SELF_OPENS.match(clause.strip()):
+                break
+            end = text.index(clause, end) + len(clause) if clause else end + 1
+        spans.append((start, end))
+    return spans
+
+
 _WORK_FOR = grammar.pattern("phrases.work_for")
 _COURSE = grammar.pattern("phrases.course")
+_PERSON_BY_ROLE = grammar.pattern("phrases.person_by_role")  # 「问了我们会计」: a person, not the firm's field
+_PARENT_OPENS = grammar.pattern("phrases.parent_opens")  # a clause about the parent company (集团总部在深圳…)
+_SELF_OPENS = grammar.pattern("phrases.self_opens")  # a clause about the firm itself again (但是我们…)
 _OUTSOURCED_OUT = grammar.pattern("phrases.outsourced_out")
 POLICY_DESCRIBED = grammar.pattern("phrases.policy_described")
 _WORK_FOR_BEFORE = grammar.pattern("phrases.work_for_before")
@@ -407,6 +429,15 @@ def _inside_any(value: Any, chosen: list[_Entity]) -> bool:
                                      and outer.contains(inner) for c in chosen)
 
 
+def _may_be_one_place(a: Any, b: Any) -> bool:
+    """Two names with only a space between are one place when one may lie inside the other (「青山 钢城」, 「重庆 江北」);
+    two known places apart (「仙桃 武汉」) are two."""
+    from policies_db.evaluation.places import place_of
+
+    outer, inner = place_of(a), place_of(b)
+    return outer is None or inner is None or outer.contains(inner) or inner.contains(outer)
+
+
 _CITY_DENIED = grammar.pattern("phrases.city_denied_before")
 _LIST_GAPS = grammar.words("phrases.place_list_gaps")
 
@@ -455,7 +486,8 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     for a, b in zip(ordered, ordered[1:]):
         gap = text[a["end"]:b["start"]]
         same_side = (roles[id(a)] == "elsewhere") == (roles[id(b)] == "elsewhere")
-        if gap in strong or (gap in weak and same_side):  # one place (「青山 钢城」), unless one is someone else's
+        if gap in strong or (gap in weak and same_side and _may_be_one_place(a["value"], b["value"])):
+            # one place (「青山 钢城」), unless one is someone else's or they are two places apart
             for role in ("registered", "self", "elsewhere"):
                 if role in (roles[id(a)], roles[id(b)]):
                     roles[id(a)] = roles[id(b)] = role
