@@ -192,6 +192,7 @@ test: lint db $(MODEL) $(CHROMIUM) $(NGINX) $(REDIS_SERVER) report-fonts
 bench: db $(MODEL) $(NGINX) $(REDIS_SERVER)
 	$(PY) bench/engine_bench.py
 	$(PY) bench/turn_profile.py
+	$(PY) bench/cpu_per_turn.py
 	$(PY) bench/conversation_bench.py
 
 # One resolve of requirements-dev.in (runtime + test tools) → requirements-dev.lock;

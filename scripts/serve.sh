@@ -120,4 +120,9 @@ else
 fi
 echo "  Logs:  ${server_logs[*]} (training and setup: $logs/setup.log)"
 echo "Press Ctrl+C to stop."
-wait "$rasa_pid"
+# Ctrl+C ends the script in the trap above; Rasa ending by itself is a failure (with several workers the port opens
+# before they load the model and the actions, so a refused policy database shows here, not while starting).
+wait "$rasa_pid" || true
+echo "Rasa stopped; the end of its log:" >&2
+tail -n 20 "$logs/rasa.log" >&2
+exit 1
