@@ -308,7 +308,10 @@ def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[
         if ent["entity"] in IDENTITY:
             # 「银行不接这类业务」: the bank does not, it is still a bank; 「外资和上市都没有」 is a no.
             match = _AFTER_NEGATION.match(rest)
-            if match and not _NOT_NEGATION.match(rest) and _IDENTITY_NO.search(match.group()):
+            # 「我们医院不是外包企业」: 不是 takes a predicate of its own (外包企业) — the hospital is still one.
+            predicate = CLAUSE_BREAK.split(rest[match.end():], 1)[0].strip() if match else ""
+            if match and not _NOT_NEGATION.match(rest) and _IDENTITY_NO.search(match.group()) \
+                    and not _OWN_PREDICATE.match(predicate):
                 ent["value"] = False
         elif clause_negated(rest, later):
             ent["value"] = False
@@ -319,6 +322,7 @@ def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[
 IDENTITY = {"foreign_invested", "financial_institution", "is_school", "soe_or_hospital", "leading_firm", "is_sme",
             "runs_platform", "runs_park"}
 _IDENTITY_NO = re.compile(f"(?:{_lexicon_words('identity_negation')})$")
+_OWN_PREDICATE = grammar.pattern("phrases.own_predicate")  # what a 不是 right after an identity may deny instead
 # A no later in the clause: 「境外业务一点都没有」「境外客户暂时是零」「离岸的我们不接」「国外的项目暂无」.
 _CLAUSE_NO = grammar.pattern("phrases.clause_no")
 _NOT_NEGATION_WORD = grammar.pattern("phrases.not_negation_words")
