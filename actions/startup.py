@@ -15,11 +15,11 @@ def check_policy_database() -> None:
         compiled = catalogue()
         digest = built_digest(url)
     except DatabaseError as exc:
-        sys.exit(f"动作服务器拒绝启动：{exc}")
+        sys.exit(f"自定义动作拒绝启动：{exc}")
     except Exception as exc:  # noqa: BLE001 - e.g. the database server is down
-        sys.exit(f"动作服务器拒绝启动：无法读取政策数据库（{exc.__class__.__name__}: {exc}）")
+        sys.exit(f"自定义动作拒绝启动：无法读取政策数据库（{exc.__class__.__name__}: {exc}）")
     if digest != catalogue_digest():
-        sys.exit("动作服务器拒绝启动：政策数据库与 policies_db/catalogue 不一致（目录已修改但未重新构建）。"
+        sys.exit("自定义动作拒绝启动：政策数据库与 policies_db/catalogue 不一致（目录已修改但未重新构建）。"
                  "请先运行 python -m policies_db build")
     if not compiled.measures:
-        sys.exit("动作服务器拒绝启动：政策数据库中没有任何措施")
+        sys.exit("自定义动作拒绝启动：政策数据库中没有任何措施")

@@ -323,7 +323,7 @@ def test_rasa_refuses_to_start_in_process_on_an_unusable_policy_database(tmp_pat
         "Agent(action_endpoint=EndpointConfig('inprocess:actions'))", "print('STARTED')"])
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and "STARTED" not in result.stdout
-    assert "动作服务器拒绝启动" in result.stderr, result.stderr[-2000:]
+    assert "自定义动作拒绝启动" in result.stderr, result.stderr[-2000:]
 
 
 async def test_a_whole_conversation_in_process_gets_the_engines_results(tmp_path, policy_db, monkeypatch):

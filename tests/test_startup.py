@@ -17,7 +17,7 @@ def start_actions(db_url: str) -> subprocess.CompletedProcess:
 def test_unreachable_database():
     result = start_actions("postgresql+psycopg2://nobody@127.0.0.1:1/none?connect_timeout=2")
     assert result.returncode != 0
-    assert "动作服务器拒绝启动" in result.stderr and "无法读取政策数据库" in result.stderr
+    assert "自定义动作拒绝启动" in result.stderr and "无法读取政策数据库" in result.stderr
 
 
 def test_unbuilt_database(tmp_path):
