@@ -66,7 +66,11 @@ def _named_measures(tracker: Tracker):
     if named:
         measures, _ = for_region(compiled, named, evaluate_tracker(tracker).profile.get("city"))
         return measures or named
-    return []
+    # 「那这个怎么申请」 right after a measure was asked about: that measure (as for 「那这个找谁」).
+    from .questions import _previous_measures, asked_region
+
+    profile = evaluate_tracker(tracker).profile
+    return _previous_measures(tracker, compiled, asked_region(tracker, profile))
 
 
 class ActionExplain(Action):

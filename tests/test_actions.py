@@ -460,3 +460,18 @@ async def test_whether_another_places_policies_apply_names_that_place_as_not_cov
     reply = said(dispatcher.messages[0], domain)
     assert "上海的政策不在其中" in reply and "上海市商务主管部门" in reply
     assert "贵公司在武汉市，适用" in reply
+
+
+async def test_how_to_apply_right_after_a_measure_was_asked_about_answers_for_that_measure(domain):
+    """Sealed I: 「那这个怎么申请」 after 「…对支持首拓市场的银行给风险补偿，补偿比例是多少？」 got the generic answer; the
+    measure of the previous turn is carried, as for 「那这个找谁」."""
+    from actions.explain import ActionAnswerProcess
+
+    before = "文件里说对支持首创模式、首拓市场、首发新品的银行给风险补偿，补偿比例是多少？"
+    events = [{"event": "user", "text": before, "parse_data": {"intent": {"name": "ask_process"}, "entities": []}},
+              {"event": "user", "text": "那这个怎么申请", "parse_data": {"intent": {"name": "ask_process"}}}]
+    t = tracker({"city": "宁波", "financial_institution": True}, intent="ask_process", text="那这个怎么申请",
+                form=False, events=events)
+    dispatcher, _ = await run(ActionAnswerProcess(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_process_not_in_source_for"
+    assert "风险补偿" in said(dispatcher.messages[0], domain)
