@@ -110,14 +110,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–H (2026-12-06 17:12: 79.5 % / 5.9 % on 507; the project's own 222: 94 %).
+# now holds the former sealed batches A–I (2026-12-06 17:12: 79.5 % / 5.9 % on 507 without I; the project's own 222: 94 %).
 # See docs/evaluation.md.
-EVAL_MIN_SUCCESS ?= 0.77
+EVAL_MIN_SUCCESS ?= 0.76
 EVAL_MAX_MISUNDERSTOOD ?= 0.075
-# The sealed batch (tests/sealed/: I, docs/evaluation.md): first contact 35.0 % / 12.0 % (2026-12-06 16:52); the gate
+# The sealed batch (tests/sealed/: J, docs/evaluation.md): first contact 35.0 % / 14.1 % (2026-12-06 17:22); the gate
 # keeps it from regressing by more than a couple of conversations.
 SEALED_MIN_SUCCESS ?= 0.30
-SEALED_MAX_MISUNDERSTOOD ?= 0.14
+SEALED_MAX_MISUNDERSTOOD ?= 0.16
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)
