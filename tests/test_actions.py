@@ -421,16 +421,20 @@ async def test_the_client_called_the_outsourcer_is_no_statement_that_the_firm_do
     assert slot_events(events).get("service_types") == []
 
 
+async def document_reply(domain, slots: dict, text: str, entities: list) -> str:
+    """The document answer (actions/manners.py) to `text`, with the reader's `entities`, for a firm with `slots`."""
+    from actions.manners import ActionAnswerDocument
+
+    t = tracker(slots, intent="ask_document", text=text, entities=entities)
+    dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
+    return said(dispatcher.messages[0], domain)
+
+
 async def test_whether_a_document_applies_is_answered_by_registered_place(domain):
     """Sealed H: a Wuhan firm whose client is in Hangzhou asks 「浙江那个行动计划我们能不能用」: the plan applies by
     registered place, the client's place changes nothing, and the firm is told it is outside it."""
-    from actions.manners import ActionAnswerDocument
-
-    text = "发包方是杭州的公司 那浙江那个行动计划我们能不能用"
-    entities = [{"entity": "aspect", "value": "applies"}]
-    t = tracker({"city": "武汉", "service_types": ["BPO"]}, intent="ask_document", text=text, entities=entities)
-    dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
-    reply = said(dispatcher.messages[0], domain)
+    reply = await document_reply(domain, {"city": "武汉", "service_types": ["BPO"]},
+                                 "发包方是杭州的公司 那浙江那个行动计划我们能不能用", [{"entity": "aspect", "value": "applies"}])
     assert "适用于在浙江省注册的企业" in reply and "客户或合作方在哪里不影响" in reply
     assert "贵公司在武汉市，不适用" in reply
 
@@ -438,26 +442,18 @@ async def test_whether_a_document_applies_is_answered_by_registered_place(domain
 async def test_is_it_official_names_the_firms_own_commerce_bureau(domain):
     """Sealed H: 「这个结果算官方认定吗」 — a reference, not a decision; the firm's own bureau named (Wuhan: 武汉市商务局,
     a firm outside coverage: its city's 商务主管部门, whose exact name the assistant does not invent)."""
-    from actions.manners import ActionAnswerDocument
-
-    entities = [{"entity": "aspect", "value": "official"}]
     for city, body in (("武汉", "武汉市商务局"), ("苏州", "苏州市商务主管部门")):
-        t = tracker({"city": city}, intent="ask_document", text="这个结果算官方认定吗", entities=entities)
-        dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
-        reply = said(dispatcher.messages[0], domain)
+        reply = await document_reply(domain, {"city": city}, "这个结果算官方认定吗",
+                                     [{"entity": "aspect", "value": "official"}])
         assert "不是政府的正式认定" in reply and body in reply, reply
 
 
 async def test_whether_another_places_policies_apply_names_that_place_as_not_covered(domain):
     """Sealed I: 「客户在上海的话，上海那边的政策我们能不能一起享受？」 from a Wuhan firm: Shanghai's policies are not among the
     documents (its own 商务主管部门 is named), and the firm's own document applies by registered place."""
-    from actions.manners import ActionAnswerDocument
-
-    text = "客户在上海的话，上海那边的政策我们能不能一起享受？"
-    entities = [{"entity": "aspect", "value": "applies"}, {"entity": "region", "value": "上海"}]
-    t = tracker({"city": "武汉", "service_types": ["KPO"]}, intent="ask_document", text=text, entities=entities)
-    dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
-    reply = said(dispatcher.messages[0], domain)
+    reply = await document_reply(domain, {"city": "武汉", "service_types": ["KPO"]},
+                                 "客户在上海的话，上海那边的政策我们能不能一起享受？",
+                                 [{"entity": "aspect", "value": "applies"}, {"entity": "region", "value": "上海"}])
     assert "上海的政策不在其中" in reply and "上海市商务主管部门" in reply
     assert "贵公司在武汉市，适用" in reply
 
