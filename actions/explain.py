@@ -53,7 +53,7 @@ def question_explanation(requested: str | None) -> tuple[str, Dict[str, str]]:
     return "utter_explain_the_questions", {}
 
 
-def _named_measures(tracker: Tracker):
+def _named_measures(tracker: Tracker, carry_previous: bool = False):
     compiled = catalogue()
     for phrase in tracker.get_latest_entity_values("policy"):
         named = measures_named(compiled, str(phrase))
@@ -66,6 +66,8 @@ def _named_measures(tracker: Tracker):
     if named:
         measures, _ = for_region(compiled, named, evaluate_tracker(tracker).profile.get("city"))
         return measures or named
+    if not carry_previous:
+        return []  # 「不懂」 explains the question being asked, not the measure of an earlier turn
     # 「那这个怎么申请」 right after a measure was asked about: that measure (as for 「那这个找谁」).
     from .questions import _previous_measures, asked_region
 
@@ -106,7 +108,7 @@ class ActionAnswerProcess(Action):
         aspects = [name for key, name in (("materials", "申报材料"), ("timing", "办理时限"), ("procedure", "申报流程"),
                                           ("amount", "补贴金额")) if cue(key, text)] or ["申报材料和流程"]
         what = "和".join(aspects)
-        measures = _named_measures(tracker)
+        measures = _named_measures(tracker, carry_previous=True)
         if not measures:
             dispatcher.utter_message(response="utter_process_not_in_source", aspects=what)
             return []

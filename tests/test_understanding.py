@@ -435,3 +435,13 @@ def test_only_one_item_named_of_a_known_fact_rules_the_checklist_out(servers):
     chat.say("只有培训这项")
     slots = chat.slots()
     assert [slots[f] for f in offered if f in slots] == [False for f in offered if f in slots]
+
+
+@pytest.mark.parametrize("text, says_none", [("阿拉自己是生产的，外包业务不做的，东西卖到欧洲去", True),
+                                             ("服务外包不接的，阿拉是卖产品出口", True), ("外包这块我们不做", True),
+                                             ("我们做外包业务，国内的不做", False)])
+def test_no_outsourcing_said_after_the_word(text, says_none):
+    """Sealed J: 「外包业务不做的」 — the no after the business, as well as before it (不做外包)."""
+    from bot.nlu.phrases import NO_OUTSOURCING
+
+    assert bool(NO_OUTSOURCING.search(text)) is says_none

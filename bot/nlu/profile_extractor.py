@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "explain", "ask_process", "ask_document"]
 SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing about the firm
 _CLAUSE_END = CLAUSE_BREAK
-NEGATION_WINDOW = 4  # characters before a flag phrase
+NEGATION_WINDOW = 8  # characters before a flag phrase (only fillers may stand between: 「不打算单独上市」)
 _FILLER = grammar.pattern("extractor.filler")  # words between a negation and its fact (「没有任何外籍员工」)
 
 
