@@ -30,7 +30,7 @@ from policies_db import FIELDS
 from policies_db.evaluation.sme import sme_by_size, standard
 
 from .after_form import facts_at_last_results
-from .checklist import CHECKLIST_FIELDS, OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
+from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
 from .context import as_of, catalogue, normalized_field, previous_value, profile_from_slots
 from .places import city_matters, city_slots, in_province
 
@@ -110,9 +110,9 @@ def times_asked(tracker: Tracker, question: str) -> int:
             # Only a question of the firm's own: an acknowledgement or small talk instead of an answer is an attempt
             # (「这个不太了解」 read as 了解 made the form put its question again and again).
             interrupted, progress = intent in QUESTIONS_OF_THE_FIRM, False
-        elif kind == "slot" and event.get("name") in CHECKLIST_FIELDS and event.get("value") is not None:
-            # 「民营的哈 不是外资」 at the checklist answers one of its items: the list that comes back is shorter —
-            # a new question, not a second attempt at the same one.
+        elif kind == "slot" and event.get("name") in FIELDS and event.get("value") is not None:
+            # 「民营的哈 不是外资」 at the checklist, 「客户国内也有 美国也有」 at the type question: the firm gave facts —
+            # the question that comes back (shorter, for the checklist) is no second failed attempt.
             progress = True
         elif kind == "bot":
             asked = _asked_in(event)
@@ -120,7 +120,7 @@ def times_asked(tracker: Tracker, question: str) -> int:
                 continue
             if asked == question:
                 put += 1
-                count += not (asked == last_asked and (interrupted or (asked == SITUATIONS and progress)))
+                count += not (asked == last_asked and (interrupted or progress))
             last_asked, interrupted, progress = asked, False, False
     # However many questions come between, a question put MAX_PUTS times is done with (「不懂这些分类」 again and again).
     return max(count, MAX_ASKS) if put >= MAX_PUTS else count
@@ -327,7 +327,10 @@ class ValidateProfileForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_skip_asked_twice")
             events = [e for e in events if e.get("name") != "skipped_fields"]
             events += [SlotSet("skipped_fields", tracker.slots["skipped_fields"]), SlotSet("misunderstood_turns", None)]
-        if following and times_asked(tracker, following) + 1 == MAX_ASKS and _intent(tracker) not in QUESTIONS_OF_THE_FIRM and (
+        progress = _facts_set_this_turn(tracker) or any(
+            e.get("event") == "slot" and e.get("name") in FIELDS and e.get("value") is not None for e in events)
+        if following and times_asked(tracker, following) + 1 == MAX_ASKS and _intent(tracker) not in QUESTIONS_OF_THE_FIRM \
+                and not progress and (
                 following == SITUATIONS or FIELDS[following].kind != "bool"):
             # The second time: a way out (yes/no questions carry 不清楚 among their buttons already).
             dispatcher.utter_message(response="utter_skip_offer")  # with its 不清楚/跳过 button
