@@ -100,28 +100,26 @@ def times_asked(tracker: Tracker, question: str) -> int:
     """How often the question was put to the firm since the conversation (re)started, from the bot's messages.
     The same question put again after the firm asked something of its own (a question, thanks, small talk) is the
     form resuming, not another attempt: two questions of the firm's mid-form must not skip the form's."""
-    count, put, last_asked, interrupted, progress = 0, 0, None, False, False
+    # (An answer that gave other facts instead still counts: the hard limit — twice in a row while the firm answers —
+    # is what the fuzzer holds the form to; tests/test_fuzz.py found a third checklist when it did not.)
+    count, put, last_asked, interrupted = 0, 0, None, False
     for event in tracker.events:
         kind = event.get("event")
         if kind == "restart":
-            count, put, last_asked, interrupted, progress = 0, 0, None, False, False
+            count, put, last_asked, interrupted = 0, 0, None, False
         elif kind == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             # Only a question of the firm's own: an acknowledgement or small talk instead of an answer is an attempt
             # (「这个不太了解」 read as 了解 made the form put its question again and again).
-            interrupted, progress = intent in QUESTIONS_OF_THE_FIRM, False
-        elif kind == "slot" and event.get("name") in FIELDS and event.get("value") is not None:
-            # 「民营的哈 不是外资」 at the checklist, 「客户国内也有 美国也有」 at the type question: the firm gave facts —
-            # the question that comes back (shorter, for the checklist) is no second failed attempt.
-            progress = True
+            interrupted = intent in QUESTIONS_OF_THE_FIRM
         elif kind == "bot":
             asked = _asked_in(event)
             if asked is None:
                 continue
             if asked == question:
                 put += 1
-                count += not (asked == last_asked and (interrupted or progress))
-            last_asked, interrupted, progress = asked, False, False
+                count += not (asked == last_asked and interrupted)
+            last_asked, interrupted = asked, False
     # However many questions come between, a question put MAX_PUTS times is done with (「不懂这些分类」 again and again).
     return max(count, MAX_ASKS) if put >= MAX_PUTS else count
 
@@ -327,10 +325,7 @@ class ValidateProfileForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_skip_asked_twice")
             events = [e for e in events if e.get("name") != "skipped_fields"]
             events += [SlotSet("skipped_fields", tracker.slots["skipped_fields"]), SlotSet("misunderstood_turns", None)]
-        progress = _facts_set_this_turn(tracker) or any(
-            e.get("event") == "slot" and e.get("name") in FIELDS and e.get("value") is not None for e in events)
-        if following and times_asked(tracker, following) + 1 == MAX_ASKS and _intent(tracker) not in QUESTIONS_OF_THE_FIRM \
-                and not progress and (
+        if following and times_asked(tracker, following) + 1 == MAX_ASKS and _intent(tracker) not in QUESTIONS_OF_THE_FIRM and (
                 following == SITUATIONS or FIELDS[following].kind != "bool"):
             # The second time: a way out (yes/no questions carry 不清楚 among their buttons already).
             dispatcher.utter_message(response="utter_skip_offer")  # with its 不清楚/跳过 button

@@ -396,17 +396,11 @@ def test_a_question_put_again_after_the_firm_asked_something_is_not_another_atte
     # an acknowledgement instead of an answer is an attempt: 「这个不太了解」 (read as 了解) looped 25 times
     t = tracker(events=[ask("fields"), user("acknowledge"), ask("fields"), user("acknowledge"), ask("fields")])
     assert times_asked(t, "fields") == 3
-    # a checklist answer that settles some of its items brings a shorter list: no second attempt (sealed I)
+    # an answer that gives other facts instead is still an attempt: no question three times in a row (the fuzzer)
     checklist = {"event": "bot", "data": {"custom": {"type": "checklist"}}}
     t = tracker(events=[checklist, user("inform"), {"event": "slot", "name": "foreign_invested", "value": False},
                         checklist])
-    assert times_asked(t, "situations") == 1
-    t = tracker(events=[checklist, user("inform"), checklist])
     assert times_asked(t, "situations") == 2
-    # so is any fact the firm gave instead (「客户国内也有 美国也有」 at the type question: sealed J)
-    t = tracker(events=[ask("service_types"), user("inform"), {"event": "slot", "name": "offshore", "value": True},
-                        ask("service_types")])
-    assert times_asked(t, "service_types") == 1
     # however many questions come between, a fourth put is the end of it (「不懂这些分类」 again and again)
     t = tracker(events=[ask("fields"), user("explain"), ask("fields"), user("explain"), ask("fields"),
                         user("explain"), ask("fields"), user("explain"), ask("fields")])
