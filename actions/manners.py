@@ -75,8 +75,8 @@ class ActionAnswerDocument(Action):
             compiled = catalogue()
             for region in dict.fromkeys(str(r) for r in tracker.get_latest_entity_values("region")):
                 if coverage.is_covered(compiled, {"city": region}) is False:
-                    lines.append(f"{coverage.coverage_sentence(compiled)}，{region}的政策不在其中，"
-                                 f"可以咨询{coverage.local_department({'city': region})}。")
+                    lines.append(wording.place_not_covered_text(coverage.coverage_sentence(compiled), region,
+                                                                coverage.local_department({"city": region})))
             lines.append(wording.applies_text(_documents_for(tracker), coverage.firm_place(profile),
                                               lambda d: coverage.firm_in(profile, d.jurisdiction)))
         if "where_text" in asked:
@@ -92,7 +92,7 @@ class ActionAnswerDocument(Action):
             for m in named:
                 document = compiled.documents[m.document_id]
                 lines.append(wording.article_line(m, document) + wording.document_line(document, as_of()))
-                lines += [f"需要确认：{c}。" for c in m.conditions_to_confirm[:2]]
+                lines += [wording.to_confirm_line(c) for c in m.conditions_to_confirm[:2]]
                 lines.append(contact_text(evaluation.result(m.id)))
         elif (not lines or "validity" in asked) and "applies" not in asked:
             lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines

@@ -469,3 +469,12 @@ async def test_how_to_apply_right_after_a_measure_was_asked_about_answers_for_th
     dispatcher, _ = await run(ActionAnswerProcess(), t, domain)
     assert dispatcher.messages[0]["response"] == "utter_process_not_in_source_for"
     assert "风险补偿" in said(dispatcher.messages[0], domain)
+
+
+async def test_whether_one_measure_is_still_in_force_is_answered_for_that_measure(domain):
+    """Sealed H: 「疫情期间受委托那条支持，现在还在执行吗？」 — the measure's article and its document's dates, what the
+    text leaves to confirm, and whom to ask; not every document's dates."""
+    reply = await document_reply(domain, {"city": "武汉"}, "疫情期间受委托那条支持，现在还在执行吗？",
+                                 [{"entity": "aspect", "value": "validity"}])
+    assert "出自" in reply and "需要确认：" in reply and "请联系" in reply, reply
+    assert "浙江省服务外包提能升级三年行动计划" not in reply, reply

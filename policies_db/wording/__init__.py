@@ -513,6 +513,16 @@ def official_text(body: str) -> str:
     return OFFICIAL + f"需要正式答复的，可以向{body}咨询，具体措施再找结果中列出的责任部门。"
 
 
+def place_not_covered_text(coverage_sentence: str, place: str, department: str) -> str:
+    """「上海那边的政策我们能不能享受」: that place's policies are not among the documents; whom to ask there."""
+    return f"{coverage_sentence}，{place}的政策不在其中，可以咨询{department}。"
+
+
+def to_confirm_line(condition: str) -> str:
+    """One of a measure's conditions to confirm, as a line of an answer about the measure."""
+    return f"需要确认：{condition}。"
+
+
 def applies_text(documents, firm_place, firm_in) -> str:
     """「浙江那个行动计划我们能不能用」: each document applies by registered place, whatever the clients' place; then
     whether the firm is inside (`firm_in(document)`: True / False / None) as far as its place is known."""
