@@ -9,6 +9,8 @@ checklist answers and questions in the middle of the form, and asserts:
   4. after the results, an old checklist answer or an old yes/no button changes no profile fact;
   5. neither server's log shows a Traceback or an error while the walks ran;
   6. no fact turns true on a message that says the firm is unsure of it (「外资和上市这两项要问财务，其他都没有」).
+Walks open with a greeting or a run-on opening (places known, unknown, foreign and 繁體, clients abroad, past
+and planned business, a parent company), and corrections of earlier answers come at any point.
 The seed is printed (and in every failure message); FUZZ_SEED=<n> replays a run, FUZZ_WALKS=<n> sets the count.
 """
 from __future__ import annotations
@@ -53,7 +55,20 @@ UNSURE_FACTS = {"foreign_invested": "外资", "tech_advanced_certified": "技术
                 "hires_foreign_talent": "外籍员工", "is_sme": "中小企业", "in_bonded_zone": "综保区",
                 "leading_firm": "龙头企业", "offshore": "离岸业务"}
 UNSURE_CUES = ["不清楚", "我不太清楚", "要问财务", "拿不准", "待确认", "可能有吧", "这个我不管", "回头问问老板"]
-MOVES = [("realistic", 40), ("unsure", 8), ("nonsense", 12), ("empty", 5), ("long", 5), ("button", 10), ("old_checklist", 8),
+# A run-on opening is a few of these, joined the way firms type (comma, space, nothing).
+OPENING_PARTS = {
+    "place": ["我们公司注册在杭州滨江", "我們公司在臺北", "公司在吉隆坡，打算在杭州设个子公司", "注册地在昆山",
+              "在光谷这边", "武汉东湖高新区的", "总部在上海 杭州有个办事处", "我们在火星基地", "宁波梅山保税港区",
+              "湖北汉川的", "嘉兴海宁的一家公司", "在汉口 老汉阳那边也有个点"],
+    "business": ["主要做软件外包", "做呼叫中心的", "给日本客户做工业设计", "以前做离岸业务现在不做了", "做医药研发CRO",
+                 "我们是培训学校，教软件测试和呼叫中心坐席", "做财务记账和法律服务", "银行，给外包企业放贷款"],
+    "other": ["客户在美国和新加坡", "打算明年上市", "员工大概三百来人", "不是外资也不是国企", "龙头谈不上",
+              "母公司是外资的 我们自己是内资", "有几个外籍工程师", "没有技术先进型认定", "想问问有什么政策"],
+}
+CORRECTIONS = ["说错了，我们在宁波", "更正一下，不是外资", "刚才说错了 员工是80人", "不对不对，我们是做BPO的",
+               "之前那个说错了，我们其实没有离岸业务", "改一下：注册地在武汉江汉区"]
+MOVES = [("realistic", 40), ("correction", 5), ("unsure", 8), ("nonsense", 12), ("empty", 5), ("long", 5),
+         ("button", 10), ("old_checklist", 8),
          ("question", 12), ("smalltalk", 8)]
 NEUTRAL = {"question", "smalltalk"}  # the firm is not answering: the form rightly asks the same question again
 
@@ -62,6 +77,16 @@ def unsure_message(rng: random.Random) -> tuple[str, list[str]]:
     named = rng.sample(sorted(UNSURE_FACTS), rng.randint(1, 3))
     text = "和".join(UNSURE_FACTS[n] for n in named) + rng.choice(["这几项", "这块", ""]) + rng.choice(UNSURE_CUES)
     return text + rng.choice(["", "，其他都没有", "，别的都有"]), named
+
+
+def opening(rng: random.Random) -> str:
+    """A greeting, or a run-on opening of 2–5 facts (30–120 characters, as firms' first messages are)."""
+    if rng.random() < 0.3:
+        return rng.choice(["你好", "在吗", "请问有什么政策适合我们企业"])
+    parts = [rng.choice(OPENING_PARTS["place"]), rng.choice(OPENING_PARTS["business"])]
+    parts += rng.sample(OPENING_PARTS["other"], rng.randint(0, 3))
+    rng.shuffle(parts)
+    return "".join(part + rng.choice(["，", " ", "", "。"]) for part in parts).rstrip("， 。")
 
 
 def long_message(rng: random.Random) -> str:
@@ -123,6 +148,8 @@ class Walk:
             return rng.choice(self.last_buttons or OLD_BUTTONS)
         if kind == "old_checklist":
             return rng.choice(OLD_CHECKLIST)
+        if kind == "correction":
+            return rng.choice(CORRECTIONS)
         if kind == "question":
             return rng.choice(QUESTIONS)
         return rng.choice(SMALLTALK)
@@ -157,7 +184,7 @@ MOVE_COUNTS: dict[str, int] = {}
 def run_walk(base: str, rng: random.Random, number: int) -> int:
     walk = Walk(base, rng, number)
     walk.events_seen = len(walk.tracker().get("events") or [])
-    walk.send("realistic", rng.choice(["你好", "在吗", "请问有什么政策适合我们企业"]))
+    walk.send("opening", opening(rng))
     question, row, attempts, turns, results = None, 0, 0, 1, False
     while not results:
         turns += 1
@@ -187,7 +214,7 @@ def run_walk(base: str, rng: random.Random, number: int) -> int:
         assert results or attempts <= MAX_ATTEMPTS, walk.fail(f"no results after {attempts} answer attempts")
     before = profile(walk.slots)
     for _ in range(AFTER_RESULTS):
-        kind = rng.choice(["old_checklist", "old_buttons", "question", "smalltalk", "nonsense"])
+        kind = rng.choice(["old_checklist", "old_buttons", "question", "smalltalk", "nonsense", "correction"])
         text = rng.choice(OLD_BUTTONS) if kind == "old_buttons" else walk.message(kind, None)
         walk.send(kind, text)
         if kind in ("old_checklist", "old_buttons"):
