@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -15,33 +15,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.nlu.guards import asking_part, is_statement
 from bot.nlu.normalize import normalize
 from bot.nlu.short_answers import is_correction
-from policies_db import FIELDS, wording
+from policies_db import FIELDS
 from policies_db.evaluation import coverage
 from policies_db.wording.search import best_matches, index_for
 
-from .context import catalogue, evaluate_tracker, normalized_field, previous_value
+from .changes import facts_at_last_results
+from .changes import profile_of as _profile
+from .context import catalogue, evaluate_tracker, previous_value
 from .questions import ActionTopicLookup
-from .render import previous_results
 from .results import ActionShowResults
-
-
-def facts_at_last_results(events: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """The profile facts as they were when the results were last shown; None if they never were."""
-    facts: Dict[str, Any] = {}
-    shown: Optional[Dict[str, Any]] = None
-    for event in events:
-        kind = event.get("event")
-        if kind == "restart":
-            facts, shown = {}, None
-        elif kind == "slot" and event.get("name") in FIELDS:
-            facts[event["name"]] = event.get("value")
-        elif kind == "bot" and ((event.get("data") or {}).get("custom") or {}).get("type") == "eligibility_results":
-            shown = dict(facts)
-    return shown
-
-
-def _profile(slots: Dict[str, Any]) -> Dict[str, Any]:
-    return {name: normalized_field(name, value) for name, value in slots.items() if value is not None}
 
 
 def _city_named_in_passing(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -90,10 +72,7 @@ class ActionShowResultsOnChange(Action):
             return [FollowupAction("profile_form")]
         asks = _asks_about_measures(tracker)
         if shown is not None and asks:
-            # 「我们其实也有国内客户，那在岸外包有什么政策？」: the new fact in one line, then the answer — not the list again.
-            change = wording.diff(previous_results(tracker.events), evaluate_tracker(tracker))
-            if change and change["facts"]:
-                dispatcher.utter_message(text=wording.diff_text(change))
+            # 「我们其实也有国内客户，那在岸外包有什么政策？」: the new fact in one line (said by the answer), not the list.
             return await ActionTopicLookup().run(dispatcher, tracker, domain)
         if shown is not None and _profile(shown) != _profile(now):
             evaluation = evaluate_tracker(tracker)

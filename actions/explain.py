@@ -17,6 +17,7 @@ from bot.nlu.normalize import normalize
 from policies_db import FIELDS
 from policies_db.wording.search import best_matches, index_for
 
+from .changes import say_what_changed
 from .checklist import SITUATIONS
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named
@@ -104,6 +105,7 @@ class ActionAnswerProcess(Action):
         return "action_answer_process"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         text = normalize(tracker.latest_message.get("text") or "")
         aspects = [name for key, name in (("materials", "申报材料"), ("timing", "办理时限"), ("procedure", "申报流程"),
                                           ("amount", "补贴金额")) if cue(key, text)] or ["申报材料和流程"]

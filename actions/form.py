@@ -29,7 +29,7 @@ from bot.nlu.short_answers import is_correction, yes_no
 from policies_db import FIELDS
 from policies_db.evaluation.sme import sme_by_size, standard
 
-from .after_form import facts_at_last_results
+from .changes import facts_at_last_results
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
 from .context import as_of, catalogue, normalized_field, previous_value, profile_from_slots
 from .places import city_matters, city_slots, in_province
@@ -96,7 +96,7 @@ def _asked_in(event: Dict[str, Any]) -> Optional[str]:
     return utter.removeprefix("utter_ask_") if utter.startswith("utter_ask_") else None
 
 
-def times_asked(tracker: Tracker, question: str) -> int:
+def _puts(tracker: Tracker, question: str) -> tuple[int, int]:
     """How often the question was put to the firm since the conversation (re)started, from the bot's messages.
     The same question put again after the firm asked something of its own (a question, thanks, small talk) is the
     form resuming, not another attempt: two questions of the firm's mid-form must not skip the form's."""
@@ -120,8 +120,20 @@ def times_asked(tracker: Tracker, question: str) -> int:
                 put += 1
                 count += not (asked == last_asked and interrupted)
             last_asked, interrupted = asked, False
+    return count, put
+
+
+def times_asked(tracker: Tracker, question: str) -> int:
+    count, put = _puts(tracker, question)
     # However many questions come between, a question put MAX_PUTS times is done with (「不懂这些分类」 again and again).
     return max(count, MAX_ASKS) if put >= MAX_PUTS else count
+
+
+def _exhausted(tracker: Tracker, question: str, resuming: bool) -> bool:
+    """Is the question done with? Resuming after the firm's own question, the last put had no answer yet: the form
+    puts it once more (「青鸾行动里…那条 怎么申请」 right after the second checklist must not end the form)."""
+    count, put = _puts(tracker, question)
+    return put >= MAX_PUTS or (count > MAX_ASKS if resuming else count >= MAX_ASKS)
 
 
 def _text(tracker: Tracker) -> str:
@@ -197,22 +209,27 @@ class ValidateProfileForm(FormValidationAction):
         found: Dict[Text, Any] = {}
         entities = tracker.latest_message.get("entities") or []
         stated_types = any(e.get("entity") == "service_types" and not e.get("inferred") for e in entities)
+        said_requested = any(e.get("entity") == requested for e in entities)
         if NO_OUTSOURCING.search(text) and not stated_types:
             found["service_types"] = []
+            if requested in ("offshore", "onshore") and not said_requested and tracker.get_slot(requested) is None:
+                found[requested] = False  # 「服务外包不接的，阿拉是卖产品出口」: no outsourcing, so none abroad either
         if requested in FIELDS and tracker.get_slot(requested) is None and requested not in found:
             kind = FIELDS[requested].kind
+            last = ([c for c in CLAUSE_BREAK.split(text.strip()) if c.strip()][-1:] or [""])[0].strip()
+            # 「银行不接外包 没有」「我们是银行，这个不涉及」: the clause that answers is the last, bare one.
+            bare_no = len(last) <= 6 and not said_requested and yes_no(last) is False
             # 「这个不涉及」 (read as dont_know) and 「尚无」 (fallback) are plain noes; 不清楚 stays unknown.
             if kind == "bool" and intent not in ("affirm", "deny"):
                 value = yes_no(text)
-                last = [c for c in CLAUSE_BREAK.split(text.strip()) if c.strip()][-1:] or [""]
-                if value is None and len(last[0].strip()) <= 6 and not any(e.get("entity") == requested for e in entities):
-                    value = yes_no(last[0].strip())  # 「银行不接外包 没有」: the clause that answers is the last, bare one
+                if value is None and len(last) <= 6 and not said_requested:
+                    value = yes_no(last)
                 when = past_answer(text, requested) if value is None else None
                 if value is not None or when == "gone":
                     found[requested] = bool(value)  # 「疫情那年以后就断了」: had it, not any more — a no
                 elif when == "past":
                     found[PAST_ONLY] = requested  # 「以前日本的单子很多的」: and today?
-            elif kind == "list" and intent != "affirm" and yes_no(text) is False and requested != "service_types":
+            elif kind == "list" and intent != "affirm" and (yes_no(text) is False or bare_no) and requested != "service_types":
                 found[requested] = []  # 「这个我们没有」 to the list of fields: none of them
             elif requested == "employees":
                 count = bare_count(text)
@@ -310,7 +327,8 @@ class ValidateProfileForm(FormValidationAction):
                           and e.get("name") == "requested_slot"), requested)
         skipped_now: List[str] = []
         seen: set = set()  # a question that comes back after being skipped ends the loop (it did spin forever)
-        while following and following not in seen and times_asked(tracker, following) >= MAX_ASKS:
+        resumed = _intent(tracker) in QUESTIONS_OF_THE_FIRM and not _just_answered(tracker)
+        while following and following not in seen and _exhausted(tracker, following, resumed and following == requested):
             seen.add(following)
             unanswered = (tracker.get_slot(OFFERED) or []) if following == SITUATIONS else [following]
             skipped_now += [f for f in unanswered if f not in skipped_now]

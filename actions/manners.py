@@ -20,7 +20,7 @@ from policies_db import wording
 from policies_db.evaluation import coverage
 from policies_db.wording.search import best_matches, index_for
 
-from .after_form import facts_at_last_results
+from .changes import facts_at_last_results
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
 from .lookup import for_region, measures_named
 from .render import contact_text

@@ -17,6 +17,7 @@ from policies_db.profile import normalize_profile
 from policies_db.wording.paragraphs import action_text
 from policies_db.wording.search import action_named, best_matches, index_for, topic_matches
 
+from .changes import say_what_changed
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
@@ -104,6 +105,7 @@ class ActionAnswerMeasure(Action):
         return "action_answer_measure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer = ANSWERS.get(intent, why_text)
         phrases = _policy_phrases(tracker)
@@ -167,6 +169,7 @@ class ActionTopicLookup(Action):
         return "action_topic_lookup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         phrases = _policy_phrases(tracker)
         phrase = phrases[0] if phrases else tracker.get_slot("pending_topic")
         compiled = catalogue()

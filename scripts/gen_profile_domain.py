@@ -65,8 +65,10 @@ def _in_form(name: str) -> list[dict[str, str]]:
 
 
 def _slot(name: str, kind: str, question: dict[str, Any], not_intent: list[str]) -> dict[str, Any]:
-    mappings: list[dict[str, Any]] = [
-        {"type": "from_entity", "entity": name, "not_intent": question.get("not_intent", not_intent)}]
+    entity: dict[str, Any] = {"type": "from_entity", "entity": name}
+    if question.get("not_intent", not_intent):
+        entity["not_intent"] = question.get("not_intent", not_intent)
+    mappings: list[dict[str, Any]] = [entity]
     if kind == "bool":  # 是的 / 不是 to the field's own question
         mappings += [{"type": "from_intent", "intent": intent, "value": value, "conditions": _in_form(name)}
                      for intent, value in (("affirm", True), ("deny", False))]

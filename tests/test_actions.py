@@ -407,6 +407,26 @@ def test_a_question_put_again_after_the_firm_asked_something_is_not_another_atte
     assert times_asked(t, "fields") >= 2
 
 
+
+def test_a_question_right_after_the_second_put_gets_the_question_once_more():
+    """Sealed J (j2-04): the checklist put twice, then 「青鸾行动里…那条 怎么申请」 — the form ended and sent the results,
+    though the second put had no answer yet. Resuming, the form puts it a third time; the next answer that fails ends it."""
+    from actions.form import MAX_PUTS, _exhausted
+
+    def ask(q):
+        return {"event": "bot", "metadata": {"utter_action": f"utter_ask_{q}"}}
+
+    def user(intent):
+        return {"event": "user", "text": "…", "parse_data": {"intent": {"name": intent}}}
+
+    twice = [ask("offshore"), user("inform"), ask("offshore"), user("ask_process")]
+    assert not _exhausted(tracker(events=twice), "offshore", resuming=True)
+    assert _exhausted(tracker(events=twice), "offshore", resuming=False)
+    again = twice + [ask("offshore"), user("inform")]
+    assert _exhausted(tracker(events=again), "offshore", resuming=False)
+    many = [e for _ in range(MAX_PUTS) for e in (ask("fields"), user("explain"))]
+    assert _exhausted(tracker(events=many), "fields", resuming=True)
+
 async def test_the_client_called_the_outsourcer_is_no_statement_that_the_firm_does_no_outsourcing(domain):
     """Sealed H: 「发包方是杭州的公司」 (the firm's client outsources to it) emptied the firm's outsourcing types;
     「我们是发包方」 still says the firm buys rather than provides."""

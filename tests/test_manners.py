@@ -59,6 +59,7 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("设计外包这条是哪些部门负责？", "nlu_fallback", "ask_contact"),
     ("技术先进型这个是哪个部门评的", "nlu_fallback", "ask_contact"),
     ("问个事", "inform", "greet"),
+    ("咨询下服务外包政策", "nlu_fallback", "greet"),  # sealed J: a preamble at the city question
     ("好的 我跟领导汇报一下", "thanks", "acknowledge"),
     ("设计外包这条是哪些部门负责？", "ask_contact", "ask_contact"),
     ("问下服务外包有啥政策", "inform", "show_results"),
@@ -67,6 +68,8 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("发包方是杭州的公司 那浙江那个行动计划我们能不能用", "inform", "ask_document"),  # sealed H: does it apply to us
     ("客户在上海的话，上海那边的政策我们能不能一起享受？", "inform", "ask_document"),  # sealed I
     ("有没有员工培训方面的补贴？我们新人每个月都要集中培训", "inform", "ask_process"),  # sealed I: an amount asked
+    ("结果能发到我们总经理微信上吗？或者给个链接也行", "ask_document", "ask_report"),  # sealed J: send it somewhere
+    ("可否將以上結果整理成一份文件，寄到我的電子郵箱？", "ask_report", "ask_report"),
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]
@@ -135,3 +138,15 @@ def test_a_statement_then_a_question_about_a_measure_is_answered_and_keeps_its_f
     text = "我们是武昌区的一家银行分行，想了解剥离非核心业务外包的政策"
     facts = [{"entity": "financial_institution", "value": True, "start": 10, "end": 12}]
     assert requests_and_manners(text, ranking[0], ranking, facts, names_measure=True)[0]["name"] == "inform"
+
+
+@pytest.mark.parametrize("text", ["侬是机器人还是真人啊？讲话蛮客气的", "你是不是机器人", "请问是真人吗"])
+def test_asking_whether_it_is_a_robot_is_no_request_for_a_person(text):
+    """Sealed J (j2-15): 「侬是机器人还是真人啊」 read as 转人工 — the hand-off took the firm's next questions. It asks what
+    it talks to: the capabilities, which say it is the assistant and how to reach a person."""
+    from bot.nlu.guards import after_entities
+
+    ranking = [{"name": "human_handoff", "confidence": 0.95}, {"name": "greet", "confidence": 0.02}]
+    assert after_entities(text, dict(ranking[0]), ranking, [])[0]["name"] == "ask_capabilities"
+    ranking = [{"name": "human_handoff", "confidence": 0.95}]
+    assert after_entities("帮我转真人客服", dict(ranking[0]), ranking, [])[0]["name"] == "human_handoff"

@@ -138,6 +138,10 @@ def texts(replies) -> str:
     return "\n".join(m.get("text") or "" for m in replies)
 
 
+def has_results(replies: list[dict]) -> bool:
+    return any((m.get("custom") or {}).get("type") == "eligibility_results" for m in replies)
+
+
 def question_counts(chat_replies: list[list[dict]]) -> dict[str, int]:
     """How often each question text was sent (first line of each bot message that ends with ？)."""
     counts: dict[str, int] = {}
@@ -310,6 +314,36 @@ def test_questions_in_between_are_answered_and_the_form_resumes_without_skipping
     assert slots["requested_slot"] == first and not slots.get("skipped_fields"), slots
     assert not any("跳过" in texts(replies) for replies in log[1:]), "a resume offered to skip"
 
+
+
+def test_a_question_right_after_the_second_put_brings_the_question_back_not_the_results(servers):
+    """Sealed J (j2-04, j2-06): an answer that gave other facts, then the firm's own question — the question was
+    answered and the form skipped its own (the results followed). The second put had no answer yet: it comes back."""
+    chat = Chat(servers["api"])
+    chat.say("我们在杭州，做软件外包")
+    first = chat.slots()["requested_slot"]
+    assert first not in (None, "city", "service_types"), first
+    chat.say("公司现有员工约一百二十人")  # other facts, not the answer: an attempt
+    assert chat.slots()["requested_slot"] == first
+    replies = chat.say("零税率找哪个部门？")
+    assert "商务" in texts(replies) and not has_results(replies), texts(replies)
+    slots = chat.slots()
+    assert slots["requested_slot"] == first and first not in (slots.get("skipped_fields") or []), slots
+
+
+def test_a_fact_stated_beside_a_question_after_the_results_is_kept_and_said_in_one_line(servers):
+    """Sealed J (j2-04): 「对了 越南有个客户…这个能享受离岸零税率吗」 after the results — DIET calls it a question about
+    a measure, and the fact was dropped with it. The fact is kept, the change said in one line, the list not re-sent."""
+    chat = Chat(servers["api"])
+    replies = to_question(chat, "我们是宁波的工业设计公司，做KPO", lambda r: False,
+                          {"offshore": "目前没有境外客户", "situations": "都没有"})
+    assert chat.slots()["offshore"] is False
+    replies = chat.say("对了 越南有个客户直接给我们发设计单 美金结算的 这个能享受离岸零税率吗")
+    assert chat.slots()["offshore"] is True
+    text = texts(replies)
+    assert "已按新信息重新判断" in text and "零税率" in text and not has_results(replies), text
+    replies = chat.say("好的")
+    assert not has_results(replies), texts(replies)  # the change was said: nothing new to send
 
 def test_an_old_button_changes_nothing(servers):
     chat = Chat(servers["api"])

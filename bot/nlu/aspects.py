@@ -37,6 +37,11 @@ def cue(name: str, text: str) -> bool:
     return bool(_patterns()[name].search(text or ""))
 
 
+def without(name: str, text: str) -> str:
+    """The text with the cues of `name` taken out (「咨询下服务外包政策」 without its generic topic: 「咨询下」)."""
+    return _patterns()[name].sub("", text or "")
+
+
 def term_explanation(text: str) -> str | None:
     """The response explaining a term the text names (「啥是KPO」 → utter_explain_kpo), first match wins."""
     for pattern, response, _ in grammar.valued("explain.terms", re.IGNORECASE):

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
-from bot.nlu.aspects import ASPECTS, cue
+from bot.nlu.aspects import ASPECTS, cue, without
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
 from bot.nlu.checklist_reader import blanket_answer, without_list_talk
 from bot.nlu.phrases import DOUBLE_NEGATIVE, POLICY_DESCRIBED
@@ -189,6 +189,9 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     if name in CUES and CUES[name] is not None and not CUES[name].search(text) and name in ("greet", "goodbye"):
         # 「工程咨询，你列的那些都对不上」 read as a greeting: without a greeting word it is an answer.
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
+    if name == "human_handoff" and cue("bot_identity", text):
+        # 「侬是机器人还是真人啊」 asks what it is talking to: said, with the way to a person (utter_capabilities).
+        return _choose(ranking, "ask_capabilities", max(intent.get("confidence") or 0.0, 0.9))
     if name in ("human_handoff", "subscribe_push") and not CUES[name].search(text):
         # 「来电人说都没有」「疫情那年以后就断了」: no word asks for a person or for notices — a wrong guess ends the
         # form; the next guess stands.
@@ -293,8 +296,11 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         return _choose(ranking, "ask_conditions", confidence)
     if name not in _REROUTABLE or facts:
         return intent, ranking
-    if name in ("inform", "nlu_fallback") and cue("preamble", text) and len(text.strip()) <= 8:
+    if name in ("inform", "nlu_fallback") and cue("preamble", text) and len(without("generic_topic", text.strip())) <= 8 \
+            and not QUESTION_CUES.search(without("generic_topic", text)):
         return _choose(ranking, "greet", confidence)  # 「问个事」: the question comes next
+    if cue("report_request", text):
+        return _choose(ranking, "ask_report", confidence)  # 「结果能发到我们总经理微信上吗？或者给个链接也行」
     about_documents = any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities)
     if about_documents and QUESTION_CUES.search(text):
         # 「这个结果算不算官方正式认定？我要写进内部报告」: the question is about the result, the report only its use.

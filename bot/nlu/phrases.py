@@ -90,6 +90,33 @@ def client_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_CLIENTS_DOING = grammar.pattern("phrases.clients_doing")
+_CLIENTS_AMONG = grammar.pattern("phrases.clients_among")
+_SHARE_OPENS = grammar.pattern("phrases.share_opens")
+
+
+def clients_doing_spans(text: str) -> list[tuple[int, int]]:
+    """「我们行服务的客户里有不少服务外包企业，很多做离岸业务」: the clients' own business — after 客户里很多做… to the end of
+    its clause, and a clause that opens with a share of them (很多做…) right after a clause about the clients."""
+    spans, start = [], 0
+    clauses = []
+    for piece in CLAUSE_BREAK.split(text):
+        begin = text.find(piece, start)
+        clauses.append((begin, begin + len(piece)))
+        start = begin + len(piece)
+    about_clients = False
+    for begin, end in clauses:
+        clause = text[begin:end]
+        doing = _CLIENTS_DOING.search(clause)
+        if doing:
+            spans.append((begin + doing.end(), end))
+        elif about_clients and _SHARE_OPENS.match(clause.strip()):
+            spans.append((begin, end))
+            continue
+        about_clients = bool(_CLIENTS_AMONG.search(clause)) if clause.strip() else about_clients
+    return spans
+
+
 def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
     """Drop what is said about clients (「客户主要是香港的银行」 names no city or bank of the firm's) and foreigners
     the firm works for (「直接给老外干的活」 are clients, not staff)."""
@@ -107,12 +134,17 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
                      and e["start"] > said_of_clients.get(text[e["start"]:e["end"]], len(text))]
     # 「客户里有两个日本人」: people named inside what is said of the clients are the clients'.
     of_clients = _hits(list(grammar.patterns("phrases.client_span")), text)
+    doing = clients_doing_spans(text)
+    entities = [e for e in entities if not (e["entity"] != "city" and any(a <= e["start"] and e["end"] <= b for a, b in doing))]
     return [e for e in entities
             if not (e["entity"] == "hires_foreign_talent" and any(a <= e["start"] and e["end"] <= b for a, b in of_clients))
             and not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans)
                     and not (e["entity"] == "city" and here.match(text[e["end"]:])))
             and not (e["entity"] == "hires_foreign_talent" and (_WORK_FOR_BEFORE.search(text[:e["start"]])
                                                                or any(a < e["start"] < b for a, b in work_for)))]
+
+
+_CLIENTS_ALL_IN = grammar.pattern("phrases.clients_all_in")
 
 
 def clients_at_home(text: str, entities: list[_Entity]) -> list[_Entity]:
@@ -122,7 +154,13 @@ def clients_at_home(text: str, entities: list[_Entity]) -> list[_Entity]:
     spans = _hits(list(grammar.patterns("phrases.clients_in_place")), text)
     home = [e for e in entities if e["entity"] == "city" and not is_abroad(e["value"])
             and any(a <= e["start"] and e["end"] <= b for a, b in spans)]
-    return [{"entity": "onshore", "start": home[0]["start"], "end": home[0]["end"], "value": True}] if home else []
+    if not home:
+        return []
+    found = [{"entity": "onshore", "start": home[0]["start"], "end": home[0]["end"], "value": True}]
+    if not any(e["entity"] == "offshore" for e in entities) and _CLIENTS_ALL_IN.search(text[:home[0]["start"]]):
+        # 「客户基本都在上海」: all of them at home — and no client abroad named anywhere.
+        found.append({"entity": "offshore", "start": home[0]["start"], "end": home[0]["end"], "value": False})
+    return found
 
 
 def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:

@@ -61,6 +61,7 @@ SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing ab
 _CLAUSE_END = CLAUSE_BREAK
 NEGATION_WINDOW = 8  # characters before a flag phrase (only fillers may stand between: 「不打算单独上市」)
 _FILLER = grammar.pattern("extractor.filler")  # words between a negation and its fact (「没有任何外籍员工」)
+_HOLDS_NAMED = grammar.pattern("phrases.holds_named")  # 「已经拿到技术先进型服务企业认定了」: held, not asked about
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -183,13 +184,14 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             # 「没有海外客户 人才这块找哪个部门？」「我们杭州的，零税率找谁」: the clauses that state, state.
             statements = nlu_guards.statement_clauses(text)
             if statements.strip():
-                named = [(e["start"], e["end"]) for e in entities if e["entity"] == "policy"]
+                named = [(e["start"], e["end"]) for e in entities if e["entity"] == "policy"
+                         and not _HOLDS_NAMED.search(text[:e["start"]])]
                 # (not the words of the measure's own name: 「外资企业利润再投资那条」 says nothing of the firm)
                 # (nor a place beside a measure described in words: 「武汉那个鼓励金融机构剥离非核心业务的，我们能用吗」)
                 described = [(m.start(), m.end()) for m in POLICY_DESCRIBED.finditer(text)]
                 entities += [e for e in self.extract(statements, "inform")
                              if not any(a <= e["start"] and e["end"] <= b for a, b in named + described)
-                             and not (described and e["entity"] == "city")]
+                             and not (described and e["entity"] == "city") and not _topic_only(statements, e)]
         else:
             said = mask_uncertain(text)  # negations are read without the 不 of 「不清楚」
             for ent in doc.ents:
@@ -241,6 +243,17 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # 「没有外资国外客户有两家」: the 没有 is 外资's; only fillers may stand between a negation and its fact.
                 return bool(_FILLER.fullmatch(window[at + len(neg):]))
         return False
+
+
+_TOPIC_REST = grammar.pattern("extractor.topic_rest")
+
+
+def _topic_only(text: str, entity: Dict[Text, Any]) -> bool:
+    """Is the entity's clause nothing but its name and topic words (「技术先近型服务企业 怎么申报啊」)? Then, in a
+    question, it names what is asked about and states nothing."""
+    before = CLAUSE_BREAK.split(text[:entity["start"]])[-1]
+    after = CLAUSE_BREAK.split(text[entity["end"]:])[0]
+    return bool(_TOPIC_REST.match(before) and _TOPIC_REST.match(after))
 
 
 def _asked_places_apart(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
