@@ -12,14 +12,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.guards import asking_part, is_statement
+from bot.nlu.guards import SHOW_NOW, asking_part, is_statement
 from bot.nlu.normalize import normalize
 from bot.nlu.short_answers import is_correction
 from policies_db import FIELDS
 from policies_db.evaluation import coverage
 from policies_db.wording.search import best_matches, index_for
 
-from .changes import facts_at_last_results
+from .changes import facts_at_last_results, questions_left
 from .changes import profile_of as _profile
 from .context import catalogue, evaluate_tracker, previous_value
 from .questions import ActionTopicLookup
@@ -69,6 +69,12 @@ class ActionShowResultsOnChange(Action):
         asked = (tracker.latest_message.get("intent") or {}).get("name") == "show_results"
         if asked and not _profile(now) and tracker.active_loop.get("name") != "profile_form":
             dispatcher.utter_message(response="utter_greet")
+            return [FollowupAction("profile_form")]
+        if asked and shown is None and tracker.active_loop.get("name") != "profile_form" \
+                and not SHOW_NOW.search(normalize(tracker.latest_message.get("text") or "")) and questions_left(tracker):
+            # 「…想问问学校能对接哪些政策」 in the opening: a few questions first, as a clerk would, not a list with 27
+            # measures "to confirm" (「直接看结果」 still shows them at once).
+            dispatcher.utter_message(response="utter_questions_first")
             return [FollowupAction("profile_form")]
         asks = _asks_about_measures(tracker)
         if shown is not None and asks:

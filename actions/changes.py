@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from policies_db import FIELDS, wording
+from policies_db.evaluation import coverage
 
 from .context import evaluate_tracker, normalized_field
 from .render import previous_results
@@ -57,3 +58,29 @@ def say_what_changed(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
         return False
     dispatcher.utter_message(response=CHANGED, change=wording.diff_text(change))
     return True
+
+
+def questions_left(tracker: Tracker) -> bool:
+    """Would the form ask anything (a covered place, facts that still decide a measure) — and has it not just ended?"""
+    for event in reversed(tracker.events):  # once per message: the form that ran since ends with the results
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "action" and event.get("name") == "profile_form":
+            return False
+    evaluation = evaluate_tracker(tracker)
+    if coverage.is_covered(evaluation.compiled, evaluation.profile) is False:
+        return False
+    return bool(evaluation.open_questions(exclude=tracker.get_slot("skipped_fields") or []))
+
+
+def continue_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    """After a question answered outside the form, from a firm that has told us about itself and not yet seen its
+    results (「以下是我司简介，麻烦看下能享受哪些…」 then a question): the questions go on, as a clerk's would."""
+    from rasa_sdk.events import FollowupAction
+
+    if tracker.active_loop.get("name") or facts_at_last_results(tracker.events) is not None:
+        return []
+    if not profile_of({name: tracker.get_slot(name) for name in FIELDS}) or not questions_left(tracker):
+        return []
+    dispatcher.utter_message(response="utter_profile_goes_on")
+    return [FollowupAction("profile_form")]

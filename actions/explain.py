@@ -17,7 +17,7 @@ from bot.nlu.normalize import normalize
 from policies_db import FIELDS
 from policies_db.wording.search import best_matches, index_for
 
-from .changes import say_what_changed
+from .changes import continue_profile, say_what_changed
 from .checklist import SITUATIONS
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named
@@ -118,4 +118,4 @@ class ActionAnswerProcess(Action):
         for m in measures:  # one message each (channels split a text at blank lines anyway)
             dispatcher.utter_message(response="utter_process_not_in_source_for", title=m.title, aspects=what,
                                      departments=contact_text(evaluation.result(m.id)))
-        return []
+        return continue_profile(dispatcher, tracker)

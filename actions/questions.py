@@ -17,7 +17,7 @@ from policies_db.profile import normalize_profile
 from policies_db.wording.paragraphs import action_text
 from policies_db.wording.search import action_named, best_matches, index_for, topic_matches
 
-from .changes import say_what_changed
+from .changes import continue_profile, say_what_changed
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
@@ -161,7 +161,7 @@ class ActionAnswerMeasure(Action):
         dispatcher.utter_message(text="\n\n".join(parts))
         if several_regions:  # (a message of its own: channels split a text at blank lines anyway)
             dispatcher.utter_message(response="utter_one_answer_once_city_known")
-        return []
+        return continue_profile(dispatcher, tracker)
 
 
 class ActionTopicLookup(Action):
@@ -207,7 +207,7 @@ class ActionTopicLookup(Action):
             dispatcher.utter_message(response="utter_topic_not_found", phrase=phrase)
             return done
         answer_measures(dispatcher, compiled, evaluation, measures, phrase, action)
-        return done
+        return done + continue_profile(dispatcher, tracker)
 
 
 def _asked(compiled, text: str, matched: list) -> tuple[str, list, str | None]:

@@ -498,3 +498,37 @@ async def test_whether_one_measure_is_still_in_force_is_answered_for_that_measur
                                  [{"entity": "aspect", "value": "validity"}])
     assert "出自" in reply and "需要确认：" in reply and "请联系" in reply, reply
     assert "浙江省服务外包提能升级三年行动计划" not in reply, reply
+
+
+async def test_which_measures_before_any_question_gets_the_questions_first(domain):
+    """Sealed J (j1-12): an opening that states a few facts and asks 「能对接哪些政策」 got a list with 27 measures "to
+    confirm". The questions come first (as a clerk would); 「直接看结果」 still shows the list at once."""
+    from actions.after_form import ActionShowResultsOnChange
+
+    facts = {"city": "武汉", "is_school": True, "provides_training": True}
+    t = tracker(facts, intent="show_results", text="我们是武汉的高职院校，想问问学校能对接哪些政策", form=False)
+    dispatcher, events = await run(ActionShowResultsOnChange(), t, domain)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_questions_first"]
+    assert any(e.get("event") == "followup" and e.get("name") == "profile_form" for e in events), events
+    t = tracker(facts, intent="show_results", text="直接看结果", form=False)
+    dispatcher, _ = await run(ActionShowResultsOnChange(), t, domain)
+    assert any((m.get("custom") or {}).get("type") == "eligibility_results" for m in dispatcher.messages)
+
+
+async def test_a_question_answered_before_the_results_goes_on_with_the_questions(domain):
+    """Dev d2-02, sealed J j1-12: a pasted profile with a question got its answer and then silence — no questions,
+    no results. A firm that has told us about itself and not yet seen its results: the questions go on."""
+    from actions.questions import ActionAnswerMeasure
+
+    facts = {"city": "武汉", "service_types": ["ITO"]}
+    text = "申报技术先进型服务企业这个，对接哪个部门？"
+    entities = [{"entity": "policy", "value": "申报技术先进型服务企业"}]
+    dispatcher, events = await run(ActionAnswerMeasure(), tracker(facts, intent="ask_contact", text=text,
+                                                                   entities=entities, form=False), domain)
+    assert "武汉市" in (dispatcher.messages[0].get("text") or "")
+    assert dispatcher.messages[-1].get("response") == "utter_profile_goes_on"
+    assert any(e.get("event") == "followup" and e.get("name") == "profile_form" for e in events), events
+    # nothing known of the firm: the answer alone
+    dispatcher, events = await run(ActionAnswerMeasure(), tracker({}, intent="ask_contact", text=text,
+                                                                   entities=entities, form=False), domain)
+    assert not events and all(m.get("response") != "utter_profile_goes_on" for m in dispatcher.messages)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.nlu import grammar
+from policies_db import FIELDS
 
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,9 @@ def test_every_entry_compiles_and_its_classes_exist():
     for _path, value in _leaves({k: v for k, v in data.items() if k != "classes"}):
         items = value if isinstance(value, list) else [value]
         for item in items:
-            if isinstance(item, dict):  # {pattern, value[, fact]} rules
+            if isinstance(item, dict) and "words" in item:  # {words, field, yields_to}: fields of the profile
+                assert {item["field"], item["yields_to"]} <= set(FIELDS["fields"].choices), item
+            elif isinstance(item, dict):  # {pattern, value[, fact]} rules
                 re.compile(grammar.expand(item["pattern"]))
             elif isinstance(item, (str, list)):
                 re.compile(grammar.expand(item))

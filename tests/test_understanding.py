@@ -479,3 +479,15 @@ def test_no_outsourcing_said_after_the_word(text, says_none):
     from bot.nlu.phrases import NO_OUTSOURCING
 
     assert bool(NO_OUTSOURCING.search(text)) is says_none
+
+
+def test_which_measures_in_the_opening_asks_first_inside_coverage_and_answers_outside(servers):
+    """Asked which measures apply in the opening: a covered firm gets the questions first (sealed J j1-12); a firm
+    outside coverage gets its answer at once — never a loop of 「先请您回答几个问题」 (a first version did that)."""
+    chat = Chat(servers["api"])
+    replies = chat.say("我们是武汉江夏的一所高职院校，开了软件技术专业，想问问学校能对接哪些政策")
+    assert "几个简单的问题" in texts(replies) and not has_results(replies), texts(replies)
+    assert chat.slots()["requested_slot"], chat.slots()
+    chat = Chat(servers["api"])
+    replies = chat.say("长沙岳麓区的软件外包公司，做对日开发，有什么政策吗")
+    assert texts(replies).count("几个简单的问题") == 0 and "长沙" in texts(replies), texts(replies)

@@ -31,6 +31,7 @@ SERVICE_TYPE = grammar.pattern("guards.service_type", re.IGNORECASE)
 WHY_NOT = grammar.pattern("guards.why_not")
 ASKS = grammar.pattern("guards.asks")
 SHOW_NOW = grammar.pattern("guards.show_now")
+HEARSAY = grammar.pattern("guards.hearsay")
 FIRST_PERSON = grammar.pattern("guards.first_person")
 # 「咱这个算不算服务外包啊」 asks what the question means; it is no yes and no no.
 A_NOT_A = grammar.pattern("guards.a_not_a")
@@ -61,7 +62,9 @@ def _clauses_where(text: str, keep_asking: bool) -> str:
     for sep in list(CLAUSE_BREAK.finditer(text)) + [None]:
         end = sep.start() if sep else len(text)
         clause = text[last:end]
-        parts.append(clause if asks_something(clause) == keep_asking else " " * len(clause))
+        # 「听说综保区里进口研发用的试剂耗材可以不交许可证了」: hearsay describes the measure asked about, states nothing.
+        asking = asks_something(clause) or bool(HEARSAY.match(clause.strip()))
+        parts.append(clause if asking == keep_asking else " " * len(clause))
         if sep:
             parts.append(sep.group())
             last = sep.end()
@@ -279,9 +282,14 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
     if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions", "ask_contact"} and cue("contact", text):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
-    names_topic = any(e["entity"] in ("policy", "topic") for e in entities)
-    if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", text) and not cue("contact", text) \
-            and not names_topic and not names_measure:
+    # A measure or topic named in the stating clauses is what the firm does (「…也帮企业开订单班做服务外包人才培训，…想问问
+    # 学校能对接哪些政策」); only one named in the asking clause makes the question about it.
+    asking = asking_part(text)
+    names_topic = any(e["entity"] in ("policy", "topic") and text[e["start"]:e["end"]] in asking for e in entities)
+    named_in_question = names_topic or any(text[a:b] in asking for a, b in measure_spans) or described \
+        or (names_measure and asking == " ".join(text.split()))
+    if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", asking) and not cue("contact", asking) \
+            and not named_in_question:
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」

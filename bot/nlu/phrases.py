@@ -92,6 +92,7 @@ def client_spans(text: str) -> list[tuple[int, int]]:
 
 _CLIENTS_DOING = grammar.pattern("phrases.clients_doing")
 _CLIENTS_AMONG = grammar.pattern("phrases.clients_among")
+_CLIENTS_DO_AFTER = grammar.pattern("phrases.clients_do_after")
 _SHARE_OPENS = grammar.pattern("phrases.share_opens")
 
 
@@ -135,7 +136,8 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
     # 「客户里有两个日本人」: people named inside what is said of the clients are the clients'.
     of_clients = _hits(list(grammar.patterns("phrases.client_span")), text)
     doing = clients_doing_spans(text)
-    entities = [e for e in entities if not (e["entity"] != "city" and any(a <= e["start"] and e["end"] <= b for a, b in doing))]
+    entities = [e for e in entities if not (e["entity"] != "city" and any(a <= e["start"] and e["end"] <= b for a, b in doing))
+                and not (e["entity"] != "city" and _CLIENTS_DO_AFTER.match(text[e["end"]:]))]
     return [e for e in entities
             if not (e["entity"] == "hires_foreign_talent" and any(a <= e["start"] and e["end"] <= b for a, b in of_clients))
             and not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans)
@@ -169,10 +171,24 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
     the measure's facts, not the firm's."""
     courses = [(m.start(), m.end()) for p in (_COURSE, _OUTSOURCED_OUT) for m in p.finditer(text)]
     described = [(m.start(), m.end()) for p in (POLICY_DESCRIBED, _PERSON_BY_ROLE) for m in p.finditer(text)] \
-        + parent_spans(text)
+        + parent_spans(text) + hearsay_spans(text)
     return [e for e in entities if not (e["entity"] in ("fields", "service_types")
                                         and any(a <= e["start"] and e["end"] <= b for a, b in courses))
             and not any(a <= e["start"] and e["end"] <= b for a, b in described)]
+
+
+_HEARSAY = grammar.pattern("guards.hearsay")
+
+
+def hearsay_spans(text: str) -> list[tuple[int, int]]:
+    """「听说综保区里进口研发用的试剂耗材可以不交许可证了」: a clause of hearsay describes a measure, not the firm."""
+    spans, start = [], 0
+    for piece in CLAUSE_BREAK.split(text):
+        begin = text.find(piece, start)
+        start = begin + len(piece)
+        if _HEARSAY.match(piece.strip()):
+            spans.append((begin, begin + len(piece)))
+    return spans
 
 
 def parent_spans(text: str) -> list[tuple[int, int]]:

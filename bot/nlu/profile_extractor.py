@@ -213,6 +213,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += bonded_zones_in_places(text, entities)
             named_fields = {e["value"] for e in entities if e["entity"] == "fields"}
             entities += [f for f in described_fields(text) if f["value"] not in named_fields]
+            entities = _yielded_fields(text, entities)
             entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
@@ -246,6 +247,15 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 
 _TOPIC_REST = grammar.pattern("extractor.topic_rest")
+_FIELD_YIELDS = grammar.entry("phrases.field_yields")
+
+
+def _yielded_fields(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """A field word that yields to another field said beside it (「遥感大数据的数据处理外包」: digital, not back-office)."""
+    said = {e["value"] for e in entities if e["entity"] == "fields"}
+    return [e for e in entities if not (e["entity"] == "fields" and any(
+        e["value"] == rule["field"] and rule["yields_to"] in said and text[e["start"]:e["end"]] in rule["words"]
+        for rule in _FIELD_YIELDS))]
 
 
 def _topic_only(text: str, entity: Dict[Text, Any]) -> bool:
