@@ -80,7 +80,9 @@ def continue_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> List
 
     if tracker.active_loop.get("name") or facts_at_last_results(tracker.events) is not None:
         return []
-    if not profile_of({name: tracker.get_slot(name) for name in FIELDS}) or not questions_left(tracker):
+    if not profile_of({name: tracker.get_slot(name) for name in FIELDS}):
         return []
-    dispatcher.utter_message(response="utter_profile_goes_on")
+    if questions_left(tracker):
+        dispatcher.utter_message(response="utter_profile_goes_on")
+    # (no question left — outside coverage, say: the form ends at once and the results say where the firm stands)
     return [FollowupAction("profile_form")]

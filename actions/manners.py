@@ -58,6 +58,20 @@ def _measures_named(tracker: Tracker) -> list:
     return found[:2]
 
 
+DISTRICT_DEPARTMENT = "贵公司所在区（县）人民政府或开发区管委会的商务部门"  # no unit the texts do not name is invented
+
+
+def _district_measures(documents) -> dict:
+    """Per document, its measures with a district government among their departments — funds first."""
+    compiled = catalogue()
+    out = {}
+    for d in documents:
+        found = [m for m in compiled.measures if m.document_id == d.id
+                 and any(wording.DISTRICT_UNIT in c.name for c in m.contacts)]
+        out[d.title] = [m.title for m in sorted(found, key=lambda m: "资金" not in m.title + m.summary)]
+    return out
+
+
 class ActionAnswerDocument(Action):
     def name(self) -> Text:
         return "action_answer_document"
@@ -79,6 +93,10 @@ class ActionAnswerDocument(Action):
                                                                 coverage.local_department({"city": region})))
             lines.append(wording.applies_text(_documents_for(tracker), coverage.firm_place(profile),
                                               lambda d: coverage.firm_in(profile, d.jurisdiction)))
+        if "district" in asked:
+            # 「区里有没有单独的服务外包扶持资金？」: none in the texts; where they give the district a part; whom to ask.
+            documents = _documents_for(tracker)
+            lines.append(wording.district_text(documents, _district_measures(documents), DISTRICT_DEPARTMENT))
         if "where_text" in asked:
             # 「零税率那个是文件里哪一条写的」: the article of the measure named, then where the texts are.
             lines += [wording.article_line(m, catalogue().documents[m.document_id]) for m in _measures_named(tracker)]

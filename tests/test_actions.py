@@ -532,3 +532,18 @@ async def test_a_question_answered_before_the_results_goes_on_with_the_questions
     dispatcher, events = await run(ActionAnswerMeasure(), tracker({}, intent="ask_contact", text=text,
                                                                    entities=entities, form=False), domain)
     assert not events and all(m.get("response") != "utter_profile_goes_on" for m in dispatcher.messages)
+
+
+
+async def test_the_district_s_own_funds_are_answered_from_the_texts(domain):
+    """Sealed G, I and J each asked 「区里有没有单独的扶持资金」 and got a fallback or a list: the texts set no district
+    funds; Wuhan's gives the district government a part in some measures (named); the district is whom to ask."""
+    from actions.manners import ActionAnswerDocument
+
+    text = "区里有没有单独的服务外包扶持资金？"
+    entities = [{"entity": "aspect", "value": "district"}]
+    dispatcher, _ = await run(ActionAnswerDocument(), tracker({"city": "武汉"}, intent="ask_document", text=text,
+                                                              entities=entities, form=False), domain)
+    answer = said(dispatcher.messages[0], domain)
+    assert "没有规定区（县）一级单独的扶持资金" in answer and "「服务外包专项资金支持的项目」" in answer, answer
+    assert "所在区人民政府" in answer and "开发区管委会" in answer, answer

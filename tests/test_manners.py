@@ -59,8 +59,11 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("设计外包这条是哪些部门负责？", "nlu_fallback", "ask_contact"),
     ("技术先进型这个是哪个部门评的", "nlu_fallback", "ask_contact"),
     ("问个事", "inform", "greet"),
-    ("咨询下服务外包政策", "nlu_fallback", "greet"),
-    ("好的好的，麻烦你了", "nlu_fallback", "acknowledge"),  # sealed J  # sealed J: a preamble at the city question
+    ("咨询下服务外包政策", "nlu_fallback", "greet"),  # sealed J: a preamble at the city question
+    ("好的好的，麻烦你了", "nlu_fallback", "acknowledge"),  # sealed J
+    ("区里有没有单独的服务外包扶持资金？", "nlu_fallback", "ask_document"),  # sealed G, I, J: the district's own funds
+    ("区级服务外包扶持资金我们东湖高新区有没有设？", "ask_topic", "ask_document"),
+    ("请问这个三年计划到什么时候截止？", "ask_process", "ask_document"),  # a time asked of a document: its validity
     ("好的 我跟领导汇报一下", "thanks", "acknowledge"),
     ("设计外包这条是哪些部门负责？", "ask_contact", "ask_contact"),
     ("问下服务外包有啥政策", "inform", "show_results"),

@@ -18,12 +18,14 @@ def index(compiled):
     ("零税律找谁", {"zj-offshore-zero-rate"}),  # a typo keeps most of the name
     ("技术先近型要什么条件", {"wh-tech-advanced-application", "zj-tech-advanced-certification"}),
     ("出口信保怎么申请", {"wh-export-credit-insurance", "zj-export-credit-insurance"}),
+    ("听说综保区里进口研发用的试剂耗材可以不交许可证了，要找海关还是商务局？", {"wh-bonded-rd-imports"}),
 ])
 def test_a_question_finds_its_measure(index, question, expected):
     assert {m.id for m in best_matches(index, question)} == expected
 
 
-@pytest.mark.parametrize("question", ["今天天气怎么样", "这个怎么办", "你好", "谢谢"])
+@pytest.mark.parametrize("question", ["今天天气怎么样", "这个怎么办", "你好", "谢谢",
+                                      "这事是找司法局还是商务局"])  # departments name whom, not which measure
 def test_no_measure_for_a_question_about_none(index, question):
     assert best_matches(index, question) == []
 

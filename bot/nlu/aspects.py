@@ -10,9 +10,9 @@ import yaml
 from bot.nlu import grammar
 
 LEXICON = Path(__file__).with_name("lexicon") / "aspects.yml"
-ASPECTS = ("official", "where_text", "validity", "applies")
+ASPECTS = ("official", "where_text", "validity", "applies", "district")
 # An aspect that holds only beside other words: whether a document applies is asked of a document.
-NEEDS = {"applies": "document_words"}
+NEEDS = {"applies": "document_words", "district": "district_topic"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -22,13 +22,23 @@ def _patterns() -> dict[str, re.Pattern]:
             for key, words in data.items()}
 
 
+def _glued(name: str, text: str, start: int) -> bool:
+    """Is the cue the tail of a longer name (「综保区里」 is no 「区里」)? `<name>_not_after` in the lexicon says."""
+    before = _patterns().get(f"{name}_not_after")
+    return bool(before and before.search(text[max(0, start - 2):start]))
+
+
 def aspects(text: str) -> list[dict]:
     """The `aspect` entities of a message: one per aspect named, at its first mention."""
     out = []
     for name in ASPECTS:
-        m = _patterns()[name].search(text or "")
+        m = next((m for m in _patterns()[name].finditer(text or "") if not _glued(name, text, m.start())), None)
         if m and (name not in NEEDS or _patterns()[NEEDS[name]].search(text)):
             out.append({"entity": "aspect", "start": m.start(), "end": m.end(), "value": name})
+    timing, document = _patterns()["timing"].search(text or ""), _patterns()["document_words"].search(text or "")
+    if timing and document and not any(a["value"] == "validity" for a in out):
+        # 「這個三年計劃到什麼時候截止？」: a time asked of a document is its validity, not a measure's deadline.
+        out.append({"entity": "aspect", "start": timing.start(), "end": timing.end(), "value": "validity"})
     return out
 
 

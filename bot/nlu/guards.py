@@ -276,6 +276,9 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     applies = any(e["entity"] == "aspect" and e["value"] == "applies" for e in entities)
     if asks and applies and name in _REROUTABLE | _QUESTIONS:
         return _choose(ranking, "ask_document", confidence)  # 「浙江那个行动计划我们能不能用」
+    if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} \
+            and any(e["entity"] == "aspect" and e["value"] == "district" for e in entities):
+        return _choose(ranking, "ask_document", confidence)  # 「区里有没有单独的服务外包扶持资金？」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and cue("validity", text):
         return _choose(ranking, "ask_document", confidence)  # 「这个文件是哪个单位发的 文号是多少」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_process"} and cue("amount", text):

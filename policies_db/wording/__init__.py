@@ -538,6 +538,19 @@ def applies_text(documents, firm_place, firm_in) -> str:
     return "".join(lines)
 
 
+DISTRICT_UNIT = "区人民政府"  # how the texts name a district government among a measure's departments
+
+
+def district_text(documents, measures_by_document: dict, department: str) -> str:
+    """「区里有没有单独的扶持资金」: the texts set no district funds; the measures they give a district government a
+    part in (`measures_by_document`: document title → measure titles); whom to ask about the district's own."""
+    text = "、".join(f"《{d.title}》" for d in documents) + "都没有规定区（县）一级单独的扶持资金或具体金额。"
+    for title, measures in measures_by_document.items():
+        if measures:
+            text += f"《{title}》中，" + "、".join(f"「{m}」" for m in measures[:3]) + "的责任单位包括所在区人民政府。"
+    return text + f"区里是否另设扶持资金，请向{department}咨询。"
+
+
 def article_line(measure, document) -> str:
     """「零税率那个是文件里哪一条写的」: the measure's article, with its document's issuer and number."""
     return f"「{measure.title}」出自{source_full(measure, document)}。"

@@ -57,8 +57,12 @@ class MeasureIndex:
         self.title_grams = [_bigrams(m.title + " ".join(m.keywords) + " " + _named_in_section(m)) for m in measures]
         # A plan's action named whole (青鸾) is one bigram, yet says which paragraph is meant.
         self.actions = [set(QUOTED.findall(getattr(m.source, "section", "") or "")) for m in measures]
+        self.units = _department_names(measures)
+
 
     def search(self, question: str, limit: int = 3) -> list[Match]:
+        for unit in self.units:
+            question = question.replace(unit, " ")
         asked = _bigrams(question)
         scored = []
         for m, grams, title, actions in zip(self.measures, self.grams, self.title_grams, self.actions):
@@ -69,6 +73,18 @@ class MeasureIndex:
                 scored.append(Match(m, score))
         scored.sort(key=lambda x: -x.score)
         return scored[:limit]
+
+
+def _department_names(measures: list) -> list[str]:
+    """The departments the measures name, whole and without their region (武汉市商务局 → 商务局), longest first — except
+    a name that is part of a measure's own name (海关监管): 「这事是找司法局还是商务局」 asks whom, not which measure."""
+    names: set[str] = set()
+    for m in measures:
+        for contact in getattr(m, "contacts", ()):
+            for name in filter(None, (contact.name, contact.listed_as, contact.current_name)):
+                names |= {name, re.split(r"[市省]", name)[-1]}
+    own = " ".join(m.title + " " + " ".join(m.keywords) for m in measures)
+    return sorted((n for n in names if len(n) >= 3 and n not in own), key=len, reverse=True)
 
 
 def best_matches(index: MeasureIndex, question: str, keep=None) -> list:
