@@ -55,6 +55,11 @@ def _measures_named(tracker: Tracker) -> list:
         profile = evaluate_tracker(tracker).profile
         found = best_matches(index_for(compiled), normalize(tracker.latest_message.get("text") or ""),
                              keep=lambda m: bool(for_region(compiled, [m], profile)[0]))
+    if not found:
+        # 「这条在文件第几条」 right after a measure was answered: that measure.
+        from .questions import _previous_measures, asked_region
+
+        found = _previous_measures(tracker, compiled, asked_region(tracker, evaluate_tracker(tracker).profile))
     return found[:2]
 
 
@@ -79,25 +84,29 @@ class ActionAnswerDocument(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         asked = _aspects(tracker)
         lines = []
+        elsewhere = False  # a place outside coverage was asked about
         profile = profile_from_slots(tracker.slots)
         if "official" in asked:
             keys = [d.jurisdiction for d in _documents_for(tracker)]
             body = next((b for b in (coverage.city_bureau(profile, k) for k in keys) if b), None)
             lines.append(wording.official_text(body or coverage.local_department(profile)))
-        if "applies" in asked:
-            # 「客户在上海的话，上海那边的政策我们能不能一起享受？」: a place outside coverage is not ours to answer for.
+        if "applies" in asked or "where_text" in asked:
+            # 「客户在上海的话，上海那边的政策我们能不能一起享受？」「四川那边的政策去哪查」: a place outside coverage is
+            # not ours to answer for — whom to ask there.
             compiled = catalogue()
             for region in dict.fromkeys(str(r) for r in tracker.get_latest_entity_values("region")):
                 if coverage.is_covered(compiled, {"city": region}) is False:
+                    elsewhere = True
                     lines.append(wording.place_not_covered_text(coverage.coverage_sentence(compiled), region,
                                                                 coverage.local_department({"city": region})))
+        if "applies" in asked:
             lines.append(wording.applies_text(_documents_for(tracker), coverage.firm_place(profile),
                                               lambda d: coverage.firm_in(profile, d.jurisdiction)))
         if "district" in asked:
             # 「区里有没有单独的服务外包扶持资金？」: none in the texts; where they give the district a part; whom to ask.
             documents = _documents_for(tracker)
             lines.append(wording.district_text(documents, _district_measures(documents), DISTRICT_DEPARTMENT))
-        if "where_text" in asked:
+        if "where_text" in asked and not elsewhere:
             # 「零税率那个是文件里哪一条写的」: the article of the measure named, then where the texts are.
             lines += [wording.article_line(m, catalogue().documents[m.document_id]) for m in _measures_named(tracker)]
             lines.append(wording.where_text(_documents_for(tracker)))

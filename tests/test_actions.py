@@ -547,3 +547,16 @@ async def test_the_district_s_own_funds_are_answered_from_the_texts(domain):
     answer = said(dispatcher.messages[0], domain)
     assert "没有规定区（县）一级单独的扶持资金" in answer and "「服务外包专项资金支持的项目」" in answer, answer
     assert "所在区人民政府" in answer and "开发区管委会" in answer, answer
+
+
+
+async def test_where_to_find_another_place_s_policies_names_whom_to_ask_there(domain):
+    """Sealed K: 「四川那边的政策去哪查」 from a Chengdu firm got the fallback. Not ours to answer for: that place's
+    commerce department, and no article of an unrelated measure."""
+    from actions.manners import ActionAnswerDocument
+
+    entities = [{"entity": "aspect", "value": "where_text"}, {"entity": "region", "value": "四川"}]
+    dispatcher, _ = await run(ActionAnswerDocument(), tracker({"city": "成都"}, intent="ask_document", text="四川那边的政策去哪查",
+                                                              entities=entities, form=False), domain)
+    answer = said(dispatcher.messages[0], domain)
+    assert "四川的政策不在其中" in answer and "商务" in answer and "出自" not in answer, answer

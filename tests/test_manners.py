@@ -64,6 +64,7 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("区里有没有单独的服务外包扶持资金？", "nlu_fallback", "ask_document"),  # sealed G, I, J: the district's own funds
     ("区级服务外包扶持资金我们东湖高新区有没有设？", "ask_topic", "ask_document"),
     ("请问这个三年计划到什么时候截止？", "ask_process", "ask_document"),  # a time asked of a document: its validity
+    ("四川那边的政策去哪查", "nlu_fallback", "ask_document"),  # sealed K: another place's policies
     ("好的 我跟领导汇报一下", "thanks", "acknowledge"),
     ("设计外包这条是哪些部门负责？", "ask_contact", "ask_contact"),
     ("问下服务外包有啥政策", "inform", "show_results"),
@@ -154,3 +155,14 @@ def test_asking_whether_it_is_a_robot_is_no_request_for_a_person(text):
     assert after_entities(text, dict(ranking[0]), ranking, [])[0]["name"] == "ask_capabilities"
     ranking = [{"name": "human_handoff", "confidence": 0.95}]
     assert after_entities("帮我转真人客服", dict(ranking[0]), ranking, [])[0]["name"] == "human_handoff"
+
+
+def test_a_question_about_checking_again_later_is_no_restart():
+    """Sealed K: 「示范机构认定下来以后，要再来这里重新查一次吗？」 read as restart wiped every fact the firm had given.
+    Only a restart's own words restart (bot/nlu/lexicon/grammar.yml guards.cues.restart)."""
+    from bot.nlu.guards import after_entities
+
+    ranking = [{"name": "restart", "confidence": 0.49}, {"name": "ask_capabilities", "confidence": 0.2}]
+    text = "示范机构认定下来以后，要再来这里重新查一次吗？"
+    assert after_entities(text, dict(ranking[0]), ranking, [])[0]["name"] != "restart"
+    assert after_entities("重新开始吧", dict(ranking[0]), ranking, [])[0]["name"] == "restart"

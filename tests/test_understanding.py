@@ -53,6 +53,8 @@ def test_no_count_where_there_is_none():
     # a bare 「…个」 counts heads only where the message speaks of the head count; a figure denied is none
     assert [n for _, _, n in find_employee_counts("人数我刚才打反了 是53个 不是35")] == [53]
     assert [n for _, _, n in find_employee_counts("人不多的 十个设计师 加上我老婆管账 十一个")] == [11]
+    # sealed K: the count corrected without a pause, and the staff hired this year (a change, not the total)
+    assert [n for _, _, n in find_employee_counts("哦人数刚才讲错了是二十五个不是十五个今年新招了十个")] == [25]
     assert find_employee_counts("我们有三个项目") == []
     # a correction without a classifier; a group of staff counted after its name; staff in English
     assert [n for _, _, n in find_employee_counts("员工人数说错了 不是两百 是520 上个月刚扩了一批")] == [520]

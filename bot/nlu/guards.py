@@ -195,7 +195,7 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     if name == "human_handoff" and cue("bot_identity", text):
         # 「侬是机器人还是真人啊」 asks what it is talking to: said, with the way to a person (utter_capabilities).
         return _choose(ranking, "ask_capabilities", max(intent.get("confidence") or 0.0, 0.9))
-    if name in ("human_handoff", "subscribe_push") and not CUES[name].search(text):
+    if name in ("human_handoff", "subscribe_push", "restart") and not CUES[name].search(text):
         # 「来电人说都没有」「疫情那年以后就断了」: no word asks for a person or for notices — a wrong guess ends the
         # form; the next guess stands.
         others = [r for r in ranking if r.get("name") not in (name, "nlu_fallback")]

@@ -550,7 +550,7 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
                 if role in (roles[id(a)], roles[id(b)]):
                     roles[id(a)] = roles[id(b)] = role
                     break
-        elif gap in _LIST_GAPS and "registered" not in (roles[id(a)], roles[id(b)]) \
+        elif gap in _LIST_GAPS and not {"registered", "self"} & {roles[id(a)], roles[id(b)]} \
                 and "elsewhere" in (roles[id(a)], roles[id(b)]):
             roles[id(a)] = roles[id(b)] = "elsewhere"  # a list of other people's places
         elif gap in _LIST_GAPS and {roles[id(a)], roles[id(b)]} == {"self", "plain"}:

@@ -62,6 +62,7 @@ _CLAUSE_END = CLAUSE_BREAK
 NEGATION_WINDOW = 8  # characters before a flag phrase (only fillers may stand between: 「不打算单独上市」)
 _FILLER = grammar.pattern("extractor.filler")  # words between a negation and its fact (「没有任何外籍员工」)
 _HOLDS_NAMED = grammar.pattern("phrases.holds_named")  # 「已经拿到技术先进型服务企业认定了」: held, not asked about
+_RETRACTED = grammar.pattern("phrases.retracted_denial")  # 「刚才说没有国外单子是说错了」
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -193,7 +194,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                              if not any(a <= e["start"] and e["end"] <= b for a, b in named + described)
                              and not (described and e["entity"] == "city") and not _topic_only(statements, e)]
         else:
-            said = mask_uncertain(text)  # negations are read without the 不 of 「不清楚」
+            # negations are read without the 不 of 「不清楚」 or a denial taken back (「刚才说没有…是说错了」)
+            said = _RETRACTED.sub(lambda m: m.group(1) + "\0" * len(m.group(2)), mask_uncertain(text))
             for ent in doc.ents:
                 value: Any = ent.ent_id_
                 if ent.label_ in FLAG_FIELDS:
@@ -219,6 +221,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
             entities = _unsure_facts(text, not_own_services(text, entities))
             entities = self._negated_list_values(said, entities)
+            if _INTERROGATIVE.search(text):
+                # 「人才培训这块 是找人社局还是教育局啊」: a clause that only names the topic of the question states nothing.
+                entities = [e for e in entities if e["entity"] in ("unsure", "city", "employees")
+                            or not _topic_only(text, e, marked=True)]
         return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
 
     def _negated_list_values(self, said: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
@@ -247,6 +253,9 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 
 _TOPIC_REST = grammar.pattern("extractor.topic_rest")
+_STATING = grammar.pattern("extractor.stating")
+_TOPIC_MARKER = grammar.pattern("extractor.topic_marker")
+_INTERROGATIVE = grammar.pattern("guards.interrogative")
 _FIELD_YIELDS = grammar.entry("phrases.field_yields")
 
 
@@ -258,11 +267,15 @@ def _yielded_fields(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Tex
         for rule in _FIELD_YIELDS))]
 
 
-def _topic_only(text: str, entity: Dict[Text, Any]) -> bool:
+def _topic_only(text: str, entity: Dict[Text, Any], marked: bool = False) -> bool:
     """Is the entity's clause nothing but its name and topic words (「技术先近型服务企业 怎么申报啊」)? Then, in a
     question, it names what is asked about and states nothing."""
+    if _STATING.search(text[entity["start"]:entity["end"]]):
+        return False
     before = CLAUSE_BREAK.split(text[:entity["start"]])[-1]
     after = CLAUSE_BREAK.split(text[entity["end"]:])[0]
+    if marked and not _TOPIC_MARKER.search(before + after):
+        return False  # 「苏州工业园区的」「（BPO）」 answer; 「人才培训这块」 names a topic
     return bool(_TOPIC_REST.match(before) and _TOPIC_REST.match(after))
 
 
