@@ -121,11 +121,21 @@ def check_means(field, means, where, problems):
         check_value(field, means, where, problems)
 
 
+ANSWER_KEYS = {"say", "means", "kind", "no_results", "reply_has", "reply_has_any", "reply_lacks"}
+
+
+def check_keys(ans, where, problems):
+    unknown = set(ans) - ANSWER_KEYS
+    if unknown:  # {say: BPO I guess, data labeling} — a comma splits an unquoted say
+        problems.append(f"{where}: unknown keys {sorted(map(str, unknown))} (quote a say that holds a comma)")
+
+
 def check_answers(answers, where, problems):
     for field, ans in (answers or {}).items():
         if field not in FIELDS and field not in ("situations", "default"):
             problems.append(f"{where}: unknown question {field!r}")
         if isinstance(ans, dict):
+            check_keys(ans, f"{where}.{field}", problems)
             if "say" not in ans:
                 problems.append(f"{where}.{field}: an answer needs say")
             if "means" in ans:
@@ -144,6 +154,7 @@ def main(path):
             if isinstance(turn, dict) and "answers" in turn:
                 check_answers(turn["answers"], f"{cid} turn {i}", problems)
             elif isinstance(turn, dict):
+                check_keys(turn, f"{cid} turn {i}", problems)
                 if "say" not in turn:
                     problems.append(f"{cid} turn {i}: needs say")
                 if turn.get("kind", "statement") not in KINDS:

@@ -296,7 +296,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」
-    if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document", "ask_conditions") \
+    if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document", "ask_conditions",
+                                  "show_results") \
             and not own_facts and (asks and ASKING.search(text) or cue("interest", text)):
         # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it.
         return _choose(ranking, "ask_conditions", confidence)
@@ -310,6 +311,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     if name in ("inform", "nlu_fallback") and cue("preamble", text) and len(without("generic_topic", text.strip())) <= 8 \
             and not QUESTION_CUES.search(without("generic_topic", text)):
         return _choose(ranking, "greet", confidence)  # 「问个事」: the question comes next
+    if cue("bot_identity", text) and not facts:
+        return _choose(ranking, "ask_capabilities", confidence)  # 「你是不是机器人啊 回得噶快」: a question of its own
     if cue("report_request", text):
         return _choose(ranking, "ask_report", confidence)  # 「结果能发到我们总经理微信上吗？或者给个链接也行」
     about_documents = any(e["entity"] == "aspect" and e["value"] in ASPECTS for e in entities)

@@ -449,6 +449,7 @@ def _city_roles() -> dict[str, re.Pattern]:
             "here": re.compile(f"^(?:{alt('here_after')})"),
             "abroad_located": re.compile(f"(?:{alt('abroad_located_before')})(?:{alt('between')})*$"),
             "not_registered": re.compile(alt("not_registered_after")),
+            "registered_after": re.compile(f"^(?:{alt('registered_after')})"),
             "self": re.compile(f"(?:{alt('self_before')})(?:{alt('between')})*$")}
 
 
@@ -464,8 +465,8 @@ def city_role(text: str, start: int, end: int) -> str:
     roles = _city_roles()
     window = re.split(r"[，。；,;！!？?\n]", text[max(0, start - 8):start])[-1]
     rest = text[end:]
-    if roles["registered"].search(window):
-        return "registered"
+    if roles["registered"].search(window) or roles["registered_after"].match(rest):
+        return "registered"  # 「注册在新加坡」「我们是新加坡注册的公司」
     if roles["before"].search(window) or (roles["after"].match(rest) and not roles["after_not"].match(rest)) \
             or _OTHERS_LOCATED.search(window):  # 「银行都在上海深圳」
         return "elsewhere"

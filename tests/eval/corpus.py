@@ -143,6 +143,10 @@ def _answer(raw: Any, where: str, kind: str = "answer") -> Answer:
         if kind not in KINDS:
             raise CorpusError(f"{where}: kind {kind!r} not in {sorted(KINDS)}")
         checks = {k: raw[k] for k in ("no_results", "reply_has", "reply_has_any", "reply_lacks") if k in raw}
+        for k in ("reply_has", "reply_has_any", "reply_lacks"):  # 「reply_has: [2025]」 is the text 2025
+            if k in checks:
+                words = checks[k] if isinstance(checks[k], list) else [checks[k]]
+                checks[k] = [str(w) for w in words]
         return Answer(say=str(raw["say"]), means=raw.get("means"), kind=kind, checks=checks)
     raise CorpusError(f"{where}: expected a message or {{say: …}}, got {raw!r}")
 
