@@ -110,13 +110,13 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–K (2026-12-06 21:08: 81.3 % / 6.5 % on 627).
+# now holds the former sealed batches A–K (2026-12-06 21:19: 81.7 % / 6.5 % on 627).
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.79
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: L, docs/evaluation.md): first contact 60.0 % / 5.7 % (2026-12-06 21:03), 67.5 % /
-# 4.9 % after a first few fixes (21:08); the gate keeps it from regressing by more than a couple of conversations.
-SEALED_MIN_SUCCESS ?= 0.62
+# The sealed batch (tests/sealed/: L, docs/evaluation.md): first contact 60.0 % / 5.7 % (2026-12-06 21:03), 77.5 % /
+# 5.3 % after its fixes (21:19); the gate keeps it from regressing by more than a couple of conversations.
+SEALED_MIN_SUCCESS ?= 0.72
 SEALED_MAX_MISUNDERSTOOD ?= 0.08
 EVAL_ARGS ?=
 eval: db $(MODEL)

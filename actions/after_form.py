@@ -14,28 +14,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.guards import SHOW_NOW, asking_part, is_statement
 from bot.nlu.normalize import normalize
-from bot.nlu.short_answers import is_correction
 from policies_db import FIELDS
 from policies_db.evaluation import coverage
 from policies_db.wording.search import best_matches, index_for
 
-from .changes import facts_at_last_results, questions_left
+from .changes import city_named_in_passing, facts_at_last_results, questions_left
 from .changes import profile_of as _profile
-from .context import catalogue, evaluate_tracker, previous_value
+from .context import catalogue, evaluate_tracker
 from .questions import ActionTopicLookup
 from .results import ActionShowResults
-
-
-def _city_named_in_passing(tracker: Tracker) -> List[Dict[str, Any]]:
-    """[the previous city] when the latest message moved the city slot without saying the firm moved: no 「注册在…」,
-    no correction (the form's validate_city applies the same rule inside the form). Empty otherwise."""
-    known, now = previous_value(tracker, "city"), tracker.get_slot("city")
-    if not known or not now or now == known or tracker.active_loop.get("name"):
-        return []
-    entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "city"]
-    if any(e.get("registered") for e in entities) or is_correction(normalize(tracker.latest_message.get("text") or "")):
-        return []
-    return [{"value": known}]
 
 
 def _asks_about_measures(tracker: Tracker) -> bool:
@@ -55,7 +42,7 @@ class ActionShowResultsOnChange(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events: List[EventType] = []
-        kept = _city_named_in_passing(tracker)
+        kept = city_named_in_passing(tracker)
         if kept:
             # 「武汉那个综保区免许可证的 我们能用吗」 from a Hangzhou firm: the city of a measure, not a move.
             tracker.slots["city"] = kept[0]["value"]

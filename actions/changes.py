@@ -2,15 +2,19 @@
 fact that changed since (「对了 越南有个客户…这个能享受离岸零税率吗」 after the results: the change, then the answer)."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.normalize import normalize
+from bot.nlu.short_answers import is_correction
 from policies_db import FIELDS, wording
 from policies_db.evaluation import coverage
 
-from .context import evaluate_tracker, normalized_field
+from .context import evaluate_tracker, normalized_field, previous_value
 from .render import previous_results
 
 CHANGED = "utter_results_changed"  # the one line: once said, the firm knows its results under the new facts
@@ -86,3 +90,27 @@ def continue_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> List
         dispatcher.utter_message(response="utter_profile_goes_on")
     # (no question left — outside coverage, say: the form ends at once and the results say where the firm stands)
     return [FollowupAction("profile_form")]
+
+
+def city_named_in_passing(tracker: Tracker) -> List[Dict[str, Any]]:
+    """[the previous city] when the latest message moved the city slot without saying the firm moved: no 「注册在…」,
+    no correction (the form's validate_city applies the same rule inside the form). Empty otherwise."""
+    known, now = previous_value(tracker, "city"), tracker.get_slot("city")
+    if not known or not now or now == known or tracker.active_loop.get("name"):
+        return []
+    entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "city"]
+    if any(e.get("registered") for e in entities) or is_correction(normalize(tracker.latest_message.get("text") or "")):
+        return []
+    return [{"value": known}]
+
+
+def keeps_city(run):
+    """For an answer action outside the form: a city named in the question (「我们四川的企业 能享受啥子政策」 after 成都,
+    「武汉那个…我们能用吗」) does not move the firm — the city is put back before the answer reads the profile."""
+    @functools.wraps(run)
+    async def wrapped(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
+        kept = city_named_in_passing(tracker)
+        if kept:
+            tracker.slots["city"] = kept[0]["value"]
+        return ([SlotSet("city", kept[0]["value"])] if kept else []) + await run(self, dispatcher, tracker, domain)
+    return wrapped

@@ -17,7 +17,7 @@ from bot.nlu.normalize import normalize
 from policies_db import FIELDS
 from policies_db.wording.search import best_matches, index_for
 
-from .changes import continue_profile, say_what_changed
+from .changes import continue_profile, keeps_city, say_what_changed
 from .checklist import SITUATIONS
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named
@@ -104,6 +104,7 @@ class ActionAnswerProcess(Action):
     def name(self) -> Text:
         return "action_answer_process"
 
+    @keeps_city
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         text = normalize(tracker.latest_message.get("text") or "")

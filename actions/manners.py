@@ -20,7 +20,7 @@ from policies_db import wording
 from policies_db.evaluation import coverage
 from policies_db.wording.search import best_matches, index_for
 
-from .changes import facts_at_last_results
+from .changes import facts_at_last_results, keeps_city
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
 from .lookup import for_region, measures_named
 from .render import contact_text
@@ -81,6 +81,7 @@ class ActionAnswerDocument(Action):
     def name(self) -> Text:
         return "action_answer_document"
 
+    @keeps_city
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         asked = _aspects(tracker)
         lines = []

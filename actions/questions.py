@@ -17,7 +17,7 @@ from policies_db.profile import normalize_profile
 from policies_db.wording.paragraphs import action_text
 from policies_db.wording.search import action_named, best_matches, index_for, topic_matches
 
-from .changes import continue_profile, say_what_changed
+from .changes import continue_profile, keeps_city, say_what_changed
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named, measures_on_topic
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
@@ -104,6 +104,7 @@ class ActionAnswerMeasure(Action):
     def name(self) -> Text:
         return "action_answer_measure"
 
+    @keeps_city
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -168,6 +169,7 @@ class ActionTopicLookup(Action):
     def name(self) -> Text:
         return "action_topic_lookup"
 
+    @keeps_city
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         phrases = _policy_phrases(tracker)

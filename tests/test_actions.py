@@ -560,3 +560,14 @@ async def test_where_to_find_another_place_s_policies_names_whom_to_ask_there(do
                                                               entities=entities, form=False), domain)
     answer = said(dispatcher.messages[0], domain)
     assert "四川的政策不在其中" in answer and "商务" in answer and "出自" not in answer, answer
+
+
+async def test_a_city_named_in_a_question_after_the_results_does_not_move_the_firm(domain):
+    """Sealed L: 「我们四川的企业 能享受啥子政策 该找哪个部门问嘛」 after 成都 moved the firm to 四川 (a question's facts
+    are taken now, and the guard after the results ran only for statements). The answer actions keep the city."""
+    text = "我们四川的企业 能享受啥子政策 该找哪个部门问嘛"
+    events = [{"event": "slot", "name": "city", "value": "成都"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": {"intent": {"name": "ask_contact"}}}]
+    t = tracker({"city": "四川"}, intent="ask_contact", text=text, form=False, events=events)
+    _, returned = await run(ActionAnswerMeasure(), t, domain)
+    assert any(e.get("name") == "city" and e.get("value") == "成都" for e in returned), returned

@@ -66,6 +66,7 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("请问这个三年计划到什么时候截止？", "ask_process", "ask_document"),  # a time asked of a document: its validity
     ("四川那边的政策去哪查", "nlu_fallback", "ask_document"),  # sealed K: another place's policies
     ("你是不是机器人啊 回得噶快", "nlu_fallback", "ask_capabilities"),  # sealed L: a question of its own, mid-form
+    ("我们这种小工作室 能拿好多补贴", "show_results", "ask_process"),  # sealed L: 好多 = how much (the texts set none)
     ("好的 我跟领导汇报一下", "thanks", "acknowledge"),
     ("设计外包这条是哪些部门负责？", "ask_contact", "ask_contact"),
     ("问下服务外包有啥政策", "inform", "show_results"),

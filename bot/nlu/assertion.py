@@ -193,6 +193,17 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
     return out
 
 
+def planned_count(text: str, span: tuple[int, int], field: str) -> bool:
+    """Is the fact a plan that counts as the fact (「明年打算在迪拜开个办事处」 for overseas_expansion)? Then a 「现在还没开」
+    after it is the plan's not-yet, no denial."""
+    lex = lexicon()
+    if field not in lex.plans_count_for:
+        return False
+    said = mask_uncertain(text)
+    cues = _cues(lex.planned, said)
+    return bool(_reached(said, [span], cues, forward_only=True)) or _after_in_clause(said, cues, span[0])
+
+
 def past_answer(text: str, field: str) -> str | None:
     """An answer to a yes/no question about `field` that names no fact, only a time: 「疫情那年以后就断了」 → "gone"
     (a no today), 「以前日本的单子很多的」 → "past" (says nothing of today), else None."""

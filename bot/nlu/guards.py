@@ -281,7 +281,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         return _choose(ranking, "ask_document", confidence)  # 「区里有没有单独的服务外包扶持资金？」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and cue("validity", text):
         return _choose(ranking, "ask_document", confidence)  # 「这个文件是哪个单位发的 文号是多少」
-    if asks and name in _REROUTABLE | _QUESTIONS | {"ask_process"} and cue("amount", text):
+    if (asks or name in ("show_results", "nlu_fallback")) and name in _REROUTABLE | _QUESTIONS | {"ask_process"} \
+            and cue("amount", text):  # (「能拿好多补贴」: 好多 asks how much, with no question mark)
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
     if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions", "ask_contact"} and cue("contact", text):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from bot.nlu import grammar
-from bot.nlu.assertion import CLAUSE_BREAK, STATED, modality
+from bot.nlu.assertion import CLAUSE_BREAK, STATED, modality, planned_count
 
 _Entity = dict[str, Any]
 
@@ -93,6 +93,7 @@ def client_spans(text: str) -> list[tuple[int, int]]:
 _CLIENTS_DOING = grammar.pattern("phrases.clients_doing")
 _CLIENTS_AMONG = grammar.pattern("phrases.clients_among")
 _CLIENTS_DO_AFTER = grammar.pattern("phrases.clients_do_after")
+_PASSIVE_AGENT = grammar.pattern("phrases.passive_agent")
 _SHARE_OPENS = grammar.pattern("phrases.share_opens")
 
 
@@ -135,6 +136,8 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
                      and e["start"] > said_of_clients.get(text[e["start"]:e["end"]], len(text))]
     # 「客户里有两个日本人」: people named inside what is said of the clients are the clients'.
     of_clients = _hits(list(grammar.patterns("phrases.client_span")), text)
+    entities = [e for e in entities if not (e["entity"] in ABOUT_CLIENTS and e["entity"] != "city"
+                                            and _PASSIVE_AGENT.search(text[max(0, e["start"] - 4):e["start"]]))]
     doing = clients_doing_spans(text)
     entities = [e for e in entities if not (e["entity"] != "city" and any(a <= e["start"] and e["end"] <= b for a, b in doing))
                 and not (e["entity"] != "city" and _CLIENTS_DO_AFTER.match(text[e["end"]:]))]
@@ -251,7 +254,7 @@ _VERB_PHRASE_FACTS = ("covid_commissioned", "overseas_expansion")
 _INSIDE_NEGATION = grammar.pattern("phrases.inside_negation")
 
 def _fact(text: str, start: int, end: int, entity: str) -> dict:
-    negated = _negated_before(text, start) or _negated_after(text, end)
+    negated = _negated_before(text, start) or (_negated_after(text, end) and not planned_count(text, (start, end), entity))
     if entity in _VERB_PHRASE_FACTS and _INSIDE_NEGATION.search(text[start:end]) \
             and not DOUBLE_NEGATIVE.search(text[start:end]):
         negated = True  # 「疫情期间没有接过新冠相关的委托」: the no stands inside the description
