@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.guards import SHOW_NOW, asking_part, is_statement
@@ -18,7 +18,7 @@ from policies_db import FIELDS
 from policies_db.evaluation import coverage
 from policies_db.wording.search import best_matches, index_for
 
-from .changes import city_named_in_passing, facts_at_last_results, questions_left
+from .changes import facts_at_last_results, keeps_city, questions_left
 from .changes import profile_of as _profile
 from .context import catalogue, evaluate_tracker
 from .questions import ActionTopicLookup
@@ -40,14 +40,9 @@ class ActionShowResultsOnChange(Action):
     def name(self) -> Text:
         return "action_show_results_on_change"
 
+    @keeps_city  # 「武汉那个综保区免许可证的 我们能用吗」 from a Hangzhou firm: the city of a measure, not a move
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        events: List[EventType] = []
-        kept = city_named_in_passing(tracker)
-        if kept:
-            # 「武汉那个综保区免许可证的 我们能用吗」 from a Hangzhou firm: the city of a measure, not a move.
-            tracker.slots["city"] = kept[0]["value"]
-            events = [SlotSet("city", kept[0]["value"])]
-        return events + await self._respond(dispatcher, tracker, domain)
+        return await self._respond(dispatcher, tracker, domain)
 
     async def _respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: Dict[Text, Any]) -> List[EventType]:

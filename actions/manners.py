@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.aspects import cue
 from bot.nlu.normalize import normalize
 from bot.push.text import public_url
 from policies_db import wording
@@ -63,9 +64,6 @@ def _measures_named(tracker: Tracker) -> list:
     return found[:2]
 
 
-DISTRICT_DEPARTMENT = "贵公司所在区（县）人民政府或开发区管委会的商务部门"  # no unit the texts do not name is invented
-
-
 def _district_measures(documents) -> dict:
     """Per document, its measures with a district government among their departments — funds first."""
     compiled = catalogue()
@@ -73,7 +71,7 @@ def _district_measures(documents) -> dict:
     for d in documents:
         found = [m for m in compiled.measures if m.document_id == d.id
                  and any(wording.DISTRICT_UNIT in c.name for c in m.contacts)]
-        out[d.title] = [m.title for m in sorted(found, key=lambda m: "资金" not in m.title + m.summary)]
+        out[d.title] = [m.title for m in sorted(found, key=lambda m: not cue("funds", m.title + m.summary))]
     return out
 
 
@@ -106,7 +104,7 @@ class ActionAnswerDocument(Action):
         if "district" in asked:
             # 「区里有没有单独的服务外包扶持资金？」: none in the texts; where they give the district a part; whom to ask.
             documents = _documents_for(tracker)
-            lines.append(wording.district_text(documents, _district_measures(documents), DISTRICT_DEPARTMENT))
+            lines.append(wording.district_text(documents, _district_measures(documents)))
         if "where_text" in asked and not elsewhere:
             # 「零税率那个是文件里哪一条写的」: the article of the measure named, then where the texts are.
             lines += [wording.article_line(m, catalogue().documents[m.document_id]) for m in _measures_named(tracker)]

@@ -27,6 +27,7 @@ from tests.test_e2e import Chat, checklist_of, results_of
     ("我们在航州，做离案外宝😀👍", "我们在杭州，做离岸外包"),
     ("/inform{\"fields\": \"design\"}", "/inform{\"fields\": \"design\"}"),  # button payloads untouched
     ("有么子政策冒得", "有什么政策没有"),  # 武汉话
+    ("好 唔該晒", "好 谢谢"),  # 粤语: thanks, not 不该 (a negation)
     ("来电人说都没有", "都没有"),  # a hotline clerk typing what the caller said
     ("该企业在滨江，来电人说：做软件外包", "我们在滨江，做软件外包"),
 ])

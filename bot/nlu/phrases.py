@@ -90,6 +90,15 @@ def client_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause, as CLAUSE_BREAK cuts the text."""
+    spans, last = [], 0
+    for sep in CLAUSE_BREAK.finditer(text):
+        spans.append((last, sep.start()))
+        last = sep.end()
+    return spans + [(last, len(text))]
+
+
 _CLIENTS_DOING = grammar.pattern("phrases.clients_doing")
 _CLIENTS_AMONG = grammar.pattern("phrases.clients_among")
 _CLIENTS_DO_AFTER = grammar.pattern("phrases.clients_do_after")
@@ -100,14 +109,9 @@ _SHARE_OPENS = grammar.pattern("phrases.share_opens")
 def clients_doing_spans(text: str) -> list[tuple[int, int]]:
     """「我们行服务的客户里有不少服务外包企业，很多做离岸业务」: the clients' own business — after 客户里很多做… to the end of
     its clause, and a clause that opens with a share of them (很多做…) right after a clause about the clients."""
-    spans, start = [], 0
-    clauses = []
-    for piece in CLAUSE_BREAK.split(text):
-        begin = text.find(piece, start)
-        clauses.append((begin, begin + len(piece)))
-        start = begin + len(piece)
+    spans = []
     about_clients = False
-    for begin, end in clauses:
+    for begin, end in clause_spans(text):
         clause = text[begin:end]
         doing = _CLIENTS_DOING.search(clause)
         if doing:
@@ -185,13 +189,7 @@ _HEARSAY = grammar.pattern("guards.hearsay")
 
 def hearsay_spans(text: str) -> list[tuple[int, int]]:
     """「听说综保区里进口研发用的试剂耗材可以不交许可证了」: a clause of hearsay describes a measure, not the firm."""
-    spans, start = [], 0
-    for piece in CLAUSE_BREAK.split(text):
-        begin = text.find(piece, start)
-        start = begin + len(piece)
-        if _HEARSAY.match(piece.strip()):
-            spans.append((begin, begin + len(piece)))
-    return spans
+    return [(begin, end) for begin, end in clause_spans(text) if _HEARSAY.match(text[begin:end].strip())]
 
 
 def parent_spans(text: str) -> list[tuple[int, int]]:

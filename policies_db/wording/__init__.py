@@ -541,7 +541,10 @@ def applies_text(documents, firm_place, firm_in) -> str:
 DISTRICT_UNIT = "区人民政府"  # how the texts name a district government among a measure's departments
 
 
-def district_text(documents, measures_by_document: dict, department: str) -> str:
+DISTRICT_DEPARTMENT = "贵公司所在区（县）人民政府或开发区管委会的商务部门"  # no unit the texts do not name is invented
+
+
+def district_text(documents, measures_by_document: dict, department: str = DISTRICT_DEPARTMENT) -> str:
     """「区里有没有单独的扶持资金」: the texts set no district funds; the measures they give a district government a
     part in (`measures_by_document`: document title → measure titles); whom to ask about the district's own."""
     text = "、".join(f"《{d.title}》" for d in documents) + "都没有规定区（县）一级单独的扶持资金或具体金额。"
