@@ -32,6 +32,7 @@ help:
 	@echo "make cluster   nginx + 2 Rasa replicas (PostgreSQL, Redis) + 2 action servers; make cluster-stop"
 	@echo "make sample    build the policy database and print a sample evaluation"
 	@echo "make nlu-eval  intent and entity F1 on the held-out split (tests/nlu)"
+	@echo "make fuzz      conversation fuzzer on new random seeds (make test walks a fixed one)"
 	@echo "make eval      replay the development (tests/conversations) and sealed (tests/sealed) conversations through REST"
 	@echo "make bench     engine (100 / 1,000 / 10,000 measures) and conversation benchmarks"
 	@echo "make audit     dependency audit of requirements.lock (OSV; security/known-findings.yml)"
@@ -110,14 +111,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–K (2026-12-06 21:19: 81.7 % / 6.5 % on 627).
+# now holds the former sealed batches A–L.
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.79
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: L, docs/evaluation.md): first contact 60.0 % / 5.7 % (2026-12-06 21:03), 77.5 % /
-# 5.3 % after its fixes (21:19); the gate keeps it from regressing by more than a couple of conversations.
-SEALED_MIN_SUCCESS ?= 0.72
-SEALED_MAX_MISUNDERSTOOD ?= 0.08
+# The sealed batch (tests/sealed/: M, docs/evaluation.md): first contact 36.5 % / 11.9 % (2026-12-06 22:52); the gate
+# keeps it from regressing by more than a couple of conversations.
+SEALED_MIN_SUCCESS ?= 0.34
+SEALED_MAX_MISUNDERSTOOD ?= 0.13
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)
@@ -164,7 +165,7 @@ audit: $(STAMP)
 	$(PY) scripts/audit.py
 
 # Ruff (pyproject.toml). CI runs it as part of `make test`.
-.PHONY: lint test-unit test-rasa test-system
+.PHONY: lint test-unit test-rasa test-system fuzz
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
@@ -178,6 +179,10 @@ test-rasa: $(STAMP) $(MODEL)
 
 test-system: db $(MODEL) $(CHROMIUM) $(NGINX) $(REDIS_SERVER) report-fonts
 	$(PY) -m pytest -q -m system tests
+
+# `make test` walks the fuzzer's fixed seed; this explores new ones (FUZZ_WALKS=n for more per run).
+fuzz: db $(MODEL)
+	FUZZ_SEED=random $(PY) -m pytest -q -s tests/test_fuzz.py
 
 # Everything, fastest first, so a broken unit stops the run before the slow tiers start.
 test: lint db $(MODEL) $(CHROMIUM) $(NGINX) $(REDIS_SERVER) report-fonts

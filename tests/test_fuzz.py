@@ -12,6 +12,9 @@ checklist answers and questions in the middle of the form, and asserts:
 Walks open with a greeting or a run-on opening (places known, unknown, foreign and 繁體, clients abroad, past
 and planned business, a parent company), and corrections of earlier answers come at any point.
 The seed is printed (and in every failure message); FUZZ_SEED=<n> replays a run, FUZZ_WALKS=<n> sets the count.
+`make test` walks a fixed seed, so a run on one commit passes or fails the same way every time (a random
+seed made CI land or not by chance); `make fuzz` (FUZZ_SEED=random) explores new walks, and a seed that
+finds a trap becomes the fixed one once the trap is fixed.
 """
 from __future__ import annotations
 
@@ -26,7 +29,10 @@ from policies_db import FIELDS
 from tests.conftest import API_TOKEN
 from tests.stack import http
 
-SEED = int(os.environ.get("FUZZ_SEED") or time.time_ns() % 1_000_000)
+# The last seed that found a trap (CI, 2026-12-06: an outside-coverage firm never reached its results).
+FIXED_SEED = 765347
+_SEED_ASKED = os.environ.get("FUZZ_SEED", "")
+SEED = time.time_ns() % 1_000_000 if _SEED_ASKED == "random" else int(_SEED_ASKED or FIXED_SEED)
 WALKS = int(os.environ.get("FUZZ_WALKS") or 12)
 MAX_ATTEMPTS = 2 * (len(FIELDS) + 1) + 4  # two tries per question (fields + checklist), and some slack
 MAX_TURNS = 90
@@ -104,7 +110,7 @@ class Walk:
         self.slots: dict = {}
 
     def fail(self, message: str) -> str:
-        tail = "\n".join(self.transcript[-12:])
+        tail = "\n".join(self.transcript[-int(os.environ.get("FUZZ_TAIL", 12)):])
         return f"seed {SEED} walk {self.number} ({self.sender}): {message}\n{tail}"
 
     def tracker(self) -> dict:
@@ -184,8 +190,9 @@ MOVE_COUNTS: dict[str, int] = {}
 def run_walk(base: str, rng: random.Random, number: int) -> int:
     walk = Walk(base, rng, number)
     walk.events_seen = len(walk.tracker().get("events") or [])
-    walk.send("opening", opening(rng))
-    question, row, attempts, turns, results = None, 0, 0, 1, False
+    replies, _ = walk.send("opening", opening(rng))
+    # A firm outside coverage that names its place in the opening gets its results at once.
+    question, row, attempts, turns, results = None, 0, 0, 1, has_results(replies)
     while not results:
         turns += 1
         assert turns <= MAX_TURNS, walk.fail(f"no results after {MAX_TURNS} turns")
