@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.aspects import without_asking
 from bot.nlu.guards import SHOW_NOW, asking_part, is_statement
 from bot.nlu.normalize import normalize
 from policies_db import FIELDS
@@ -33,7 +34,7 @@ def _asks_about_measures(tracker: Tracker) -> bool:
         return False
     if list(tracker.get_latest_entity_values("policy")):
         return True
-    return bool(best_matches(index_for(catalogue()), asking_part(text)))
+    return bool(best_matches(index_for(catalogue()), without_asking(asking_part(text))))
 
 
 class ActionShowResultsOnChange(Action):

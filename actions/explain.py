@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.aspects import cue, term_explanation
+from bot.nlu.aspects import cue, term_explanation, without_asking
 from bot.nlu.normalize import normalize
 from policies_db import FIELDS
 from policies_db.wording.search import best_matches, index_for
@@ -63,7 +63,7 @@ def _named_measures(tracker: Tracker, carry_previous: bool = False):
             measures, _ = for_region(compiled, named, city)
             return measures or named
     # No exact name: the measure the question is about by its words (「进口研发试剂免许可证要什么材料」, typos).
-    named = best_matches(index_for(compiled), normalize(tracker.latest_message.get("text") or ""))
+    named = best_matches(index_for(compiled), without_asking(normalize(tracker.latest_message.get("text") or "")))
     if named:
         measures, _ = for_region(compiled, named, evaluate_tracker(tracker).profile.get("city"))
         return measures or named

@@ -7,11 +7,12 @@ from policies_db.authoring.schema import Measure
 from policies_db.evaluation.coverage import firm_in
 
 
-def measures_named(compiled: CompiledCatalogue, phrase: str) -> list[Measure]:
-    """Measures whose title or keywords match the phrase: exact keyword/title first, then containment."""
+def measures_named(compiled: CompiledCatalogue, phrase: str, loose: bool = False) -> list[Measure]:
+    """Measures whose title or keywords match the phrase: exact keyword/title first, then containment (`loose`:
+    containment always)."""
     phrase = phrase.strip()
     exact = [m for m in compiled.measures if phrase == m.title or phrase in m.keywords]
-    if exact:
+    if exact and not loose:
         return exact
     return [m for m in compiled.measures
             if phrase in m.title or any(k in phrase or phrase in k for k in m.keywords if len(k) > 1)]

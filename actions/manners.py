@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.aspects import cue
+from bot.nlu.aspects import cue, without_asking
 from bot.nlu.normalize import normalize
 from bot.push.text import public_url
 from policies_db import wording
@@ -54,7 +54,7 @@ def _measures_named(tracker: Tracker) -> list:
         found += [m for m in measures_named(compiled, str(phrase)) if m not in found]
     if not found:
         profile = evaluate_tracker(tracker).profile
-        found = best_matches(index_for(compiled), normalize(tracker.latest_message.get("text") or ""),
+        found = best_matches(index_for(compiled), without_asking(normalize(tracker.latest_message.get("text") or "")),
                              keep=lambda m: bool(for_region(compiled, [m], profile)[0]))
     if not found:
         # 「这条在文件第几条」 right after a measure was answered: that measure.

@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.aspects import without_asking
 from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
 from policies_db.evaluation import coverage
@@ -67,7 +68,7 @@ def _local_matches(compiled, where: dict, question: str) -> list:
     def keep(m):
         return bool(for_region(compiled, [m], where)[0])
 
-    index = index_for(compiled)
+    index, question = index_for(compiled), without_asking(question)  # 「找哪个单位」 says whom, not which measure
     return best_matches(index, question, keep=keep) or topic_matches(index, question, keep)
 
 
@@ -122,10 +123,15 @@ class ActionAnswerMeasure(Action):
         evaluation = evaluate_tracker(tracker)
         where = asked_region(tracker, evaluation.profile)
         local = _asked_matches(compiled, where, _text(tracker))
+        if named and local:
+            # 「公共服务平台的专项资金 找哪个部门申请」: of the measures the phrase fits (专项资金 is one's keyword, part of
+            # another's), the one the question's other words point to.
+            fitting = set(named) | set(measures_named(compiled, phrase, loose=True))
+            named = [m for m in local if m in fitting] or named
         if not named:
             # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos, a
             # topic such as 「人才这块」) — among the measures of the firm's own region first, when it has one.
-            named = local or best_matches(index_for(compiled), asking_part(_text(tracker)))
+            named = local or best_matches(index_for(compiled), without_asking(asking_part(_text(tracker))))
         if not named and not phrases:
             # 「找谁」「多少钱」 right after a measure was named: the measure of the previous turns.
             named = _previous_measures(tracker, compiled, where)
@@ -175,7 +181,7 @@ class ActionTopicLookup(Action):
         phrases = _policy_phrases(tracker)
         phrase = phrases[0] if phrases else tracker.get_slot("pending_topic")
         compiled = catalogue()
-        matched = [] if phrase else best_matches(index_for(compiled), _text(tracker))
+        matched = [] if phrase else best_matches(index_for(compiled), without_asking(_text(tracker)))
         if not phrase and not matched:
             dispatcher.utter_message(response="utter_which_topic")
             return [SlotSet("awaiting_region", None)]
@@ -253,7 +259,7 @@ class ActionFallbackLookup(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         compiled = catalogue()
         text = _text(tracker)
-        found = best_matches(index_for(compiled), text)
+        found = best_matches(index_for(compiled), without_asking(text))
         if not found:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -184,6 +184,18 @@ async def test_contact_lists_responsible_units_verbatim(domain):
     assert "电话" in text and not re.search(r"\d{5,}", text)  # no invented phone numbers
 
 
+async def test_the_measure_a_phrase_fits_that_the_other_words_point_to(domain):
+    """「公共服务平台的专项资金 找哪个部门申请」: 专项资金 is one measure's keyword and part of another's; the question's
+    other words (公共服务平台) say which (sealed batch M)."""
+    text = "公共服务平台的专项资金 找哪个部门申请"
+    entities = [{"entity": "policy", "value": "专项资金", "start": 7, "end": 11}]
+    t = tracker({"city": "武汉"}, intent="ask_contact", text=text, entities=entities, form=False)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    answer = dispatcher.messages[0]["text"]
+    assert "「服务外包公共服务平台建设」" in answer and "武汉市财政局" in answer
+    assert "「服务外包专项资金支持的项目」" not in answer
+
+
 async def test_a_bare_follow_up_asks_about_the_measure_just_named(domain):
     """「出口信保那条 我们挺想了解的」 then 「找谁」: the measure of the previous message."""
     events = [{"event": "action", "name": "action_listen"},

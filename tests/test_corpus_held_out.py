@@ -121,3 +121,22 @@ def test_the_harness_compares_places_by_what_they_resolve_to(name, held, wanted,
     from tests.eval.replay import same_place
 
     assert same_place(name, held, wanted, slots) is same
+
+
+def test_a_fact_only_an_unasked_answer_states_is_not_expected():
+    """Writers copy an answer's `means` into `facts`; a question the assistant never asked states nothing — unless
+    the tracker holds a value for it, which then must be right."""
+    from tests.eval.corpus import _conversation
+    from tests.eval.replay import Record, TurnRecord, unasked_answer_facts
+
+    conversation = _conversation({
+        "id": "x", "firm": "武汉的软件公司", "turns": ["武汉的 做软件外包"],
+        "answers": {"foreign_invested": {"say": "纯内资", "means": False}, "offshore": {"say": "有", "means": True}},
+        "facts": {"city": "武汉", "foreign_invested": False, "offshore": True}}, "x.yml")
+    record = Record(conversation, "s")
+    record.turns = [TurnRecord("script", None, "武汉的 做软件外包", "statement", asks=["offshore"]),
+                    TurnRecord("answers", "offshore", "有", "answer")]
+    record.final_slots = {"city": "武汉", "offshore": True}
+    assert unasked_answer_facts(conversation, record) == ["foreign_invested"]
+    record.final_slots["foreign_invested"] = True  # held, and wrong: still checked
+    assert unasked_answer_facts(conversation, record) == []

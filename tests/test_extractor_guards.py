@@ -95,3 +95,30 @@ def test_a_blanket_list_answer_beats_an_unbacked_request_for_results(text, expec
     ranking = [{"name": "show_results", "confidence": 0.65}, {"name": "deny", "confidence": 0.2}]
     intent, _ = before_entities(text, dict(ranking[0]), ranking)
     assert intent["name"] == expected
+
+
+def test_a_deny_without_a_word_of_negation_is_no_no():
+    # 「这个算外包吧」 at the service-type question was read as 「none」.
+    intent, _ = after_entities("这个算外包吧", *_parse([("deny", 0.51), ("affirm", 0.3)]), [])
+    assert intent["name"] == "inform"
+    intent, _ = after_entities("这个没有", *_parse([("deny", 0.9), ("affirm", 0.05)]), [])
+    assert intent["name"] == "deny"
+
+
+def test_the_runner_up_of_a_wrong_form_ending_guess_needs_its_words_too():
+    # 「四新那边」 (an area of Wuhan) was a hand-off by DIET, then a restart by its runner-up.
+    intent, _ = after_entities("四新那边", *_parse([("human_handoff", 0.5), ("restart", 0.3), ("inform", 0.1)]), [])
+    assert intent["name"] == "inform"
+    intent, _ = after_entities("重新开始吧", *_parse([("human_handoff", 0.5), ("restart", 0.3), ("inform", 0.1)]), [])
+    assert intent["name"] == "restart"
+
+
+def test_a_measure_named_beside_which_measures_is_asked_about():
+    from bot.nlu.guards import requests_and_manners
+
+    text = "外汇收支便利化 我们能不能用"
+    intent, _ = requests_and_manners(text, *_parse([("show_results", 0.9), ("inform", 0.05)]), [],
+                                     measure_spans=[(0, 7)])
+    assert intent["name"] == "ask_conditions"
+    intent, _ = requests_and_manners("那我们能享受哪些", *_parse([("show_results", 0.9), ("inform", 0.05)]), [])
+    assert intent["name"] == "show_results"

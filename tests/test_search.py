@@ -70,3 +70,22 @@ def test_the_plans_other_spellings_of_its_third_action_find_it(index):
     for question in ("文韬行动是什么", "請問文韜行動包括哪些", "文鲛行动有什么"):
         found = best_matches(index, normalize(question))
         assert found and all("文鳐" in m.source.section for m in found), question
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 找哪个单位 says whom; its 单位 is also in a Wuhan measure's text (sealed batch M).
+    ("出口信用保线 找哪个单位办", {"wh-export-credit", "wh-export-credit-insurance", "zj-export-credit-insurance"}),
+    ("会记律师事务所走粗去那个 找哪个单位", {"wh-accounting-legal"}),
+])
+def test_the_words_that_ask_do_not_choose_the_measure(index, question, expected):
+    from bot.nlu.aspects import without_asking
+
+    assert {m.id for m in best_matches(index, without_asking(question))} == expected
+
+
+def test_without_asking_blanks_overlapping_cues_and_keeps_offsets():
+    from bot.nlu.aspects import without_asking
+
+    text = "出口信保 具体找哪个单位办"
+    out = without_asking(text)
+    assert len(out) == len(text) and "单位" not in out and "找" not in out and out.startswith("出口信保")

@@ -52,6 +52,31 @@ def without(name: str, text: str) -> str:
     return _patterns()[name].sub("", text or "")
 
 
+# The words that say what a question asks (whom, what materials, how much, when, which measures), not which measure
+# it is about: a catalogue search without them (「出口信用保线 找哪个单位办」: 单位 is in a Wuhan measure's text too).
+ASKING_WORDS = ("contact", "materials", "timing", "procedure", "amount", "official", "validity", "where_text",
+                "why_not_listed", "which_measures", "preamble")
+
+
+@functools.lru_cache(maxsize=1)
+def _asking_words() -> tuple[str, ...]:
+    data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    return tuple(sorted({w for name in ASKING_WORDS for w in data[name]}, key=len, reverse=True))
+
+
+def without_asking(text: str) -> str:
+    """The text with the words that ask blanked out (offsets kept), for finding the measure a question is about.
+    Every occurrence of every word, overlaps included: 「找哪个单位」 holds both 找哪 and 哪个单位."""
+    text = text or ""
+    lowered, blank = text.lower(), [False] * len(text)
+    for word in _asking_words():
+        start = lowered.find(word.lower())
+        while start >= 0:
+            blank[start:start + len(word)] = [True] * len(word)
+            start = lowered.find(word.lower(), start + 1)
+    return "".join(" " if b else c for c, b in zip(text, blank))
+
+
 def term_explanation(text: str) -> str | None:
     """The response explaining a term the text names (「啥是KPO」 → utter_explain_kpo), first match wins."""
     for pattern, response, _ in grammar.valued("explain.terms", re.IGNORECASE):

@@ -163,6 +163,9 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
     return intent, ranking
 
 
+_NEEDS_WORDS = ("human_handoff", "subscribe_push", "restart")  # intents that end the form: only on their own words
+
+
 def after_entities(text: str, intent: Intent, ranking: Ranking,
                    entities: List[Dict[str, Any]]) -> Tuple[Intent, Ranking]:
     """「KPO」「那就是BPO」 answer the service-type question; only a real question asks for the explanation."""
@@ -171,7 +174,8 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
             and any(e["entity"] in ("service_types", "fields") for e in entities):
         return _choose(ranking, "inform", intent.get("confidence") or 1.0)
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
-    if name == "inform" and ASKS.search(text.strip()) and not FIRST_PERSON.search(text) \
+    if (name == "inform" or name == "affirm" and yes_no(text) is None or name == "show_results" and facts) \
+            and ASKS.search(text.strip()) and not FIRST_PERSON.search(text) \
             and not any(e["entity"] in PROFILE_ENTITIES for e in entities):
         # 「技术先进型服务企业对人数有要求吗」 asks about a measure: its 技术先进型 says nothing about the firm
         # (the slots do not take facts from ask_conditions).
@@ -185,6 +189,9 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
             and not QUESTION_CUES.search(text):
         # 「好的 谢谢 我给企业回电」: DIET's own guess, too unsure alone, is confirmed by its cue word.
         return _choose(ranking, name, FALLBACK_THRESHOLD + 0.2)
+    if name == "deny" and not NEGATION.search(text) and yes_no(text) is None:
+        # 「这个算外包吧」 read as no: without a word of negation it is no no (the form reads it against its question).
+        return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     if name == "deny" and facts and yes_no(text) is None:
         # 「海曙区，做跨境电商客服外包」 read as no: there is no no in it; 「我们是宜昌的 做BPO外包 有么得政策冇」: the no is
         # the question's; 「没有外资背景」: a fact stated as a no — the extractor holds its value, the message informs.
@@ -195,10 +202,12 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     if name == "human_handoff" and cue("bot_identity", text):
         # 「侬是机器人还是真人啊」 asks what it is talking to: said, with the way to a person (utter_capabilities).
         return _choose(ranking, "ask_capabilities", max(intent.get("confidence") or 0.0, 0.9))
-    if name in ("human_handoff", "subscribe_push", "restart") and not CUES[name].search(text):
+    if name in _NEEDS_WORDS and not CUES[name].search(text):
         # 「来电人说都没有」「疫情那年以后就断了」: no word asks for a person or for notices — a wrong guess ends the
         # form; the next guess stands.
-        others = [r for r in ranking if r.get("name") not in (name, "nlu_fallback")]
+        # (nor is the runner-up one of them without its words: 「四新那边」 was a hand-off, then a restart)
+        others = [r for r in ranking if r.get("name") not in (name, "nlu_fallback")
+                  and not (r.get("name") in _NEEDS_WORDS and not CUES[r["name"]].search(text))]
         if others:
             return _choose(ranking, others[0]["name"], max(others[0].get("confidence") or 0.0, 0.5))
     if name == "affirm" and yes_no(text) is None and CUES["greet"].search(text) and not facts:
@@ -238,7 +247,7 @@ def requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities: 
     if chosen.get("name") in _QUESTIONS | {"ask_contact", "ask_process", "ask_conditions", "ask_why_not", "ask_document"} \
             and chosen is not intent:
         facts = [e for e in entities if (e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool))
-                 and not any(a <= e.get("start", -1) and e.get("end", 0) <= b for a, b in measure_spans)]
+                 and not any(a <= e.get("end", 0) and e.get("start", -1) <= b for a, b in measure_spans)]
         asking = asking_part(text)
         if facts and asking != " ".join(text.split()) and not any(text[e["start"]:e["end"]] in asking for e in facts):
             chosen = {**chosen, "states_facts": True}
@@ -266,7 +275,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     names_measure = names_measure or bool(measure_spans) or any(e["entity"] == "policy" for e in entities)
     # Facts said beside the measure's name, not inside it (「生产性服务企业开拓新兴市场…」 holds 生产性服务); a measure
     # described in words (「武汉那边有个综保区…免许可证的政策」) is asked about, and a place beside it is its region.
-    own_facts = [f for f in facts if not any(a <= f.get("start", -1) and f.get("end", 0) <= b for a, b in measure_spans)]
+    # (a fact word written onto the name is part of it: 「外资利润再投资」)
+    own_facts = [f for f in facts if not any(a <= f.get("end", 0) and f.get("start", -1) <= b for a, b in measure_spans)]
     described = asks and bool(POLICY_DESCRIBED.search(text))
     if described:
         own_facts = [f for f in own_facts if f["entity"] != "city"]
@@ -290,13 +300,20 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     # 学校能对接哪些政策」); only one named in the asking clause makes the question about it.
     asking = asking_part(text)
     names_topic = any(e["entity"] in ("policy", "topic") and text[e["start"]:e["end"]] in asking for e in entities)
+    # (a measure named in a clause that says nothing of the firm is the question's topic: 「外汇收支便利化 我们能不能用」)
     named_in_question = names_topic or any(text[a:b] in asking for a, b in measure_spans) or described \
-        or (names_measure and asking == " ".join(text.split()))
+        or (names_measure and (asking == " ".join(text.split()) or not own_facts))
     if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", asking) and not cue("contact", asking) \
             and not named_in_question:
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」
+    if names_measure and name in ("ask_contact", "ask_document") and asks and not own_facts \
+            and not any(cue(k, text) for k in ("contact", "validity", "official", "where_text", "report")) \
+            and not any(e["entity"] == "aspect" for e in entities):
+        # 「服贸会 能组织我们去吗」「文件里说组织去开拓新兴市场 是去哪些地方」: DIET's guess, without the words that ask
+        # whom or about the document — a question about the measure, answered from its text.
+        return _choose(ranking, "ask_conditions", confidence)
     if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document", "ask_conditions",
                                   "show_results") \
             and not own_facts and (asks and ASKING.search(text) or cue("interest", text)):

@@ -73,7 +73,7 @@ def named_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
 
 
 # Banks, foreign firms and cities named as clients say nothing about the firm itself.
-ABOUT_CLIENTS = ("city", "foreign_invested", "financial_institution", "soe_or_hospital", "is_school")
+ABOUT_CLIENTS = ("city", "foreign_invested", "financial_institution", "soe_or_hospital", "is_school", "overseas_expansion")
 
 
 def _hits(patterns: list[re.Pattern], text: str) -> list[tuple[int, int]]:
@@ -178,7 +178,7 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
     the measure's facts, not the firm's."""
     courses = [(m.start(), m.end()) for p in (_COURSE, _OUTSOURCED_OUT) for m in p.finditer(text)]
     described = [(m.start(), m.end()) for p in (POLICY_DESCRIBED, _PERSON_BY_ROLE) for m in p.finditer(text)] \
-        + parent_spans(text) + hearsay_spans(text)
+        + parent_spans(text) + hearsay_spans(text) + [(m.start(), m.end()) for m in _OTHERS_DID.finditer(text)]
     return [e for e in entities if not (e["entity"] in ("fields", "service_types")
                                         and any(a <= e["start"] and e["end"] <= b for a, b in courses))
             and not any(a <= e["start"] and e["end"] <= b for a, b in described)]
@@ -208,6 +208,7 @@ def parent_spans(text: str) -> list[tuple[int, int]]:
 
 
 _WORK_FOR = grammar.pattern("phrases.work_for")
+_OTHERS_DID = grammar.pattern("phrases.others_did")
 _COURSE = grammar.pattern("phrases.course")
 _PERSON_BY_ROLE = grammar.pattern("phrases.person_by_role")  # 「问了我们会计」: a person, not the firm's field
 _PARENT_OPENS = grammar.pattern("phrases.parent_opens")  # a clause about the parent company (集团总部在深圳…)
@@ -231,7 +232,8 @@ _LATER_FACT = grammar.pattern("phrases.later_fact_words")
 
 def _negated_before(text: str, start: int) -> bool:
     window = CLAUSE_BREAK.split(text[max(0, start - 6):start])[-1]
-    return bool(NEGATION_BEFORE.search(window)) and not DOUBLE_NEGATIVE.search(text[max(0, start - 6):start])
+    # (the double negative may reach further back: 「不是说我们没有国外业务」)
+    return bool(NEGATION_BEFORE.search(window)) and not DOUBLE_NEGATIVE.search(text[max(0, start - 10):start])
 
 
 def _negated_after(text: str, end: int) -> bool:
@@ -514,7 +516,7 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
         # (「不是杭州西湖」「不是上海那个普陀」).
         ordered = sorted(cities, key=lambda e: e["start"])
         for e in ordered:
-            before = text[max(0, e["start"] - 2):e["start"]]
+            before = text[max(0, e["start"] - 3):e["start"]]
             joined = denied and text[denied[-1]["end"]:e["start"]] in _same_place_gaps()[0] | _same_place_gaps()[1]
             if _CITY_DENIED.search(before) or joined:
                 denied.append(e)

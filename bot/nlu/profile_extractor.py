@@ -36,6 +36,7 @@ from bot.nlu.assertion import CLAUSE_BREAK, GONE, UNSTATED, mask_uncertain, moda
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
+    DOUBLE_NEGATIVE,
     POLICY_DESCRIBED,
     about_the_firm,
     applying_is_not_certified,
@@ -126,16 +127,18 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             if intent.get("name") in self._config["policy_intents"] + self._config["silent_intents"] \
                     and nlu_guards.is_statement(text):
                 intent, ranking = nlu_guards.statement_of_facts(text, intent, ranking, self.extract(text))
-            entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
+            read_as = intent.get("name")
+            entities = self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, read_as)))
             if intent.get("name") not in self._config["silent_intents"]:
                 entities += self.add_extractor_name(aspects(text))  # what a question asks about (validity, official…)
             intent, ranking = nlu_guards.after_entities(text, intent, ranking, entities)
-            before = intent.get("name")
             intent, ranking = nlu_guards.requests_and_manners(text, intent, ranking, entities,
                                                               measure_spans=self.measure_spans(text))
-            if intent.get("name") != before and intent.get("name") in self._config["policy_intents"]:
-                # Rerouted to a question about a measure: read it as one (its measure named) — with the facts a
-                # clause of its own stated, when there is one (`states_facts`), else none.
+            policy = self._config["policy_intents"]
+            if intent.get("name") in policy and intent.get("name") != read_as:
+                # Rerouted (by either guard) to a question about a measure: read it as one (its measure named) — with
+                # the facts a clause of its own stated, when there is one (`states_facts`), else none: 「境外的职业资格
+                # 能不能直接换成国内职称」 states nothing, its 国内 is no client at home.
                 stated = [e for e in entities if e.get("entity") not in ("aspect", "policy", "region")] \
                     if intent.get("states_facts") else []
                 entities = stated + self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
@@ -175,6 +178,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             # A question about a measure: its name, and the city when given (「武汉有哪些信保政策」).
             labels = {"policy", "topic"} if intent == "ask_topic" else {"policy"}
             for span in filter_spans([s for s in doc.spans.get(POLICY_SPANS, []) if s.label_ in labels]):
+                last = entities[-1] if entities else None
+                if last and last["end"] == span.start_char:  # 「外资」+「利润再投资」: one name written together
+                    last.update(end=span.end_char, value=text[last["start"]:span.end_char])
+                    continue
                 entities.append({"entity": "policy", "start": span.start_char, "end": span.end_char, "value": span.text})
             # A place in a question is the region asked about (「武汉有哪些信保政策」「湖南的政策没收录吗」), not where the
             # firm is: a `region` entity, which sets no slot.
@@ -191,7 +198,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # (nor a place beside a measure described in words: 「武汉那个鼓励金融机构剥离非核心业务的，我们能用吗」)
                 described = [(m.start(), m.end()) for m in POLICY_DESCRIBED.finditer(text)]
                 entities += [e for e in self.extract(statements, "inform")
-                             if not any(a <= e["start"] and e["end"] <= b for a, b in named + described)
+                             if not any(a <= e["start"] and e["end"] <= b for a, b in described)
+                             and not any(a <= e["end"] and e["start"] <= b for a, b in named)  # 「外资利润再投资」
                              and not (described and e["entity"] == "city") and not _topic_only(statements, e)]
         else:
             # negations are read without the 不 of 「不清楚」 or a denial taken back (「刚才说没有…是说错了」)
@@ -225,7 +233,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # 「人才培训这块 是找人社局还是教育局啊」: a clause that only names the topic of the question states nothing.
                 entities = [e for e in entities if e["entity"] in ("unsure", "city", "employees")
                             or not _topic_only(text, e, marked=True)]
-        return _merge_adjacent(sorted(entities, key=lambda e: e["start"]))
+        return _merge_adjacent(sorted(_inside_longer(text, entities), key=lambda e: e["start"]))
 
     def _negated_list_values(self, said: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
         """「应该算KPO，不是BPO」: a negated value of a list is not said; the values said beside it replace the list."""
@@ -248,7 +256,9 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             at = window.rfind(neg)
             if at >= 0:
                 # 「没有外资国外客户有两家」: the 没有 is 外资's; only fillers may stand between a negation and its fact.
-                return bool(_FILLER.fullmatch(window[at + len(neg):]))
+                # 「不是说我们没有国外业务」: two negations say yes.
+                return bool(_FILLER.fullmatch(window[at + len(neg):])) \
+                    and not DOUBLE_NEGATIVE.search(text[max(0, start - NEGATION_WINDOW - 4):start])
         return False
 
 
@@ -316,6 +326,16 @@ def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text,
         elif moods.get(i) != UNSTATED or e["value"] is False:
             out.append(e)
     return out
+
+
+def _inside_longer(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """A yes/no fact said as an attribute (「境外的」) of a longer one's noun of another field is part of that name:
+    「境外的职业资格」 is a qualification, not clients abroad. (Not any fact inside a wider match: 「两个德国工程师 一个有
+    德国那边的工程师资格证」 has foreign staff too.)"""
+    flags = [e for e in entities if isinstance(e.get("value"), bool)]
+    return [e for e in entities if not (isinstance(e.get("value"), bool) and text[e["start"]:e["end"]].endswith("的")
+                                        and any(o["entity"] != e["entity"] and o["start"] <= e["start"]
+                                                and e["end"] < o["end"] for o in flags))]
 
 
 def _merge_adjacent(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:

@@ -40,6 +40,15 @@ class TurnRecord:
                 f"{f' {self.confidence:.2f}' if self.confidence is not None else ''})  → 助手：{reply}")
 
 
+def unasked_answer_facts(conversation: Conversation, record: "Record") -> list[str]:
+    """Facts listed in `facts` that only an answer to their own question states, when that question never came and the
+    tracker holds nothing for them: the firm never said them (writers copy an answer's `means` into `facts`; a
+    Wuhan firm is never asked whether it is foreign-invested). A value held wrong still counts."""
+    asked = {t.asked_before for t in record.turns} | {name for t in record.turns for name in t.asks}
+    return [name for name in conversation.facts
+            if name in conversation.answers.by_slot and name not in asked and record.final_slots.get(name) is None]
+
+
 @dataclass
 class Record:
     conversation: Conversation
@@ -190,6 +199,8 @@ class Replayer:
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - one broken conversation must not stop the report
             record.error = f"{type(exc).__name__}: {exc}"
         record.expected.update(conversation.facts)  # the conversation's final truth wins over answers
+        for name in unasked_answer_facts(conversation, record):
+            del record.expected[name]
         return record
 
     def _run(self, conversation: Conversation, client: Client, record: Record) -> None:
