@@ -12,10 +12,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.aspects import without_asking
+from bot.nlu.aspects import cue, without_asking
 from bot.nlu.guards import SHOW_NOW, asking_part, is_statement
 from bot.nlu.normalize import normalize
-from policies_db import FIELDS
+from policies_db import FIELDS, wording
 from policies_db.evaluation import coverage
 from policies_db.wording.search import best_matches, index_for
 
@@ -23,6 +23,7 @@ from .changes import facts_at_last_results, keeps_city, questions_left
 from .changes import profile_of as _profile
 from .context import catalogue, evaluate_tracker
 from .questions import ActionTopicLookup
+from .render import last_change
 from .results import ActionShowResults
 
 
@@ -71,6 +72,12 @@ class ActionShowResultsOnChange(Action):
                 # Outside coverage and still in the same place: a new fact changes nothing — one line (「二十五个人」).
                 dispatcher.utter_message(text=coverage.outside_noted_text(evaluation.compiled, evaluation.profile))
                 return []
+        change = last_change(tracker.events) if cue("what_changed", normalize(tracker.latest_message.get("text") or "")) \
+            else None
+        if shown is not None and _profile(shown) == _profile(now) and change:
+            # 「那现在多了哪几条」 right after a correction: what that change did to the results.
+            dispatcher.utter_message(text=wording.diff_text(change))
+            return []
         if shown is not None and _profile(shown) == _profile(now):
             # Nothing changed: one line and the report link, whatever the phrasing (「好的，请告诉我结果」「再发一遍」).
             from .manners import report_links_for

@@ -98,6 +98,18 @@ def previous_results(events: list[dict]) -> Optional[dict]:
     return shown
 
 
+def last_change(events: list[dict]) -> Optional[dict]:
+    """The change the last results message reported (they were sent again after a correction), or None."""
+    custom = None
+    for event in events:
+        data = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
+        if isinstance(data, dict) and data.get("type") == "eligibility_results":
+            custom = data
+        elif event.get("event") == "restart":
+            custom = None
+    return (custom or {}).get("changes")
+
+
 def ineligible_text(ev: Evaluation) -> str:
     rest = w.local_ineligible(ev)
     if not rest:

@@ -162,11 +162,15 @@ def main(path):
                 if "means" in turn:
                     check_means(None, turn["means"], f"{cid} turn {i}", problems)
         check_answers(conv.get("answers"), f"{cid} answers", problems)
+        answers = conv.get("answers") or {}
         for field, value in (conv.get("facts") or {}).items():
             if field not in FIELDS:
                 problems.append(f"{cid} facts: unknown field {field!r}")
             else:
                 check_value(field, value, f"{cid} facts", problems)
+            if isinstance(answers.get(field), dict) and answers[field].get("means") == value:
+                # Not a problem: a note. `facts` are what the scripted turns state; an answer adds its means when sent.
+                print(f"note: {cid} facts.{field} repeats answers.{field}.means — keep it only if a scripted turn states it")
         expect = conv.get("expect") or {}
         for key in ("must_include", "must_exclude"):
             for mid in expect.get(key, []) or []:

@@ -362,6 +362,28 @@ async def test_a_new_fact_with_a_question_after_the_results_gets_one_line_and_th
     assert any((m.get("custom") or {}).get("type") == "eligibility_results" for m in dispatcher.messages)
 
 
+async def test_what_the_last_correction_changed_is_said_when_asked(domain):
+    """「那现在多了哪几条」 right after a correction re-sent the results (sealed M): the measures that change added."""
+    from actions.after_form import ActionShowResultsOnChange
+
+    before = {"city": "武汉", "service_types": ["ITO"], "offshore": False}
+    first, _ = await run(ActionShowResults(), tracker(before, form=False), domain)
+    events = [{"event": "slot", "name": k, "value": v} for k, v in before.items()] + [
+        {"event": "bot", "text": "…", "data": {"custom": first.messages[0]["custom"]}},
+        {"event": "slot", "name": "offshore", "value": True}]
+    after = {**before, "offshore": True}
+    second, _ = await run(ActionShowResults(), tracker(after, form=False, events=events), domain)
+    custom = next(m["custom"] for m in second.messages if (m.get("custom") or {}).get("type") == "eligibility_results")
+    assert custom["changes"]["added_titles"], custom.get("changes")
+    text = "那现在多了哪几条"
+    events += [{"event": "bot", "text": "…", "data": {"custom": custom}}, {"event": "user", "text": text}]
+    dispatcher, _ = await run(ActionShowResultsOnChange(), tracker(after, intent="show_results", text=text, form=False,
+                                                                   events=events), domain)
+    reply = dispatcher.messages[0]["text"]
+    assert "新增：" in reply and custom["changes"]["added_titles"][0] in reply
+    assert not any((m.get("custom") or {}).get("type") == "eligibility_results" for m in dispatcher.messages)
+
+
 async def test_the_head_count_records_sme_even_where_no_measure_needs_it_and_says_it_only_where_one_does(domain):
     """Issue 19 (sealed H): 「一共25个人」 from a Hangzhou firm is an SME by the national standard — recorded (the
     report shows it), not said, since no Zhejiang measure turns on it; a Wuhan firm is told (a measure does)."""

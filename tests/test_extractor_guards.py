@@ -122,3 +122,11 @@ def test_a_measure_named_beside_which_measures_is_asked_about():
     assert intent["name"] == "ask_conditions"
     intent, _ = requests_and_manners("那我们能享受哪些", *_parse([("show_results", 0.9), ("inform", 0.05)]), [])
     assert intent["name"] == "show_results"
+
+
+def test_an_unsure_guess_yields_to_the_question_words_the_message_holds():
+    from bot.nlu.guards import requests_and_manners
+
+    # 「四川那边的政策去哪查」: DIET unsure of ask_contact; 去哪查 asks where the text is.
+    intent, _ = requests_and_manners("四川那边的政策去哪查", *_parse([("ask_contact", 0.38), ("out_of_scope", 0.3)]), [])
+    assert intent["name"] == "ask_document"

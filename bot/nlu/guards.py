@@ -266,6 +266,11 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     if (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and any(cue(k, text) for k in _ASPECT_CUES.get(name, ())):
         # 「零税率有没有申请截止时间」: DIET's guess, too unsure alone, confirmed by what the question asks about.
         return _choose(ranking, name, confidence)
+    if (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and asks:
+        # 「四川那边的政策去哪查」 (unsure ask_contact): another question intent whose words the message holds.
+        for other in ("ask_document", "ask_contact", "ask_report", "ask_why_not", "ask_process"):
+            if any(cue(k, text) for k in _ASPECT_CUES[other]):
+                return _choose(ranking, other, confidence)
     # DIET's guess without the words its intent is made of (「剥离非核心业务这个 具体对接哪些部门」 read as
     # unsubscribe_push): a question's cue decides, as for the intents it often confuses.
     unbacked = name in CUES and CUES[name] is not None and not CUES[name].search(text) \
@@ -303,8 +308,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     # (a measure named in a clause that says nothing of the firm is the question's topic: 「外汇收支便利化 我们能不能用」)
     named_in_question = names_topic or any(text[a:b] in asking for a, b in measure_spans) or described \
         or (names_measure and (asking == " ".join(text.split()) or not own_facts))
-    if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and cue("which_measures", asking) and not cue("contact", asking) \
-            and not named_in_question:
+    if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and not cue("contact", asking) and not named_in_question \
+            and (cue("which_measures", asking) or cue("what_changed", asking)):
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
     if name in ("ask_conditions", "ask_topic") and any(cue(k, text) for k in ("materials", "procedure", "timing")):
         return _choose(ranking, "ask_process", confidence)  # 「具体的申请步骤是什么」
