@@ -111,14 +111,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–L.
+# now holds the former sealed batches A–M.
 # See docs/evaluation.md.
-EVAL_MIN_SUCCESS ?= 0.80
+EVAL_MIN_SUCCESS ?= 0.81
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: M, docs/evaluation.md): first contact 36.5 % / 11.9 % (2026-12-06 22:52), 75.0 % /
-# 11.4 % after its fixes (2026-12-07 00:03); the gate keeps it from regressing by more than a couple of conversations.
-SEALED_MIN_SUCCESS ?= 0.68
-SEALED_MAX_MISUNDERSTOOD ?= 0.13
+# The sealed batch (tests/sealed/: N, docs/evaluation.md): first contact 56.0 % / 7.4 % (2026-12-07 00:08), 70.0 % /
+# 8.0 % after its fixes (00:48); the gate keeps it from regressing by more than a couple of conversations.
+SEALED_MIN_SUCCESS ?= 0.66
+SEALED_MAX_MISUNDERSTOOD ?= 0.09
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)

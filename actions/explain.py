@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.nlu.aspects import cue, term_explanation, without_asking
 from bot.nlu.normalize import normalize
 from policies_db import FIELDS
+from policies_db.evaluation.sme import standard
 from policies_db.wording.search import best_matches, index_for
 
 from .changes import continue_profile, keeps_city, say_what_changed
@@ -43,6 +44,10 @@ QUESTIONS = {  # what each question is about, in one sentence with examples; oth
     "tech_advanced_certified": "utter_explain_tech_advanced",
 }
 
+
+
+# Explanations whose figures come from data, not the reply text.
+TERM_VALUES = {"utter_explain_sme": lambda: {"standard": standard()["standard"], "line": standard()["employees_below"]}}
 
 
 def question_explanation(requested: str | None) -> tuple[str, Dict[str, str]]:
@@ -86,7 +91,7 @@ class ActionExplain(Action):
         text = normalize(tracker.latest_message.get("text") or "")
         term = term_explanation(text)
         if term is not None:
-            dispatcher.utter_message(response=term)
+            dispatcher.utter_message(response=term, **TERM_VALUES.get(term, dict)())
             return []
         measures = _named_measures(tracker)
         if measures:  # 「零税率是什么意思」 asks about a measure

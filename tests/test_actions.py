@@ -605,3 +605,16 @@ async def test_a_city_named_in_a_question_after_the_results_does_not_move_the_fi
     t = tracker({"city": "四川"}, intent="ask_contact", text=text, form=False, events=events)
     _, returned = await run(ActionAnswerMeasure(), t, domain)
     assert any(e.get("name") == "city" and e.get("value") == "成都" for e in returned), returned
+
+
+async def test_terms_are_explained_from_the_texts_and_the_size_standard(domain):
+    """「RCEP是啥东东」 in the Zhejiang text's words; 「中小企业标准是按啥定的」 with the national standard's name and line
+    (policies_db/evaluation/sme_standard.yml), never a figure of the reply's own (sealed M and N)."""
+    from actions.explain import ActionExplain
+    from policies_db.evaluation.sme import standard
+
+    dispatcher, _ = await run(ActionExplain(), tracker(intent="explain", text="RCEP是啥东东", form=False), domain)
+    assert "《区域全面经济伙伴关系协定》" in said(dispatcher.messages[0], domain)
+    dispatcher, _ = await run(ActionExplain(), tracker(intent="explain", text="中小企业标准是按啥定的", form=False), domain)
+    text = said(dispatcher.messages[0], domain)
+    assert standard()["standard"] in text and f"{standard()['employees_below']}人以下" in text

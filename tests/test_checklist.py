@@ -143,3 +143,15 @@ def test_unclear_items_by_number_and_the_rest_ruled_out():
     answer = read_answer("1，第3、4项不清楚", "inform", [], OFFERED)
     assert answer.values == {"foreign_invested": True, "hires_foreign_talent": False}
     assert answer.unknown == ["plans_listing", "overseas_expansion"]
+
+
+@pytest.mark.parametrize("text", ["都是国内的", "单子都是本地的"])
+def test_all_of_something_else_is_no_yes_to_the_list(text):
+    # 都是 of the clients (「都是国内的」) said at the checklist turned every item true: a wrong yes costs most.
+    answer = read_answer(text, "inform", [], OFFERED)
+    assert answer is None or not any(answer.values.values())
+
+
+def test_a_blanket_no_that_opens_the_answer_is_the_lists():
+    # 「啥也没有 就是正经接电话的」: the list's no, then what the firm does.
+    assert read_answer("啥也没有 就是正经接电话的", "nlu_fallback", [], OFFERED).values == dict.fromkeys(OFFERED, False)

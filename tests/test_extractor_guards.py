@@ -130,3 +130,9 @@ def test_an_unsure_guess_yields_to_the_question_words_the_message_holds():
     # 「四川那边的政策去哪查」: DIET unsure of ask_contact; 去哪查 asks where the text is.
     intent, _ = requests_and_manners("四川那边的政策去哪查", *_parse([("ask_contact", 0.38), ("out_of_scope", 0.3)]), [])
     assert intent["name"] == "ask_document"
+
+
+def test_a_guess_its_cue_word_confirms_stands_against_a_close_runner_up():
+    # 「行 谢了」: thanks 0.51 against acknowledge 0.47 was 「没有理解」 (the FallbackClassifier's ambiguity).
+    intent, ranking = after_entities("行 谢了", *_parse([("thanks", 0.51), ("acknowledge", 0.47)]), [])
+    assert intent["name"] == "thanks" and ranking[1]["confidence"] <= intent["confidence"] - 0.05

@@ -114,9 +114,11 @@ def test_each_question_has_its_explanation_with_its_values(requested):
     assert variables(name) == set(values)
 
 
-def test_terms_and_questions_name_explanations_without_variables():
+def test_terms_and_questions_name_explanations_with_the_values_the_action_gives():
+    from actions.explain import TERM_VALUES
+
     for name in [term["value"] for term in grammar.entry("explain.terms")] + list(QUESTIONS.values()):
-        assert variables(name) == set(), name
+        assert variables(name) == set(TERM_VALUES.get(name, dict)()), name
 
 
 @pytest.mark.parametrize("in_wecom", [False, True])

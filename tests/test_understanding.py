@@ -310,9 +310,11 @@ def test_questions_in_between_are_answered_and_the_form_resumes_without_skipping
     chat = Chat(servers["api"])
     log = [chat.say("我们在武汉")]
     first = chat.slots()["requested_slot"]
-    for message, answer in [("零税率是什么？", "零税率"), ("要准备什么材料？", "原文未规定"), ("找哪个部门？", "部门")]:
+    # (「找哪个部门？」 is about the 零税率 asked two turns before: a Zhejiang measure, which the answer says)
+    for message, answers in [("零税率是什么？", ["零税率"]), ("要准备什么材料？", ["原文未规定"]),
+                             ("找哪个部门？", ["部门", "只适用于浙江省"])]:
         log.append(chat.say(message))
-        assert answer in texts(log[-1]), (message, texts(log[-1]))  # every question answered
+        assert any(a in texts(log[-1]) for a in answers), (message, texts(log[-1]))  # every question answered
     slots = chat.slots()
     assert slots["requested_slot"] == first and not slots.get("skipped_fields"), slots
     assert not any("跳过" in texts(replies) for replies in log[1:]), "a resume offered to skip"

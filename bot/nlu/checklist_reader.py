@@ -14,7 +14,7 @@ import yaml
 
 from bot.nlu import grammar
 from bot.nlu.assertion import is_unsure
-from bot.nlu.phrases import DOUBLE_NEGATIVE
+from bot.nlu.phrases import DOUBLE_NEGATIVE, parent_spans
 
 _WORDS = yaml.safe_load((Path(__file__).with_name("lexicon") / "checklist.yml").read_text(encoding="utf-8"))
 
@@ -52,9 +52,11 @@ def without_list_talk(text: str) -> str:
     return _LIST_TALK.sub("", _BLANKET.sub("", text))
 
 
-def _about_the_list(clause: str) -> bool:
-    """A blanket yes or no is the list's only when the clause holds nothing else (「其他都没有」, not 「单子都是本地的」)."""
-    return len(re.sub(r"[\W\d_]", "", without_list_talk(clause))) <= 3  # a word or two of talk the list does not know
+def _about_the_list(clause: str, yes: bool = False) -> bool:
+    """A blanket yes or no is the list's only when the clause holds nothing else (「其他都没有」, not 「单子都是本地的」).
+    A no may keep a word or two of talk the list does not know; a yes may not (「都是国内的」 is the clients, and a wrong
+    yes costs most)."""
+    return len(re.sub(r"[\W\d_]", "", without_list_talk(clause))) <= (1 if yes else 3)
 
 
 def blanket_answer(text: str) -> Optional[bool]:
@@ -62,7 +64,7 @@ def blanket_answer(text: str) -> Optional[bool]:
     text = (text or "").strip()
     if _NONE_APPLY.search(text) and _about_the_list(text):
         return False
-    if _ALL_APPLY.search(text) and not _NEGATIVE.search(text) and _about_the_list(text):
+    if _ALL_APPLY.search(text) and not _NEGATIVE.search(text) and _about_the_list(text, yes=True):
         return True
     return None
 
@@ -97,6 +99,9 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     "都符合"). Circumstances named in words (entities) count as said. Anything not mentioned does not apply —
     except when the message only says which items are unclear: then the others stay open."""
     text = text or ""
+    # What is said of a parent company (「母公司在香港是行业龙头，但杭州这间…不算龙头」) answers nothing for the firm.
+    for start, end in parent_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
     # Items the firm is unsure of (the extractor's `unsure` entities, 「外资和技术先进型这两项我不清楚」) stay unknown,
     # whatever the rest of the message says of the others.
     unsure_named = {e.get("value") for e in entities if e.get("entity") == "unsure" and e.get("value") in offered}
@@ -151,9 +156,11 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
                 generic_unsure = True  # 「要问财务」: of the items named unsure, or of all when none is
         elif _NONE_APPLY.search(clause) or _NEGATIVE.search(clause):
             ruled_out |= numbers
-            rest = rest if numbers or not _about_the_list(clause) else "false"
+            # (a blanket no that opens the answer is the list's, whatever follows: 「啥也没有 就是正经接电话的」)
+            about = _about_the_list(clause) or bool(_NONE_APPLY.match(clause.strip()))
+            rest = rest if numbers or not about else "false"
         elif _ALL_APPLY.search(clause):
-            rest = "true" if numbers or _about_the_list(clause) else rest
+            rest = "true" if numbers or _about_the_list(clause, yes=True) else rest
         else:
             chosen |= numbers
     for name in unsure_named:

@@ -185,10 +185,12 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
         # 「有一带一路的项目」「南京」, 「我们是宜昌的 做BPO外包 有么得政策冇」 half read as no: unsure of the intent,
         # sure of the facts — an answer, not 「没听懂」.
         return _choose(ranking, "inform", 0.9)
-    if low and not facts and name in CUES and CUES[name] is not None and CUES[name].search(text) \
-            and not QUESTION_CUES.search(text):
-        # 「好的 谢谢 我给企业回电」: DIET's own guess, too unsure alone, is confirmed by its cue word.
-        return _choose(ranking, name, FALLBACK_THRESHOLD + 0.2)
+    runner_up = ranking[1].get("confidence") or 0.0 if len(ranking) > 1 else 0.0
+    if (low or (intent.get("confidence") or 0.0) - runner_up < 0.05) and not facts and name in CUES \
+            and CUES[name] is not None and CUES[name].search(text) and not QUESTION_CUES.search(text):
+        # 「好的 谢谢 我给企业回电」: DIET's own guess, too unsure alone (or a runner-up too close: 「行 谢了」), is
+        # confirmed by its cue word.
+        return _choose(ranking, name, max(intent.get("confidence") or 0.0, FALLBACK_THRESHOLD + 0.2))
     if name == "deny" and not NEGATION.search(text) and yes_no(text) is None:
         # 「这个算外包吧」 read as no: without a word of negation it is no no (the form reads it against its question).
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))

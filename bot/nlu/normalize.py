@@ -30,6 +30,7 @@ DIALECT: dict[str, str] = _WORDS["dialect"]
 THIRD_PERSON_FIRM: list[str] = _WORDS["third_person_firm"]
 FIRST_PERSON: str = _WORDS["third_person_firm_as"]
 REPORTED_SPEECH: list[str] = _WORDS["reported_speech"]
+REPORTED_QUESTION: list[str] = _WORDS["reported_question"]
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 _FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
@@ -54,6 +55,8 @@ _DIALECT_RE = _alternation(DIALECT)
 _THIRD_PERSON_RE = _alternation(THIRD_PERSON_FIRM)
 # The frame of reported speech, at the start of the message or of a clause (after punctuation or a space).
 _REPORTED_RE = re.compile(r"(?:^|(?<=[，,。；;！!？?\s]))(?:" + _alternation(REPORTED_SPEECH).pattern + r")[：:，,\s]*")
+_REPORTED_QUESTION_RE = re.compile(r"(?:^|(?<=[，,。；;！!？?\s]))(?:" + _alternation(REPORTED_QUESTION).pattern
+                                   + r")[：:，,\s]*")
 # English words: not inside a longer ASCII word ("software" yes, "softwareX" no).
 _ENGLISH_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(w) for w in sorted(ENGLISH, key=len, reverse=True))
                          + r")(?![A-Za-z])", re.IGNORECASE)
@@ -90,6 +93,7 @@ def normalize(text: str) -> str:
     text = _TYPOS_RE.sub(lambda m: TYPOS[m.group()], text)
     text = _DIALECT_RE.sub(lambda m: DIALECT[m.group()], text)
     text = _THIRD_PERSON_RE.sub(FIRST_PERSON, text)
+    text = _REPORTED_QUESTION_RE.sub("请问", text)
     text = _REPORTED_RE.sub("", text)
     # 人力资源 外包 → 人力资源外包 (English replaced inside Chinese); a space the firm typed between Chinese words
     # stays: it separates clauses the way a comma does (「没有 都是国内的银行」).

@@ -253,14 +253,24 @@ _NOT_YET = grammar.pattern("phrases.not_yet")
 _VERB_PHRASE_FACTS = ("covid_commissioned", "overseas_expansion")
 _INSIDE_NEGATION = grammar.pattern("phrases.inside_negation")
 
+def _not_yet_after(text: str, end: int) -> bool:
+    following = text[end:end + 10]
+    clause = "" if following[:1].isspace() else CLAUSE_BREAK.split(following)[0]  # a space after the fact ends it
+    return bool(_NOT_YET.search(clause))
+
+
+def not_yet_business(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「海外客户还在谈，目前没有」: business still being negotiated is not business yet — the vocabulary's words too."""
+    return [{**e, "value": False} if e["entity"] in ("offshore", "onshore") and e.get("value") is True
+            and _not_yet_after(text, e["end"]) else e for e in entities]
+
+
 def _fact(text: str, start: int, end: int, entity: str) -> dict:
     negated = _negated_before(text, start) or (_negated_after(text, end) and not planned_count(text, (start, end), entity))
     if entity in _VERB_PHRASE_FACTS and _INSIDE_NEGATION.search(text[start:end]) \
             and not DOUBLE_NEGATIVE.search(text[start:end]):
         negated = True  # 「疫情期间没有接过新冠相关的委托」: the no stands inside the description
-    following = text[end:end + 10]
-    clause = "" if following[:1].isspace() else CLAUSE_BREAK.split(following)[0]  # a space after the fact ends it
-    if entity in ("offshore", "onshore") and _NOT_YET.search(clause):
+    if entity in ("offshore", "onshore") and _not_yet_after(text, end):
         negated = True
     return {"entity": entity, "start": start, "end": end, "value": not negated}
 

@@ -51,6 +51,7 @@ from bot.nlu.phrases import (
     named_service_types,
     negated_after,
     not_own_services,
+    not_yet_business,
 )
 from bot.nlu.vocabulary import FLAG_FIELDS, LIST_FIELDS, load_vocabulary
 
@@ -61,7 +62,8 @@ POLICY_INTENTS = ["ask_why_not", "ask_conditions", "ask_contact", "ask_topic", "
 SILENT_INTENTS = ["out_of_scope"]  # 「北京的落户政策」 says nothing about the firm
 _CLAUSE_END = CLAUSE_BREAK
 NEGATION_WINDOW = 8  # characters before a flag phrase (only fillers may stand between: 「不打算单独上市」)
-_FILLER = grammar.pattern("extractor.filler")  # words between a negation and its fact (「没有任何外籍员工」)
+_FILLER = grammar.pattern("extractor.filler")
+_NEW_ASSERTION = grammar.pattern("extractor.new_assertion")  # words between a negation and its fact (「没有任何外籍员工」)
 _HOLDS_NAMED = grammar.pattern("phrases.holds_named")  # 「已经拿到技术先进型服务企业认定了」: held, not asked about
 _RETRACTED = grammar.pattern("phrases.retracted_denial")  # 「刚才说没有国外单子是说错了」
 
@@ -209,7 +211,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 if ent.label_ in FLAG_FIELDS:
                     value = not self._negated(said, ent.start_char)
                 entities.append({"entity": ent.label_, "start": ent.start_char, "end": ent.end_char, "value": value})
-            entities = applying_is_not_certified(text, negated_after(said, entities, FLAG_FIELDS))
+            entities = not_yet_business(text, applying_is_not_certified(text, negated_after(said, entities, FLAG_FIELDS)))
             implied = implied_facts(text)
             # 「国内外客户」 holds 国内客户: an implied fact replaces an entity of the same kind inside it.
             entities = [e for e in entities if not any(i["entity"] == e["entity"] and i["start"] <= e["start"]
@@ -257,7 +259,9 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             if at >= 0:
                 # 「没有外资国外客户有两家」: the 没有 is 外资's; only fillers may stand between a negation and its fact.
                 # 「不是说我们没有国外业务」: two negations say yes.
-                return bool(_FILLER.fullmatch(window[at + len(neg):])) \
+                # 「国外客户一个也没有都是国内的」: 都是 opens a new assertion; the 没有 was the clients abroad's.
+                between = window[at + len(neg):]
+                return bool(_FILLER.fullmatch(between)) and not _NEW_ASSERTION.match(between) \
                     and not DOUBLE_NEGATIVE.search(text[max(0, start - NEGATION_WINDOW - 4):start])
         return False
 
