@@ -84,9 +84,8 @@ def results_payload(ev: Evaluation, change: Optional[dict] = None, report: Optio
     return payload
 
 
-def previous_results(events: list[dict]) -> Optional[dict]:
-    """What the last results message showed (eligible ids and the profile), from the tracker's events;
-    None if there was none since the conversation (re)started."""
+def _last_results(events: list[dict]) -> Optional[dict]:
+    """The payload of the last results message since the conversation (re)started, or None."""
     shown = None
     for event in events:
         if event.get("event") == "restart":
@@ -94,20 +93,22 @@ def previous_results(events: list[dict]) -> Optional[dict]:
             continue
         custom = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
         if isinstance(custom, dict) and custom.get("type") == "eligibility_results":
-            shown = {"eligible": [e["id"] for e in custom.get("eligible", [])], "profile": custom.get("profile") or {}}
+            shown = custom
     return shown
+
+
+def previous_results(events: list[dict]) -> Optional[dict]:
+    """What the last results message showed (eligible ids and the profile), from the tracker's events;
+    None if there was none since the conversation (re)started."""
+    custom = _last_results(events)
+    if custom is None:
+        return None
+    return {"eligible": [e["id"] for e in custom.get("eligible", [])], "profile": custom.get("profile") or {}}
 
 
 def last_change(events: list[dict]) -> Optional[dict]:
     """The change the last results message reported (they were sent again after a correction), or None."""
-    custom = None
-    for event in events:
-        data = (event.get("data") or {}).get("custom") if event.get("event") == "bot" else None
-        if isinstance(data, dict) and data.get("type") == "eligibility_results":
-            custom = data
-        elif event.get("event") == "restart":
-            custom = None
-    return (custom or {}).get("changes")
+    return (_last_results(events) or {}).get("changes")
 
 
 def ineligible_text(ev: Evaluation) -> str:
