@@ -41,6 +41,8 @@ def _documents_for(tracker: Tracker) -> list:
     named = [d for d in documents if coverage.region_short(d.jurisdiction) in text or d.issuer in text]
     if named:
         return named
+    if cue("all_documents", text):  # 「两个文件分别是谁发的」
+        return documents
     place = coverage.firm_place(profile_from_slots(tracker.slots))
     own = [d for d in documents if place is not None and coverage.region_place(d.jurisdiction).contains(place)]
     return own or documents

@@ -131,7 +131,10 @@ class ActionAnswerMeasure(Action):
         if not named:
             # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos, a
             # topic such as 「人才这块」) — among the measures of the firm's own region first, when it has one.
-            named = local or best_matches(index_for(compiled), without_asking(asking_part(_text(tracker))))
+            # (by the asking clauses, else the whole message: 「文件里说组织去开拓新兴市场 是去哪些地方」)
+            index = index_for(compiled)
+            named = local or best_matches(index, without_asking(asking_part(_text(tracker)))) \
+                or best_matches(index, without_asking(_text(tracker)))
         if not named and not phrases:
             # 「找谁」「多少钱」 right after a measure was named: the measure of the previous turns.
             named = _previous_measures(tracker, compiled, where)

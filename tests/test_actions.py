@@ -196,6 +196,16 @@ async def test_the_measure_a_phrase_fits_that_the_other_words_point_to(domain):
     assert "「服务外包专项资金支持的项目」" not in answer
 
 
+async def test_a_question_about_what_the_text_says_quotes_the_measure(domain):
+    """「文件里说组织去开拓新兴市场 是去哪些地方」: the measure's words stand in a clause that states, the question's in
+    another; the measure is found by the whole message and answered with its own sentence (sealed batch N)."""
+    text = "文件里说组织去开拓新兴市场 是去哪些地方"
+    t = tracker({}, intent="ask_conditions", text=text, entities=[], form=False)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    answer = dispatcher.messages[0]["text"]
+    assert "组织生产性服务企业开拓新兴市场" in answer and "中东欧、东南亚、非洲" in answer
+
+
 async def test_a_bare_follow_up_asks_about_the_measure_just_named(domain):
     """「出口信保那条 我们挺想了解的」 then 「找谁」: the measure of the previous message."""
     events = [{"event": "action", "name": "action_listen"},
@@ -618,3 +628,9 @@ async def test_terms_are_explained_from_the_texts_and_the_size_standard(domain):
     dispatcher, _ = await run(ActionExplain(), tracker(intent="explain", text="中小企业标准是按啥定的", form=False), domain)
     text = said(dispatcher.messages[0], domain)
     assert standard()["standard"] in text and f"{standard()['employees_below']}人以下" in text
+
+
+async def test_both_documents_asked_at_once_are_answered_for_each(domain):
+    """「两个文件分别是谁发的？」 from a Hangzhou firm: both issuers, not only its own region's."""
+    reply = await document_reply(domain, {"city": "杭州"}, "两个文件分别是谁发的？", [{"entity": "aspect", "value": "validity"}])
+    assert "浙江省商务厅" in reply and "武汉" in reply

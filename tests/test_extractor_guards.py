@@ -136,3 +136,94 @@ def test_a_guess_its_cue_word_confirms_stands_against_a_close_runner_up():
     # 「行 谢了」: thanks 0.51 against acknowledge 0.47 was 「没有理解」 (the FallbackClassifier's ambiguity).
     intent, ranking = after_entities("行 谢了", *_parse([("thanks", 0.51), ("acknowledge", 0.47)]), [])
     assert intent["name"] == "thanks" and ranking[1]["confidence"] <= intent["confidence"] - 0.05
+
+
+@pytest.mark.parametrize("text,guess", [
+    ("文件里说组织去开拓新兴市场 是去哪些地方", "ask_document"),
+    ("組織開拓新興市場 是去哪些地方", "ask_contact"),
+    ("文件里鼓励哪些单位把业务外包出来", "ask_contact"),
+    ("平台建设的钱从哪里出", "ask_why_not"),
+    ("外资利润再投资 具体有什么支持", "ask_topic"),
+])
+def test_a_question_about_what_the_text_says_is_answered_from_the_measure(text, guess):
+    from bot.nlu.guards import requests_and_manners
+
+    # Where, who, whose money: the measure's own sentence answers, not its contacts or the document's dates.
+    intent, _ = requests_and_manners(text, *_parse([(guess, 0.6), ("inform", 0.2)]), [])
+    assert intent["name"] == "ask_conditions"
+
+
+def test_content_words_leave_the_other_question_kinds_alone():
+    from bot.nlu.guards import requests_and_manners
+
+    for text, guess in (("零税率要准备什么文件", "ask_process"), ("这个文件是哪年发的", "ask_document"),
+                        ("出口信保找哪个部门", "ask_contact")):
+        assert requests_and_manners(text, *_parse([(guess, 0.9), ("inform", 0.05)]), [])[0]["name"] == guess, text
+    # 「是啥东西」 asks what a measure is only beside its name: alone it is a term for the glossary.
+    intent, _ = requests_and_manners("外国高端人才确认函是啥东西", *_parse([("ask_process", 0.8), ("explain", 0.1)]), [],
+                                     measure_spans=[(0, 9)])
+    assert intent["name"] == "ask_conditions"
+    assert requests_and_manners("KPO是啥东西", *_parse([("explain", 0.9), ("inform", 0.05)]), [])[0]["name"] == "explain"
+
+
+def test_a_fact_said_as_a_measure_attribute_is_no_statement():
+    from bot.nlu.guards import requests_and_manners
+
+    # 「请问离岸业务的税收优惠是零税率还是免税」 (a caller's question): 离岸业务 is the measure's, the firm states nothing.
+    text = "请问离岸业务的税收优惠是零税率还是免税"
+    entities = [{"entity": "offshore", "value": True, "start": 2, "end": 6}]
+    intent, _ = requests_and_manners(text, *_parse([("inform", 1.0)]), entities,
+                                     measure_spans=[(7, 11), (12, 15), (17, 19)])
+    assert intent["name"] == "ask_conditions"
+
+
+def test_a_plan_action_asked_about_is_a_topic_not_the_plan():
+    from bot.nlu.guards import requests_and_manners
+
+    for text, guess in (("青鸾那个什么行动是啥？跟我们有关系吗", "nlu_fallback"), ("文鳐行动又是什么？", "ask_document")):
+        assert requests_and_manners(text, *_parse([(guess, 0.9), ("inform", 0.05)]), [])[0]["name"] == "ask_topic", text
+    intent, _ = requests_and_manners("这个行动计划什么时候到期", *_parse([("ask_document", 0.9), ("inform", 0.05)]), [])
+    assert intent["name"] == "ask_document"
+
+
+def test_how_much_without_a_question_mark_asks_the_amount():
+    from bot.nlu.guards import requests_and_manners
+
+    intent, _ = requests_and_manners("一个人能补贴好多钱", *_parse([("ask_topic", 0.78), ("inform", 0.1)]), [])
+    assert intent["name"] == "ask_process"
+
+
+def test_colloquial_a_not_a_and_who_issued_it_ask():
+    from bot.nlu.guards import QUESTION_CUES
+
+    assert QUESTION_CUES.search("我们也想给新人搞培训 有支持不")
+    assert not QUESTION_CUES.search("有外籍员工 不多")
+    from bot.nlu.aspects import cue
+
+    assert cue("validity", "发文的是省商务厅对伐")
+
+
+def test_manners_diet_is_unsure_of_are_settled_by_the_words():
+    # DIET's confidence on short manners moves from one training to the next; the words decide when it is unsure.
+    for text, expected in (("ok", "affirm"), ("行 谢了", "thanks"), ("好的，来电人说谢谢，电话挂了", "thanks"),
+                           ("好的 我转给老板", "acknowledge")):
+        intent, _ = after_entities(text, *_parse([("greet", 0.4), ("affirm", 0.38)]), [])
+        assert intent["name"] == expected, text
+    # a question is no manners: 「好的，那让他们去问哪里比较合适？」
+    intent, _ = after_entities("好的，那让他们去问哪里比较合适？", *_parse([("greet", 0.4), ("affirm", 0.38)]), [])
+    assert intent["name"] not in ("affirm", "thanks", "acknowledge")
+
+
+def test_tell_me_the_results_is_no_subscription():
+    intent, _ = after_entities("好的，请告诉我结果", *_parse([("subscribe_push", 0.53), ("show_results", 0.3)]), [])
+    assert intent["name"] == "show_results"
+    intent, _ = after_entities("有新政策告诉我一声", *_parse([("subscribe_push", 0.9), ("show_results", 0.05)]), [])
+    assert intent["name"] == "subscribe_push"
+
+
+def test_a_question_at_the_consent_prompt_is_no_yes():
+    from bot.nlu.consent import agrees_to_subscription
+
+    assert not agrees_to_subscription("还有个事 我们客户武汉农商行那边问 他们作为发包方有冇得鼓励政策")
+    for text in ("好的", "订阅", "那就订阅吧", "是的 帮我订阅", "ok"):
+        assert agrees_to_subscription(text), text

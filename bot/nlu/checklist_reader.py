@@ -117,7 +117,9 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     for index, clause in enumerate(_CLAUSES.split(text)):
         if _numbers(clause, len(offered)) or is_unsure(clause):
             if is_unsure(clause) and not _OTHERS.search(clause):
-                unsure_named.update(n for n in offered if n in _ITEM_WORDS and _ITEM_WORDS[n].search(clause))
+                # (not an item the reader found a plain answer for: 「外籍人才还不确定 上市暂时没有」 says no to 上市)
+                unsure_named.update(n for n in offered if n in _ITEM_WORDS and _ITEM_WORDS[n].search(clause)
+                                    and n not in explicit)
             continue
         if any(_ITEM_WORDS[n].search(clause) for n in offered if n in _ITEM_WORDS) and not _OTHERS.search(clause):
             naming.add(index)

@@ -13,6 +13,8 @@ _HANDOFF_AGREE = grammar.pattern("consent.handoff_agree", re.IGNORECASE)
 _NAME_PREFIX = grammar.pattern("consent.name_prefix")
 _SUBSCRIBE_DECLINE = grammar.pattern("consent.subscribe_decline", re.IGNORECASE)
 _SUBSCRIBE_AGREE = grammar.pattern("consent.subscribe_agree", re.IGNORECASE)
+_ASKS = grammar.pattern("guards.asking")
+_FIRST_CLAUSE = re.compile(r"[，,。.!！？?；;\s]+")
 
 
 def refuses_handoff(text: str) -> bool:
@@ -34,5 +36,7 @@ def declines_subscription(text: str) -> bool:
 
 
 def agrees_to_subscription(text: str) -> bool:
-    """「订阅」「好的」「开通吧」 say yes to the push question."""
-    return bool(_SUBSCRIBE_AGREE.search(text or ""))
+    """「订阅」「好的」「开通吧」 say yes to the push question — in its first words, and not as a question: 「还有个事 我们客户
+    武汉农商行那边问…有冇得鼓励政策」 holds 行 and 是 and asks something else."""
+    first = _FIRST_CLAUSE.split((text or "").strip(), 1)[0]
+    return bool(_SUBSCRIBE_AGREE.search(first)) and not _ASKS.search(text or "")

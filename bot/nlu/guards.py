@@ -37,6 +37,7 @@ FIRST_PERSON = grammar.pattern("guards.first_person")
 A_NOT_A = grammar.pattern("guards.a_not_a")
 # What makes an unsure message still a question (「不清楚零税率找谁办」).
 ASKING = grammar.pattern("guards.asking")
+PLAN_ACTION = grammar.pattern("guards.plan_action")
 NEGATION = grammar.pattern("guards.negation")  # any negation character: a deny needs one
 STOP_PUSH = grammar.pattern("guards.stop_push")  # a subscription request that is a stop
 NOT_OUTSOURCING = grammar.pattern("guards.not_outsourcing")
@@ -191,6 +192,13 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
         # 「好的 谢谢 我给企业回电」: DIET's own guess, too unsure alone (or a runner-up too close: 「行 谢了」), is
         # confirmed by its cue word.
         return _choose(ranking, name, max(intent.get("confidence") or 0.0, FALLBACK_THRESHOLD + 0.2))
+    close = (intent.get("confidence") or 0.0) - runner_up < 0.05
+    if (low or close) and not facts and not ASKING.search(text):
+        # 「ok」「行 谢了」「好的，来电人说谢谢，电话挂了」: manners DIET was unsure of (its confidence moves from one
+        # training to the next); the words decide — thanks, then an acknowledgement, then a plain yes or no.
+        manners = _manners(text)
+        if manners:
+            return _choose(ranking, manners, FALLBACK_THRESHOLD + 0.2)
     if name == "deny" and not NEGATION.search(text) and yes_no(text) is None:
         # 「这个算外包吧」 read as no: without a word of negation it is no no (the form reads it against its question).
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
@@ -208,8 +216,9 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
         # 「来电人说都没有」「疫情那年以后就断了」: no word asks for a person or for notices — a wrong guess ends the
         # form; the next guess stands.
         # (nor is the runner-up one of them without its words: 「四新那边」 was a hand-off, then a restart)
+        # (「客服 运营这块」: a hand-off by DIET, then a greeting — neither with its words; the next guess with them, or none)
         others = [r for r in ranking if r.get("name") not in (name, "nlu_fallback")
-                  and not (r.get("name") in _NEEDS_WORDS and not CUES[r["name"]].search(text))]
+                  and not (CUES.get(r.get("name")) is not None and not CUES[r["name"]].search(text))]
         if others:
             return _choose(ranking, others[0]["name"], max(others[0].get("confidence") or 0.0, 0.5))
     if name == "affirm" and yes_no(text) is None and CUES["greet"].search(text) and not facts:
@@ -227,12 +236,25 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
     return intent, ranking
 
 
+def _manners(text: str) -> str | None:
+    """The manners intent a message's words make, or None: thanks, goodbye, an acknowledgement, a bare yes or no."""
+    if CUES["thanks"].search(text):
+        return "thanks"
+    if CUES["goodbye"].search(text):
+        return "goodbye"
+    if cue("acknowledge", text) and not is_unsure(text):
+        return "acknowledge"
+    answer = yes_no(text)
+    return None if answer is None else "affirm" if answer else "deny"
+
+
 # Intents DIET gives to requests and acknowledgements it has not seen; the cues (bot/nlu/lexicon/aspects.yml) decide.
 _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "affirm", "greet", "subscribe_push",
                "dont_know", "explain", "ask_conditions", "ask_process", "out_of_scope", "goodbye", "acknowledge",
                "ask_report", "ask_document", "thanks"}
 
 
+_HOW_MUCH = re.compile("好多|几多|多少")  # how much, asked without a question mark
 _QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_capabilities"}
 # The aspect cues (bot/nlu/lexicon/aspects.yml) that confirm a question intent DIET was unsure of.
 _ASPECT_CUES = {"ask_process": ("materials", "timing", "procedure", "amount"), "ask_contact": ("contact",),
@@ -283,7 +305,9 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     # Facts said beside the measure's name, not inside it (「生产性服务企业开拓新兴市场…」 holds 生产性服务); a measure
     # described in words (「武汉那边有个综保区…免许可证的政策」) is asked about, and a place beside it is its region.
     # (a fact word written onto the name is part of it: 「外资利润再投资」)
-    own_facts = [f for f in facts if not any(a <= f.get("end", 0) and f.get("start", -1) <= b for a, b in measure_spans)]
+    # (nor a fact said as the measure's attribute: 「离岸业务的税收优惠是零税率还是免税」)
+    own_facts = [f for f in facts if not any(a <= f.get("end", 0) and f.get("start", -1) <= b
+                                             or text[f.get("end", 0):a].strip() == "的" for a, b in measure_spans)]
     described = asks and bool(POLICY_DESCRIBED.search(text))
     if described:
         own_facts = [f for f in own_facts if f["entity"] != "city"]
@@ -298,9 +322,16 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         return _choose(ranking, "ask_document", confidence)  # 「区里有没有单独的服务外包扶持资金？」
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and cue("validity", text):
         return _choose(ranking, "ask_document", confidence)  # 「这个文件是哪个单位发的 文号是多少」
-    if (asks or name in ("show_results", "nlu_fallback")) and name in _REROUTABLE | _QUESTIONS | {"ask_process"} \
-            and cue("amount", text):  # (「能拿好多补贴」: 好多 asks how much, with no question mark)
+    if (asks or name in ("show_results", "nlu_fallback") or _HOW_MUCH.search(text)) \
+            and name in _REROUTABLE | _QUESTIONS | {"ask_process"} \
+            and cue("amount", text):  # (「能拿好多补贴」「一个人能补贴好多钱」: 好多 asks how much, with no question mark)
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
+    if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and PLAN_ACTION.search(text) \
+            and not any(cue(k, text) for k in ("contact", "amount", "validity")):
+        return _choose(ranking, "ask_topic", confidence)  # 「青鸾那个什么行动是啥」: the action's paragraph
+    if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact", "ask_document", "ask_process"} \
+            and _asks_content(asking_part(text), names_measure):
+        return _choose(ranking, "ask_conditions", confidence)  # 「文件里鼓励去哪些地方设分公司」: the measure's own text
     if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions", "ask_contact"} and cue("contact", text):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
     # A measure or topic named in the stating clauses is what the firm does (「…也帮企业开订单班做服务外包人才培训，…想问问
@@ -354,6 +385,20 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         # (「这个不太了解」 holds 了解 and is no acknowledgement: it does not know)
         return _choose(ranking, "acknowledge", confidence)
     return intent, ranking
+
+
+# What a question may ask besides the text's content; any of these in its asking clauses decides instead.
+_OTHER_ASPECTS = ("validity", "official", "where_text", "report", "why_not_listed", "materials", "procedure", "timing",
+                  "amount")
+
+
+def _asks_content(asking: str, names_measure: bool) -> bool:
+    """Does the question ask what a measure's text says (where, who, whose money, what it is)? 「哪些单位把业务外包出来」
+    holds a contact cue (哪些单位) that the content words take over."""
+    if not (cue("content", asking) or names_measure and cue("content_defines", asking)):
+        return False
+    rest = without("text_reference", without("content", asking))
+    return not cue("contact", rest) and not any(cue(k, rest) for k in _OTHER_ASPECTS)
 
 
 def last_of_each(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

@@ -73,7 +73,8 @@ def named_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
 
 
 # Banks, foreign firms and cities named as clients say nothing about the firm itself.
-ABOUT_CLIENTS = ("city", "foreign_invested", "financial_institution", "soe_or_hospital", "is_school", "overseas_expansion")
+ABOUT_CLIENTS = ("city", "foreign_invested", "financial_institution", "soe_or_hospital", "is_school", "overseas_expansion",
+                 "is_sme", "leading_firm")
 
 
 def _hits(patterns: list[re.Pattern], text: str) -> list[tuple[int, int]]:
@@ -148,12 +149,14 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
     return [e for e in entities
             if not (e["entity"] == "hires_foreign_talent" and any(a <= e["start"] and e["end"] <= b for a, b in of_clients))
             and not (e["entity"] in ABOUT_CLIENTS and any(a <= e["start"] and e["end"] <= b for a, b in spans)
-                    and not (e["entity"] == "city" and here.match(text[e["end"]:])))
+                    and not (e["entity"] == "city" and here.match(text[e["end"]:]))
+                    and not _FIRM_HEAD_BEFORE.search(text[:e["start"]]))
             and not (e["entity"] == "hires_foreign_talent" and (_WORK_FOR_BEFORE.search(text[:e["start"]])
                                                                or any(a < e["start"] < b for a, b in work_for)))]
 
 
 _CLIENTS_ALL_IN = grammar.pattern("phrases.clients_all_in")
+_FIRM_HEAD_BEFORE = grammar.pattern("phrases.firm_head_before")
 
 
 def clients_at_home(text: str, entities: list[_Entity]) -> list[_Entity]:
@@ -298,10 +301,15 @@ _PRODUCER_WORK = grammar.pattern("phrases.producer_work")
 _FIELD_WORDS = grammar.valued("phrases.field_words")
 
 
+def _clause_and_previous(text: str, start: int) -> str:
+    """The clause from `start` on and the one before it (「做船舶设计外包，客户主要是韩国的船厂」: the work is said first)."""
+    before = CLAUSE_BREAK.split(text[:start])
+    return (before[-2] if len(before) > 1 else "") + CLAUSE_BREAK.split(text[start:])[0]
+
+
 def described_fields(text: str) -> list[_Entity]:
     found = [{"entity": "fields", "start": m.start(), "end": m.end(), "value": "producer_services"}
-             for m in _FOR_MAKERS.finditer(text)
-             if _PRODUCER_WORK.search(CLAUSE_BREAK.split(text[m.start():])[0])][:1]
+             for m in _FOR_MAKERS.finditer(text) if _PRODUCER_WORK.search(_clause_and_previous(text, m.start()))][:1]
     for pattern, value, _ in _FIELD_WORDS:
         match = pattern.search(text)
         if match:
@@ -406,11 +414,14 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
         return True
     clause = _CLAUSE_END_RE.split(rest, 1)[0][:12]  # a run-on message is no clause: only the next few words
     clause = _SCOPE_END.split(clause, 1)[0]  # 「在自贸区 其他没有」: the no is the rest's
+    clause = clause.split("\0", 1)[0]  # 「外籍人才还不确定 上市暂时没有」: its own answer (masked 不确定) ends its scope
     match = _CLAUSE_NO.search(clause)
     if not match or _NOT_NEGATION.match(clause[match.start():]) or _NOT_NEGATION_WORD.match(clause[match.start():]):
         return False
     if any(match.end() <= s < len(clause) for s in later_starts):
         return False
+    if any(0 < s < match.start() for s in later_starts):
+        return False  # 「外籍员工 上市没有」: the no is the nearer fact's
     return not DOUBLE_NEGATIVE.search(clause)
 
 

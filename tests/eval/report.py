@@ -130,7 +130,8 @@ def as_json(records: list[Record], meta: dict[str, Any]) -> dict[str, Any]:
              "problems": problems(r), "misunderstood": r.misunderstood, "questions": r.questions_asked(),
              "expected_facts": r.expected,
              "turns": [{"phase": t.phase, "asked": t.asked_before, "text": t.text, "intent": t.intent,
-                        "confidence": t.confidence, "bot": t.bot, "asks": t.asks, "slots_set": t.slots_set,
+                        "confidence": t.confidence, "bot": t.bot, "bot_text": t.bot_text, "asks": t.asks,
+                        "slots_set": t.slots_set,
                         "misunderstood": t.misunderstood, "results": t.results is not None,
                         "checks": t.check_failures} for t in r.turns]}
             for r in records],
