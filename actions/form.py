@@ -32,7 +32,7 @@ from policies_db.evaluation.sme import sme_by_size, standard
 from .changes import facts_at_last_results
 from .checklist import OFFERED, SITUATIONS, checklist_items, read_answer, unsure_note
 from .context import as_of, catalogue, normalized_field, previous_value, profile_from_slots
-from .places import city_matters, city_slots, in_province
+from .places import ASSUMED, QUERY, city_matters, city_slots, in_province
 
 MAX_MISUNDERSTOOD = 2  # answers not understood before a question is skipped
 MAX_ASKS = 2  # the hard limit: no question is asked more than twice
@@ -294,6 +294,13 @@ class ValidateProfileForm(FormValidationAction):
             events = events + [SlotSet("misunderstood_turns", None)]
         if tracker.active_loop.get("name") != "profile_form":
             return events
+        if intent == "greet" and requested and not filled and _just_answered(tracker):
+            # 「你好」 (or an answer DIET took for one) mid-form: the question again. Stepping aside, the form was
+            # rejected with no rule left to answer, and Rasa's fallback reverted the message and said 「没有理解」 to
+            # every reply alike (27 times in a development conversation). (A slot event besides requested_slot, or
+            # Rasa rejects the form.)
+            keep = [SlotSet("misunderstood_turns", tracker.get_slot("misunderstood_turns"))]
+            return await self._ask_next(dispatcher, tracker, domain, events + keep, requested)
         if intent in INTERRUPTIONS and _just_answered(tracker):
             # Nothing but the form's own events: Rasa rejects the form, the rule answers the question, and the
             # form runs again afterwards (not on the firm's reply) — that run counts and asks. Unless the message
@@ -407,13 +414,23 @@ class ValidateProfileForm(FormValidationAction):
         known = previous_value(tracker, "city")
         slots = city_slots(value, tracker.latest_message.get("text") or "",
                            known or previous_value(tracker, "province") or "")
+        assumed = slots.pop(ASSUMED, None)
         entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "city"]
         registered = any(e.get("registered") for e in entities)
-        if known and slots.get("city") and slots["city"] != known and not registered \
+        # (a city taken for a shared name, 「西湖区」 → 杭州, is an assumption the firm's next place corrects)
+        assumption = bool(tracker.get_slot(QUERY)) and known is not None
+        if known and slots.get("city") and slots["city"] != known and not registered and not assumption \
                 and not is_correction(_text(tracker)) and tracker.get_slot("requested_slot") != "city":
             # A city named in passing (a partner's, a client's, an office) does not move the firm: only 「注册在…」,
             # a correction (「说错了，我们在…」) or the answer to the city question does.
             return {"city": known}
+        if known and slots.get("city") is None and not slots.get("province") and not registered \
+                and not is_correction(_text(tracker)) and tracker.get_slot("requested_slot") != "city":
+            # 「好多是黄冈孝感过来的小姑娘」: a name in passing that is no single place (shared, unknown) erases nothing.
+            return {"city": known}
+        if assumed:
+            place, typed = assumed.split("|", 1)
+            dispatcher.utter_message(response="utter_place_assumed", place=place, typed=typed)
         if slots.get("city") is None and slots.get("province") and known and (
                 in_province(known, slots["province"]) or not is_correction(_text(tracker))):
             # 「湖南的政策你们这边没收录吗」 after 长沙, 「浙江那边的政策能用上吗」 after 无锡: a province named in

@@ -23,6 +23,7 @@ from .context import catalogue
 CANDIDATES = "place_candidates"  # labels of the places a name may mean, offered as buttons
 QUERY = "place_query"  # what the firm typed when it did not name one known place
 COVERAGE_SLOTS = ("coverage_regions", "coverage_documents")
+ASSUMED = "_assumed"  # not a slot: the covered place taken for a shared name ("label|typed"), said by the form
 
 
 def city_slots(value: Any, message: str = "", known: str = "") -> Dict[Text, Any]:
@@ -44,10 +45,23 @@ def city_slots(value: Any, message: str = "", known: str = "") -> Dict[Text, Any
     if found.status == places.PROVINCE_ONLY:
         return {"city": None, "province": found.place.province_name, CANDIDATES: None, QUERY: None}
     if found.status == places.AMBIGUOUS:
+        covered = _covered(found.candidates)
+        if len(covered) == 1:
+            # 「我们青山区的」: of the places the name may mean, one is where the documents apply — taken, and said
+            # (validate_city), rather than asked until the firm gives up.
+            # (QUERY stays set while the place is an assumption: the firm's next place corrects it)
+            return {"city": covered[0].city_name, "province": None, CANDIDATES: None, QUERY: text,
+                    ASSUMED: f"{covered[0].label}|{text}"}
         return {"city": None, CANDIDATES: found.labels, QUERY: text}
     if found.status == places.ABROAD:  # 「我们是东京的公司」: outside every covered region, said so with the results
         return {"city": found.abroad, "province": None, CANDIDATES: None, QUERY: None}
     return {"city": None, CANDIDATES: None, QUERY: text}
+
+
+def _covered(candidates) -> list:
+    """The candidates inside a region the catalogue's documents cover."""
+    regions = [coverage.region_place(d.jurisdiction) for d in catalogue().catalogue.documents.values()]
+    return [p for p in candidates if any(r.contains(p) for r in regions)]
 
 
 def in_province(city: str, province: str) -> bool:

@@ -409,12 +409,16 @@ async def test_the_head_count_records_sme_even_where_no_measure_needs_it_and_say
 
 def test_a_district_two_cities_share_is_settled_by_the_place_already_known():
     """Sealed H: 「阿拉是宁波的」 then 「公司在江北区」 is Ningbo's 江北区 (was: the city cleared, asked again); a city named
-    in the same message still wins (「不对 是重庆江北区」); nothing known: the firm is asked which one."""
-    from actions.places import city_slots
+    in the same message still wins (「不对 是重庆江北区」); nothing known: the one where the documents apply is taken and
+    said (sealed O: 「我们青山区的」 asked twice, then skipped), and a name no covered place holds is asked."""
+    from actions.places import ASSUMED, city_slots
 
     assert city_slots("江北区", "阿拉公司在江北区", "宁波")["city"] == "宁波"
     assert city_slots("江北区", "不对 是重庆江北区", "宁波")["city"] == "重庆"
-    assert city_slots("江北区", "阿拉公司在江北区")["place_candidates"] == ["宁波市江北区", "重庆市江北区"]
+    taken = city_slots("江北区", "阿拉公司在江北区")
+    assert taken["city"] == "宁波" and taken[ASSUMED] == "宁波市江北区|江北区"
+    assert city_slots("青山区", "我们青山区的 给钢厂搞工业软件外包")["city"] == "武汉"
+    assert city_slots("朝阳区", "朝阳区的")["place_candidates"] == ["北京市朝阳区", "长春市朝阳区"]
 
 
 def test_a_question_put_again_after_the_firm_asked_something_is_not_another_attempt():
@@ -634,3 +638,15 @@ async def test_both_documents_asked_at_once_are_answered_for_each(domain):
     """「两个文件分别是谁发的？」 from a Hangzhou firm: both issuers, not only its own region's."""
     reply = await document_reply(domain, {"city": "杭州"}, "两个文件分别是谁发的？", [{"entity": "aspect", "value": "validity"}])
     assert "浙江省商务厅" in reply and "武汉" in reply
+
+
+async def test_a_place_in_passing_that_is_no_single_place_keeps_the_firm_s_city(domain):
+    """Sealed O: 「坐席三百来个 好多是黄冈孝感过来的小姑娘」 after 江汉区 cleared the city (two places named, neither the
+    firm's) and the city question came back."""
+    text = "坐席三百来个 好多是黄冈孝感过来的小姑娘"
+    events = [{"event": "slot", "name": "city", "value": "武汉"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}}]
+    entities = [{"entity": "city", "value": "黄冈孝感", "start": 5, "end": 9}]
+    t = tracker({"city": "黄冈孝感"}, text=text, entities=entities, requested="offshore", events=events)
+    _, out = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(out).get("city", "武汉") == "武汉"

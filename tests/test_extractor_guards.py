@@ -227,3 +227,19 @@ def test_a_question_at_the_consent_prompt_is_no_yes():
     assert not agrees_to_subscription("还有个事 我们客户武汉农商行那边问 他们作为发包方有冇得鼓励政策")
     for text in ("好的", "订阅", "那就订阅吧", "是的 帮我订阅", "ok"):
         assert agrees_to_subscription(text), text
+
+
+def test_a_question_only_a_definition_answers_is_explained():
+    from bot.nlu.guards import requests_and_manners
+
+    # 「请问中小企业是怎样界定吗 有没有标准」 (Cantonese 點樣…㗎, normalised) was a topic list of 「标准」 measures.
+    intent, _ = requests_and_manners("请问中小企业是怎样界定吗 有没有标准", *_parse([("ask_topic", 0.57), ("explain", 0.3)]), [])
+    assert intent["name"] == "explain"
+
+
+def test_a_preamble_read_as_dont_know_is_a_greeting_but_a_deferral_is_not():
+    from bot.nlu.guards import requests_and_manners
+
+    assert requests_and_manners("问个事", *_parse([("dont_know", 0.54), ("greet", 0.3)]), [])[0]["name"] == "greet"
+    for text in ("这个要问下财务", "这个要问一下日本那边", "要问下财务"):
+        assert requests_and_manners(text, *_parse([("dont_know", 0.9), ("greet", 0.05)]), [])[0]["name"] == "dont_know"

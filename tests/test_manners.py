@@ -120,7 +120,9 @@ def test_facts_inside_a_measures_name_do_not_make_a_question_a_statement():
     ranking = [{"name": "inform", "confidence": 0.8}]
     routed = requests_and_manners(text, ranking[0], ranking, inside, measure_spans=[(0, 13)])[0]["name"]
     assert routed == "ask_conditions"
-    assert requests_and_manners(text, ranking[0], ranking, inside)[0]["name"] == "inform"  # without the name: a fact
+    # Without the name: a fact stated in a clause of its own beside a question of what the text says — both kept.
+    alone = requests_and_manners(text, ranking[0], ranking, inside)[0]
+    assert alone["name"] == "ask_conditions" and alone.get("states_facts")
 
 
 def test_a_document_question_in_pinyin_and_english_is_a_document_question():

@@ -342,8 +342,11 @@ def test_no_department_is_named_for_hong_kong_macao_taiwan(compiled):
 def test_city_answer_slots():
     assert city_slots("成都龙泉驿区")["city"] == "成都"
     assert city_slots("浙江省") == {"city": None, "province": "浙江", "place_candidates": None, "place_query": None}
-    ambiguous = city_slots("青山区", "青山区")
-    assert ambiguous["city"] is None and set(ambiguous["place_candidates"]) == {"武汉市青山区", "包头市青山区"}
+    # A name two places share, one of them covered: that one, said (the form utters utter_place_assumed).
+    taken = city_slots("青山区", "青山区")
+    assert taken["city"] == "武汉" and taken["_assumed"] == "武汉市青山区|青山区" and taken["place_query"] == "青山区"
+    ambiguous = city_slots("朝阳区", "朝阳区")  # none covered: asked
+    assert ambiguous["city"] is None and set(ambiguous["place_candidates"]) == {"北京市朝阳区", "长春市朝阳区"}
     assert city_slots("青山区", "我们在武汉的青山区")["city"] == "武汉"
     assert city_slots("东湖综保区") == {"city": "武汉", "province": None, "place_candidates": None,
                                    "place_query": None, "in_bonded_zone": True}

@@ -39,7 +39,7 @@ def test_normalizer(typed, expected):
 @pytest.mark.parametrize("text,count", [
     ("五十来号人", 50), ("一百出头", 100), ("两三百人", 250), ("员工两百出头", 200), ("十几个人", 15),
     ("200到300人", 250), ("三百五十人", 350), ("1.2万人", 12000), ("大概80吧", 80), ("100左右", 100),
-    ("我们百来号人", 100), ("千把人", 1000),
+    ("我们百来号人", 100), ("千把人", 1000), ("我们有六十几个员工", 60), ("六十多个员工", 60),
 ])
 def test_colloquial_employee_counts(text, count):
     assert bare_count(text) == count
@@ -117,6 +117,10 @@ OFFERED = ["foreign_invested", "hires_foreign_talent", "plans_listing", "oversea
      {"foreign_invested": True, "hires_foreign_talent": False, "plans_listing": False, "overseas_expansion": True}),
     # One item ruled out in words: the others stay open.
     ("我们是内资企业", "inform", [{"entity": "foreign_invested", "value": False, "start": 3}], {"foreign_invested": False}),
+    # A blanket no about the list before an item of another list named (sealed O): the whole list is no.
+    ("这些我们都没有 也不是金融机构", "inform", [{"entity": "financial_institution", "value": False, "start": 11}],
+     dict.fromkeys(OFFERED, False)),
+    ("列的这些我们都沾不上", "inform", [], dict.fromkeys(OFFERED, False)),
 ])
 def test_checklist_answers_in_words(text, intent, entities, values):
     assert read_answer(text, intent, entities, OFFERED).values == values
@@ -496,3 +500,15 @@ def test_which_measures_in_the_opening_asks_first_inside_coverage_and_answers_ou
     chat = Chat(servers["api"])
     replies = chat.say("长沙岳麓区的软件外包公司，做对日开发，有什么政策吗")
     assert texts(replies).count("几个简单的问题") == 0 and "长沙" in texts(replies), texts(replies)
+
+
+def test_a_greeting_mid_form_gets_the_question_again(servers):
+    """「你好」 (or an answer DIET took for one: 「这个要问下财务」 once was) mid-form: the form stepped aside, Rasa found
+    no rule to answer and its fallback said 「没有理解」 to every later reply alike (27 times in a development
+    conversation). The question comes again, and the answer after it is taken."""
+    chat = Chat(servers["api"])
+    chat.say("我们在武汉，做呼叫中心外包")
+    asked = chat.slots()["requested_slot"]
+    replies = " ".join(r.get("text") or "" for r in chat.say("你好"))
+    assert "没有理解" not in replies
+    assert chat.slots()["requested_slot"] == asked

@@ -47,6 +47,11 @@ def cue(name: str, text: str) -> bool:
     return bool(_patterns()[name].search(text or ""))
 
 
+def opens_with(name: str, text: str) -> bool:
+    """Does the text begin with a cue of `name` (「问个事」, not 「这个要问下财务」)?"""
+    return bool(_patterns()[name].match((text or "").strip()))
+
+
 def without(name: str, text: str) -> str:
     """The text with the cues of `name` taken out (「咨询下服务外包政策」 without its generic topic: 「咨询下」)."""
     return _patterns()[name].sub("", text or "")
@@ -55,7 +60,7 @@ def without(name: str, text: str) -> str:
 # The words that say what a question asks (whom, what materials, how much, when, which measures), not which measure
 # it is about: a catalogue search without them (「出口信用保线 找哪个单位办」: 单位 is in a Wuhan measure's text too).
 ASKING_WORDS = ("contact", "materials", "timing", "procedure", "amount", "official", "validity", "where_text",
-                "why_not_listed", "which_measures", "preamble", "content", "content_defines")
+                "why_not_listed", "which_measures", "preamble", "content", "content_defines", "support_words")
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,7 +84,13 @@ def without_asking(text: str) -> str:
 
 def term_explanation(text: str) -> str | None:
     """The response explaining a term the text names (「啥是KPO」 → utter_explain_kpo), first match wins."""
-    for pattern, response, _ in grammar.valued("explain.terms", re.IGNORECASE):
-        if pattern.search(text or ""):
-            return response
-    return None
+    return term_question(text) or _first(grammar.valued("explain.terms", re.IGNORECASE), text)
+
+
+def term_question(text: str) -> str | None:
+    """The response for a question only a term's definition answers (「中小企业按什么标准算」), or None."""
+    return _first(grammar.valued("explain.questions", re.IGNORECASE), text)
+
+
+def _first(rules, text: str) -> str | None:
+    return next((response for pattern, response, _ in rules if pattern.search(text or "")), None)

@@ -90,6 +90,13 @@ def _numbers(text: str, count: int) -> set[int]:
     return {n for n in found if 1 <= n <= count}
 
 
+def _blanket_head(clause: str) -> bool:
+    """Does the clause open with a blanket no about the list, before the first circumstance it names?"""
+    starts = [m.start() for words in _ITEM_WORDS.values() for m in [words.search(clause)] if m]  # offered or not
+    head = clause[:min(starts)] if starts else ""
+    return bool(head and _NONE_APPLY.search(head) and _about_the_list(head))
+
+
 def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]],
                 offered: List[str]) -> Optional[ChecklistAnswer]:
     """The firm's answer to the listed circumstances, or None when nothing in it could be understood.
@@ -144,6 +151,8 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     for index, clause in enumerate(_CLAUSES.split(text)):
         numbers = _numbers(clause, len(offered))
         if index in naming:
+            if _blanket_head(clause):
+                rest = "false"  # 「这些我们都没有 也不是金融机构」
             continue
         if _EXCEPT.search(clause):
             ruled_out |= numbers
@@ -158,8 +167,9 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
                 generic_unsure = True  # 「要问财务」: of the items named unsure, or of all when none is
         elif _NONE_APPLY.search(clause) or _NEGATIVE.search(clause):
             ruled_out |= numbers
-            # (a blanket no that opens the answer is the list's, whatever follows: 「啥也没有 就是正经接电话的」)
-            about = _about_the_list(clause) or bool(_NONE_APPLY.match(clause.strip()))
+            # (a blanket no that opens the answer is the list's, whatever follows: 「啥也没有 就是正经接电话的」; so is
+            # one about the list before the first item named: 「这些我们都没有 也不是金融机构」)
+            about = _about_the_list(clause) or bool(_NONE_APPLY.match(clause.strip())) or _blanket_head(clause)
             rest = rest if numbers or not about else "false"
         elif _ALL_APPLY.search(clause):
             rest = "true" if numbers or _about_the_list(clause, yes=True) else rest

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
-from bot.nlu.aspects import ASPECTS, cue, without
+from bot.nlu.aspects import ASPECTS, cue, opens_with, term_question, without
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
 from bot.nlu.checklist_reader import blanket_answer, without_list_talk
 from bot.nlu.phrases import DOUBLE_NEGATIVE, POLICY_DESCRIBED
@@ -254,7 +254,7 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
                "ask_report", "ask_document", "thanks"}
 
 
-_HOW_MUCH = re.compile("好多|几多|多少")  # how much, asked without a question mark
+_HOW_MUCH = grammar.pattern("guards.how_much")
 _QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_capabilities"}
 # The aspect cues (bot/nlu/lexicon/aspects.yml) that confirm a question intent DIET was unsure of.
 _ASPECT_CUES = {"ask_process": ("materials", "timing", "procedure", "amount"), "ask_contact": ("contact",),
@@ -326,6 +326,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
             and name in _REROUTABLE | _QUESTIONS | {"ask_process"} \
             and cue("amount", text):  # (「能拿好多补贴」「一个人能补贴好多钱」: 好多 asks how much, with no question mark)
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
+    if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact", "ask_document"} and term_question(text):
+        return _choose(ranking, "explain", confidence)  # 「中小企业是怎样界定的 有没有标准」: the definition answers
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and PLAN_ACTION.search(text) \
             and not any(cue(k, text) for k in ("contact", "amount", "validity")):
         return _choose(ranking, "ask_topic", confidence)  # 「青鸾那个什么行动是啥」: the action's paragraph
@@ -364,7 +366,10 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         return _choose(ranking, "ask_conditions", confidence)
     if name not in _REROUTABLE or facts:
         return intent, ranking
-    if name in ("inform", "nlu_fallback") and cue("preamble", text) and len(without("generic_topic", text.strip())) <= 8 \
+    # (DIET's 「不知道」 for 「问个事」: only a message that opens with the preamble — 「这个要问下财务」 defers an answer)
+    if (name in ("inform", "nlu_fallback") or name == "dont_know" and opens_with("preamble", text)) \
+            and cue("preamble", text) \
+            and len(without("generic_topic", text.strip())) <= 8 \
             and not QUESTION_CUES.search(without("generic_topic", text)):
         return _choose(ranking, "greet", confidence)  # 「问个事」: the question comes next
     if cue("bot_identity", text) and not facts:

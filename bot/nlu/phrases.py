@@ -200,8 +200,10 @@ def parent_spans(text: str) -> list[tuple[int, int]]:
     what is said of the parent company — from a clause that opens with it, through the clauses after it, until one
     speaks of the firm itself again — says nothing of the firm."""
     spans = []
-    for start in (m.start() for m in _PARENT_OPENS.finditer(text)):
-        end = start
+    for match in _PARENT_OPENS.finditer(text):
+        if match.group().startswith("集团") and not _SUBSIDIARY.search(text):
+            continue  # 「集团总部在杭州萧山…全国8000人」 from the group's own staff: the group is the firm
+        start = end = match.start()
         for clause in CLAUSE_BREAK.split(text[start:]):
             if end > start and _SELF_OPENS.match(clause.strip()):
                 break
@@ -215,6 +217,7 @@ _OTHERS_DID = grammar.pattern("phrases.others_did")
 _COURSE = grammar.pattern("phrases.course")
 _PERSON_BY_ROLE = grammar.pattern("phrases.person_by_role")  # 「问了我们会计」: a person, not the firm's field
 _PARENT_OPENS = grammar.pattern("phrases.parent_opens")  # a clause about the parent company (集团总部在深圳…)
+_SUBSIDIARY = grammar.pattern("phrases.subsidiary_context")  # the firm is one of the group's companies
 _SELF_OPENS = grammar.pattern("phrases.self_opens")  # a clause about the firm itself again (但是我们…)
 _OUTSOURCED_OUT = grammar.pattern("phrases.outsourced_out")
 POLICY_DESCRIBED = grammar.pattern("phrases.policy_described")
