@@ -243,3 +243,10 @@ def test_a_preamble_read_as_dont_know_is_a_greeting_but_a_deferral_is_not():
     assert requests_and_manners("问个事", *_parse([("dont_know", 0.54), ("greet", 0.3)]), [])[0]["name"] == "greet"
     for text in ("这个要问下财务", "这个要问一下日本那边", "要问下财务"):
         assert requests_and_manners(text, *_parse([("dont_know", 0.9), ("greet", 0.05)]), [])[0]["name"] == "dont_know"
+
+
+def test_see_you_later_is_an_acknowledgement():
+    from bot.nlu.guards import requests_and_manners
+
+    intent, _ = requests_and_manners("等明年吉隆坡真的设起来了 到时候再来问", *_parse([("nlu_fallback", 0.45), ("inform", 0.3)]), [])
+    assert intent["name"] == "acknowledge"

@@ -53,7 +53,7 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("从国外进口研发用的试剂 清关这块找谁", "inform", "ask_contact"),
     ("那我们能享受哪些？", "ask_capabilities", "show_results"),
     ("一条都用不上吗？", "deny", "show_results"),
-    ("武汉的政策我们不能沾点光吗", "subscribe_push", "show_results"),
+    ("武汉的政策我们不能沾点光吗", "subscribe_push", "ask_document"),  # whether that document applies: by registered place
     ("这个文件是哪个单位发的 文号是多少", "ask_contact", "ask_document"),
     ("出口信保我们还能用吗 怎么没列出来", "show_results", "ask_why_not"),
     ("设计外包这条是哪些部门负责？", "nlu_fallback", "ask_contact"),

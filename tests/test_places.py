@@ -406,13 +406,24 @@ def test_conversation_ambiguous_district_asks_with_buttons_then_goes_on(servers)
     chat = Chat(servers["api"])
     greeting = chat.text("你好")
     assert "浙江省和武汉市" in greeting  # the coverage slot set at session start
-    replies = chat.say("我们公司在青山区")
+    # A name two places share, neither covered: asked, with a button each.
+    replies = chat.say("我们公司在朝阳区")
     buttons = [b["title"] for m in replies for b in m.get("buttons", [])]
-    assert {"武汉市青山区", "包头市青山区"} <= set(buttons), replies
+    assert {"北京市朝阳区", "长春市朝阳区"} <= set(buttons), replies
     assert chat.slots()["city"] is None and chat.slots()["requested_slot"] == "city"
-    chat.say('/inform{"city": "武汉市青山区"}')
+    chat.say('/inform{"city": "北京市朝阳区"}')
+    assert chat.slots()["city"] == "北京"
+
+
+def test_conversation_a_shared_name_with_one_covered_place_is_taken_and_said(servers):
+    """Sealed O: 「我们青山区的」 (Wuhan's or Baotou's) was asked twice, then skipped; now the covered one is taken and
+    said, and the assumption is kept (place_query) for the firm's next place to correct."""
+    from tests.test_e2e import Chat
+    chat = Chat(servers["api"])
+    replies = " ".join(m.get("text") or "" for m in chat.say("我们公司在青山区"))
+    assert "先按武汉市青山区" in replies
     slots = chat.slots()
-    assert slots["city"] == "武汉" and slots["requested_slot"] not in (None, "city")
+    assert slots["city"] == "武汉" and slots["requested_slot"] != "city" and slots["place_query"] == "青山区"
 
 
 def test_conversation_district_with_its_city_and_province_alone(servers):
