@@ -98,6 +98,8 @@ def city_named_in_passing(tracker: Tracker) -> List[Dict[str, Any]]:
     known, now = previous_value(tracker, "city"), tracker.get_slot("city")
     if not known or not now or now == known or tracker.active_loop.get("name"):
         return []
+    if previous_value(tracker, "place_query"):
+        return []  # the known city was only assumed for a shared name (「西湖区」 → 杭州): the firm's place corrects it
     entities = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "city"]
     if any(e.get("registered") for e in entities) or is_correction(normalize(tracker.latest_message.get("text") or "")):
         return []

@@ -424,6 +424,13 @@ def test_conversation_a_shared_name_with_one_covered_place_is_taken_and_said(ser
     assert "先按武汉市青山区" in replies
     slots = chat.slots()
     assert slots["city"] == "武汉" and slots["requested_slot"] != "city" and slots["place_query"] == "青山区"
+    # The firm's next place corrects the assumption, also when the form ends with it (outside coverage: the results
+    # action put the assumed city back, sealed N's 「补充下 是南昌的西湖区哈」).
+    chat = Chat(servers["api"])
+    chat.say("你好 我们公司在西湖区 做软件测试外包的")
+    assert chat.slots()["city"] == "杭州"
+    chat.say("补充下 是南昌的西湖区哈")
+    assert chat.slots()["city"] == "南昌"
 
 
 def test_conversation_district_with_its_city_and_province_alone(servers):
