@@ -155,3 +155,17 @@ def test_all_of_something_else_is_no_yes_to_the_list(text):
 def test_a_blanket_no_that_opens_the_answer_is_the_lists():
     # 「啥也没有 就是正经接电话的」: the list's no, then what the firm does.
     assert read_answer("啥也没有 就是正经接电话的", "nlu_fallback", [], OFFERED).values == dict.fromkeys(OFFERED, False)
+
+
+def test_a_head_count_or_a_share_is_no_item_number():
+    # 「Team of 45 people, 3 of us are foreigners … 100% domestic capital」 chose item 3 (and made the firm foreign).
+    answer = read_answer("Team of 45 people, 3 of us are foreigners. The company is 100% domestic capital", "inform",
+                         [], OFFERED)
+    assert answer is None or not answer.values.get("plans_listing")
+    assert read_answer("1 3", "inform", [], OFFERED).values["plans_listing"] is True
+
+
+def test_what_is_anothers_affair_answers_nothing_for_the_firm():
+    # 「上市是母公司的事，跟我们无关」 named 上市 and was read as a yes.
+    answer = read_answer("上市是母公司的事，跟我们无关，其他也都没有", "inform", [], OFFERED)
+    assert answer.values == dict.fromkeys(OFFERED, False)

@@ -14,7 +14,8 @@ import yaml
 
 from bot.nlu import grammar
 from bot.nlu.assertion import is_unsure
-from bot.nlu.phrases import DOUBLE_NEGATIVE, parent_spans
+from bot.nlu.numbers import find_employee_counts
+from bot.nlu.phrases import DOUBLE_NEGATIVE, others_spans
 
 _WORDS = yaml.safe_load((Path(__file__).with_name("lexicon") / "checklist.yml").read_text(encoding="utf-8"))
 
@@ -45,6 +46,7 @@ _CN_DIGITS: Dict[str, int] = grammar.entry("checklist.digits")
 _ORDINAL = grammar.pattern("checklist.ordinal")  # 第二项
 _COUNTED = grammar.pattern("checklist.counted")  # 「三项都有」, not 「这一项」
 _REST_WORDS = grammar.pattern("checklist.rest_words")
+_NOT_ITEM_NUMBER = grammar.pattern("checklist.not_item_number", re.IGNORECASE)  # 100%, 3 of us, 两年
 
 
 def without_list_talk(text: str) -> str:
@@ -67,6 +69,13 @@ def blanket_answer(text: str) -> Optional[bool]:
     if _ALL_APPLY.search(text) and not _NEGATIVE.search(text) and _about_the_list(text, yes=True):
         return True
     return None
+
+
+def opening_blanket_no(text: str) -> Optional[str]:
+    """「啥也没有 就是正经接电话的」: a message that opens with a no about the whole list, then says something else of
+    the firm; the rest of the message (to check it asks nothing), or None when it opens otherwise."""
+    match = _NONE_APPLY.match((text or "").strip())
+    return (text or "").strip()[match.end():] if match else None
 
 
 def _after_others(clause: str) -> str:
@@ -106,8 +115,12 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     "都符合"). Circumstances named in words (entities) count as said. Anything not mentioned does not apply —
     except when the message only says which items are unclear: then the others stay open."""
     text = text or ""
+    # A head count or a share is no item number (「Team of 45 people, 3 of us are foreigners」 chose items 3).
+    for start, end, _ in find_employee_counts(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    text = _NOT_ITEM_NUMBER.sub(lambda m: " " * len(m.group()), text)
     # What is said of a parent company (「母公司在香港是行业龙头，但杭州这间…不算龙头」) answers nothing for the firm.
-    for start, end in parent_spans(text):
+    for start, end in others_spans(text):
         text = text[:start] + " " * (end - start) + text[end:]
     # Items the firm is unsure of (the extractor's `unsure` entities, 「外资和技术先进型这两项我不清楚」) stay unknown,
     # whatever the rest of the message says of the others.

@@ -12,7 +12,7 @@ from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
 from bot.nlu.aspects import ASPECTS, cue, opens_with, term_question, without
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
-from bot.nlu.checklist_reader import blanket_answer, without_list_talk
+from bot.nlu.checklist_reader import blanket_answer, opening_blanket_no, without_list_talk
 from bot.nlu.phrases import DOUBLE_NEGATIVE, POLICY_DESCRIBED
 from bot.nlu.short_answers import yes_no
 
@@ -153,6 +153,10 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
             and intent.get("name") != ("affirm" if blanket else "deny"):
         # 「全部不符合」 read as a request for the results (its 符合 is list talk): an answer to a list, all at once.
         intent, ranking = _choose(ranking, "affirm" if blanket else "deny", 1.0)
+    elif intent.get("name") in _QUESTION_GUESSES and opening_blanket_no(stripped) is not None \
+            and not ASKING.search(opening_blanket_no(stripped)):
+        # 「啥也没有 就是正经接电话的」 (explain, for its 啥): a blanket no opens it and nothing after it asks.
+        intent, ranking = _choose(ranking, "deny", max(intent.get("confidence") or 0.0, 0.9))
     elif intent.get("name") == "explain" and SERVICE_TYPE.search(text) and (
             not QUESTION_MARKS.search(text) or HEDGED_TYPE.search(text)):
         # 「KPO」「法律外包算KPO」 answer the service-type question: read them for facts (explain would not).
@@ -164,6 +168,8 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
     return intent, ranking
 
 
+_QUESTION_GUESSES = ("explain", "ask_conditions", "ask_topic", "ask_why_not", "ask_document", "ask_contact",
+                     "ask_process", "nlu_fallback", CONTACT_INTENT)
 _NEEDS_WORDS = ("human_handoff", "subscribe_push", "restart")  # intents that end the form: only on their own words
 
 
@@ -255,6 +261,7 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
 
 
 _HOW_MUCH = grammar.pattern("guards.how_much")
+_ATTRIBUTE_LINK = grammar.pattern("guards.attribute_link")
 _QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_capabilities"}
 # The aspect cues (bot/nlu/lexicon/aspects.yml) that confirm a question intent DIET was unsure of.
 _ASPECT_CUES = {"ask_process": ("materials", "timing", "procedure", "amount"), "ask_contact": ("contact",),
@@ -307,7 +314,7 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     # (a fact word written onto the name is part of it: 「外资利润再投资」)
     # (nor a fact said as the measure's attribute: 「离岸业务的税收优惠是零税率还是免税」)
     own_facts = [f for f in facts if not any(a <= f.get("end", 0) and f.get("start", -1) <= b
-                                             or text[f.get("end", 0):a].strip() == "的" for a, b in measure_spans)]
+                                             or _ATTRIBUTE_LINK.match(text[f.get("end", 0):a]) for a, b in measure_spans)]
     described = asks and bool(POLICY_DESCRIBED.search(text))
     if described:
         own_facts = [f for f in own_facts if f["entity"] != "city"]

@@ -181,7 +181,7 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
     the measure's facts, not the firm's."""
     courses = [(m.start(), m.end()) for p in (_COURSE, _OUTSOURCED_OUT) for m in p.finditer(text)]
     described = [(m.start(), m.end()) for p in (POLICY_DESCRIBED, _PERSON_BY_ROLE) for m in p.finditer(text)] \
-        + parent_spans(text) + hearsay_spans(text) + [(m.start(), m.end()) for m in _OTHERS_DID.finditer(text)]
+        + others_spans(text) + hearsay_spans(text)
     return [e for e in entities if not (e["entity"] in ("fields", "service_types")
                                         and any(a <= e["start"] and e["end"] <= b for a, b in courses))
             and not any(a <= e["start"] and e["end"] <= b for a, b in described)]
@@ -201,7 +201,7 @@ def parent_spans(text: str) -> list[tuple[int, int]]:
     speaks of the firm itself again — says nothing of the firm."""
     spans = []
     for match in _PARENT_OPENS.finditer(text):
-        if match.group().startswith("集团") and not _SUBSIDIARY.search(text):
+        if _GROUP_OPENS.match(match.group()) and not _SUBSIDIARY.search(text):
             continue  # 「集团总部在杭州萧山…全国8000人」 from the group's own staff: the group is the firm
         start = end = match.start()
         for clause in CLAUSE_BREAK.split(text[start:]):
@@ -212,12 +212,19 @@ def parent_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def others_spans(text: str) -> list[tuple[int, int]]:
+    """What the text says of someone else: the parent company's clauses, 「…的是我们集团的兄弟公司」, 「上市是母公司的事」."""
+    return parent_spans(text) + [(m.start(), m.end()) for p in (_OTHERS_DID, _OTHERS_AFFAIR) for m in p.finditer(text)]
+
+
 _WORK_FOR = grammar.pattern("phrases.work_for")
 _OTHERS_DID = grammar.pattern("phrases.others_did")
+_OTHERS_AFFAIR = grammar.pattern("phrases.others_affair")
 _COURSE = grammar.pattern("phrases.course")
 _PERSON_BY_ROLE = grammar.pattern("phrases.person_by_role")  # 「问了我们会计」: a person, not the firm's field
 _PARENT_OPENS = grammar.pattern("phrases.parent_opens")  # a clause about the parent company (集团总部在深圳…)
-_SUBSIDIARY = grammar.pattern("phrases.subsidiary_context")  # the firm is one of the group's companies
+_SUBSIDIARY = grammar.pattern("phrases.subsidiary_context")
+_GROUP_OPENS = grammar.pattern("phrases.group_opens")  # the firm is one of the group's companies
 _SELF_OPENS = grammar.pattern("phrases.self_opens")  # a clause about the firm itself again (但是我们…)
 _OUTSOURCED_OUT = grammar.pattern("phrases.outsourced_out")
 POLICY_DESCRIBED = grammar.pattern("phrases.policy_described")
@@ -426,6 +433,15 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
     if any(0 < s < match.start() for s in later_starts):
         return False  # 「外籍员工 上市没有」: the no is the nearer fact's
     return not DOUBLE_NEGATIVE.search(clause)
+
+
+_NOT_MARKET_SUBJECT = grammar.pattern("phrases.not_market_subject")
+
+
+def not_of_owners(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「股东全是国内的」: what is domestic or foreign right after the owners or the staff says nothing of the market."""
+    return [e for e in entities if not (e["entity"] in ("offshore", "onshore")
+                                        and _NOT_MARKET_SUBJECT.search(text[:e["start"]]))]
 
 
 def implied_facts(text: str) -> list[_Entity]:

@@ -50,6 +50,7 @@ from bot.nlu.phrases import (
     inferred_service_types,
     named_service_types,
     negated_after,
+    not_of_owners,
     not_own_services,
     not_yet_business,
 )
@@ -220,6 +221,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [d for d in described_facts(said) if not any(
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
+            entities = not_of_owners(text, entities)
             entities = firm_cities(text, _asked_places_apart(text, about_the_firm(text, entities))) \
                 + clients_at_home(text, entities)
             entities += bonded_zones_in_places(text, entities)
@@ -288,6 +290,9 @@ def _topic_only(text: str, entity: Dict[Text, Any], marked: bool = False) -> boo
         return False
     before = CLAUSE_BREAK.split(text[:entity["start"]])[-1]
     after = CLAUSE_BREAK.split(text[entity["end"]:])[0]
+    asked = _INTERROGATIVE.search(after)
+    if asked and not _TOPIC_REST.match(after):
+        after = after[:asked.start()]  # 「技术先进型那个评选啥时候截止」: the question follows the topic in one clause
     if marked and not _TOPIC_MARKER.search(before + after):
         return False  # 「苏州工业园区的」「（BPO）」 answer; 「人才培训这块」 names a topic
     return bool(_TOPIC_REST.match(before) and _TOPIC_REST.match(after))
