@@ -60,6 +60,14 @@ class ActionShowResultsOnChange(Action):
             # measures "to confirm" (「直接看结果」 still shows them at once).
             dispatcher.utter_message(response="utter_questions_first")
             return [FollowupAction("profile_form")]
+        placed_now = not any(_profile(shown or {}).get(k) for k in ("city", "province")) \
+            and any(_profile(now).get(k) for k in ("city", "province"))
+        if shown is not None and placed_now and tracker.active_loop.get("name") != "profile_form" \
+                and questions_left(tracker):
+            # 「請問服務外包有什麼扶持政策」 before the place (「我还不知道贵公司所在的城市」), then the place: the questions
+            # the results need come now, as they would have — not a list of measures "to confirm".
+            dispatcher.utter_message(response="utter_questions_first")
+            return [FollowupAction("profile_form")]
         asks = _asks_about_measures(tracker)
         if shown is not None and asks:
             # 「我们其实也有国内客户，那在岸外包有什么政策？」: the new fact in one line (said by the answer), not the list.

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.nlu.aspects import without_asking
 from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
+from policies_db import wording
 from policies_db.evaluation import coverage
 from policies_db.profile import normalize_profile
 from policies_db.wording.paragraphs import action_text
@@ -164,6 +165,10 @@ class ActionAnswerMeasure(Action):
             dispatcher.utter_message(response="utter_measure_elsewhere", **elsewhere(compiled, named, evaluation.profile))
             return []
         several_regions = len({compiled.documents[m.document_id].jurisdiction for m in measures}) > 1
+        if coverage.is_covered(compiled, evaluation.profile) is False:
+            # 「浙江那个离岸零税率 我们南京的能用不」: the region asked about is covered, the firm's is not — say so first.
+            said = elsewhere(compiled, measures, evaluation.profile)
+            dispatcher.utter_message(text=wording.not_for_firm_line(said["titles"], said["regions"], said["place"]))
         parts = []
         for m in measures:
             prefix = region_label(compiled, m) if several_regions else ""

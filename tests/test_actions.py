@@ -176,6 +176,18 @@ async def test_conditions_cite_the_source(domain):
     assert "符合条件的服务外包企业承接国际服务外包项目可享受出口信贷优惠措施" in text
 
 
+async def test_a_covered_regions_measure_asked_from_outside_says_it_does_not_apply_first(domain):
+    """「浙江那个离岸零税率 我们南京的能用不」: the measure's conditions alone read as if a Nanjing firm could use it."""
+    text = "浙江那个离岸零税率 我们南京的能用不"
+    entities = [{"entity": "region", "value": "浙江", "start": 0, "end": 2},
+                {"entity": "policy", "value": "零税率", "start": 6, "end": 9}]
+    t = tracker({"city": "南京", "province": "江苏"}, intent="ask_conditions", text=text, entities=entities, form=False)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    first = dispatcher.messages[0]["text"]
+    assert "南京" in first and "暂不适用" in first
+    assert "离岸服务外包零税率或免税优惠" in dispatcher.messages[1]["text"]
+
+
 async def test_contact_lists_responsible_units_verbatim(domain):
     dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "出口信用保险", {"city": "武汉"}), domain)
     text = dispatcher.messages[0]["text"]

@@ -169,3 +169,10 @@ def test_what_is_anothers_affair_answers_nothing_for_the_firm():
     # 「上市是母公司的事，跟我们无关」 named 上市 and was read as a yes.
     answer = read_answer("上市是母公司的事，跟我们无关，其他也都没有", "inform", [], OFFERED)
     assert answer.values == dict.fromkeys(OFFERED, False)
+
+
+def test_a_blanket_no_then_an_unsure_item_after_a_space():
+    # 「这几个都没有 技术先进型那个我不确定」: one clause, read as unsure of everything.
+    answer = read_answer("这几个都没有 上市那个我不确定", "inform", [], OFFERED)
+    assert answer.unknown == ["plans_listing"]
+    assert answer.values == {"foreign_invested": False, "hires_foreign_talent": False, "overseas_expansion": False}

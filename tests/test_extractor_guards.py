@@ -249,3 +249,8 @@ def test_a_blanket_no_opening_an_answer_is_no_question():
     # 「啥也没有 就是正经接电话的」 at the checklist: DIET took its 啥 for a question (explain 0.53) and the list came back.
     assert _before("啥也没有 就是正经接电话的", [("explain", 0.53), ("leave_contact", 0.2)])[0]["name"] == "deny"
     assert _before("都没有 这个零税率是什么意思", [("explain", 0.6), ("deny", 0.2)])[0]["name"] == "explain"
+
+
+def test_whether_business_counts_as_offshore_is_the_definitions():
+    # 「客户在上海 这个算不算离岸啊」 (ask_conditions 1.0) was answered with the zero-rate measure, not what offshore is.
+    assert _routed("客户在上海 这个算不算离岸啊", "ask_conditions", 1.0) == "explain"

@@ -41,6 +41,7 @@ def test_normalizer(typed, expected):
     ("200到300人", 250), ("三百五十人", 350), ("1.2万人", 12000), ("大概80吧", 80), ("100左右", 100),
     ("我们百来号人", 100), ("千把人", 1000), ("我们有六十几个员工", 60), ("六十多个员工", 60),
     ("哦不对 上个月刚扩招了 现在是95个人", 95),  # a change, then the count now
+    ("sorry 打反了 是35个 不是53", 35),  # digits swapped: the figure the form asks is the head count
 ])
 def test_colloquial_employee_counts(text, count):
     assert bare_count(text) == count

@@ -38,7 +38,10 @@ _EXCEPT = re.compile(_alternation("except"))  # 「除了上市，其他都有�
 # is one answer about item 2.
 _ITEM_NOUNS = grammar.expand(grammar.entry("checklist.item_nouns"))  # 「其他那几项」 is no clause about the rest
 _CLAUSE_START = grammar.expand(grammar.entry("checklist.clause_start"))
-_CLAUSES = re.compile(rf"[，,；;。！!]|\s*(?=(?:{_alternation('others')}|{_CLAUSE_START})(?![^，,；;。！!]*(?:{_ITEM_NOUNS})))")
+# (and at a space after a blanket no: 「这几个都没有 技术先进型那个我不确定」 is a no to the list, then an unsure item)
+_AFTER_BLANKET_NO = "|".join(f"(?<={re.escape(w)})" for w in _WORDS["none_apply"])
+_CLAUSES = re.compile(rf"[，,；;。！!]|(?:{_AFTER_BLANKET_NO})\s+|"
+                      rf"\s*(?=(?:{_alternation('others')}|{_CLAUSE_START})(?![^，,；;。！!]*(?:{_ITEM_NOUNS})))")
 # Short words that name a listed circumstance (bot/nlu/lexicon/checklist.yml `items`).
 ITEM_WORDS = {name: "|".join(re.escape(w) for w in words) for name, words in _WORDS["items"].items()}
 _ITEM_WORDS = {name: re.compile(words, re.IGNORECASE) for name, words in ITEM_WORDS.items()}

@@ -333,7 +333,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
             and name in _REROUTABLE | _QUESTIONS | {"ask_process"} \
             and cue("amount", text):  # (「能拿好多补贴」「一个人能补贴好多钱」: 好多 asks how much, with no question mark)
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
-    if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact", "ask_document"} and term_question(text):
+    if (asks or A_NOT_A.search(text)) and name in _REROUTABLE | _QUESTIONS | {"ask_contact", "ask_document"} \
+            and term_question(text):
         return _choose(ranking, "explain", confidence)  # 「中小企业是怎样界定的 有没有标准」: the definition answers
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact"} and PLAN_ACTION.search(text) \
             and not any(cue(k, text) for k in ("contact", "amount", "validity")):

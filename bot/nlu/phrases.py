@@ -156,6 +156,7 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
 
 
 _CLIENTS_ALL_IN = grammar.pattern("phrases.clients_all_in")
+_HOME_WORDS = grammar.pattern("phrases.home_words")
 _FIRM_HEAD_BEFORE = grammar.pattern("phrases.firm_head_before")
 
 
@@ -166,8 +167,11 @@ def clients_at_home(text: str, entities: list[_Entity]) -> list[_Entity]:
     spans = _hits(list(grammar.patterns("phrases.clients_in_place")), text)
     home = [e for e in entities if e["entity"] == "city" and not is_abroad(e["value"])
             and any(a <= e["start"] and e["end"] <= b for a, b in spans)]
+    home += [{"entity": "city", "start": a + m.start(), "end": a + m.end(), "value": None}
+             for a, b in spans for m in [_HOME_WORDS.search(text[a:b])] if m]
     if not home:
         return []
+    home.sort(key=lambda e: e["start"])
     found = [{"entity": "onshore", "start": home[0]["start"], "end": home[0]["end"], "value": True}]
     if not any(e["entity"] == "offshore" for e in entities) and _CLIENTS_ALL_IN.search(text[:home[0]["start"]]):
         # 「客户基本都在上海」: all of them at home — and no client abroad named anywhere.
@@ -181,10 +185,13 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
     the measure's facts, not the firm's."""
     courses = [(m.start(), m.end()) for p in (_COURSE, _OUTSOURCED_OUT) for m in p.finditer(text)]
     described = [(m.start(), m.end()) for p in (POLICY_DESCRIBED, _PERSON_BY_ROLE) for m in p.finditer(text)] \
-        + others_spans(text) + hearsay_spans(text)
+        + hearsay_spans(text)
+    # (where the parent is says who owns the firm: 「母公司在新加坡 我们是全资子公司」 is foreign-invested)
+    others = others_spans(text)
     return [e for e in entities if not (e["entity"] in ("fields", "service_types")
                                         and any(a <= e["start"] and e["end"] <= b for a, b in courses))
-            and not any(a <= e["start"] and e["end"] <= b for a, b in described)]
+            and not any(a <= e["start"] and e["end"] <= b for a, b in described)
+            and not (e["entity"] != "foreign_invested" and any(a <= e["start"] and e["end"] <= b for a, b in others))]
 
 
 _HEARSAY = grammar.pattern("guards.hearsay")
@@ -291,6 +298,7 @@ def _fact(text: str, start: int, end: int, entity: str) -> dict:
 # 「准备明年申报技术先进型」: applying is not being certified.
 _APPLYING = grammar.pattern("phrases.applying")
 _APPLYING_AFTER = grammar.pattern("phrases.applying_after")
+_PROCESS_AFTER = grammar.pattern("phrases.process_after")
 _APPLIED_FOR = ("tech_advanced_certified", "training_demo_recognized")
 
 
@@ -300,6 +308,7 @@ def applying_is_not_certified(text: str, entities: list[_Entity]) -> list[_Entit
         after = text[e["end"]:e["end"] + 24]
         return bool(_APPLYING.search(text[max(0, e["start"] - 16):e["start"]]) or _APPLYING_AFTER.match(after))
 
+    entities = [e for e in entities if not (e["entity"] in _APPLIED_FOR and _PROCESS_AFTER.match(text[e["end"]:]))]
     return [dict(e, value=False) if e["entity"] in _APPLIED_FOR and e["value"] is True and applying(e) else e
             for e in entities]
 
@@ -332,7 +341,8 @@ def described_facts(text: str) -> list[_Entity]:
     staff, an office abroad, 「我们是…高校」."""
     found = [_fact(text, s, e, "offshore") for s, e in _hits(_FOREIGN_CLIENT, text)]
     found += [_fact(text, s, e, "onshore") for s, e in _hits(_DOMESTIC_CLIENT, text)]
-    found += [_fact(text, m.start(), m.end(), "hires_foreign_talent") for m in _FOREIGN_STAFF.finditer(text)]
+    found += [_fact(text, m.start(), m.end(), "hires_foreign_talent") for m in _FOREIGN_STAFF.finditer(text)
+              if not _OTHERS_STAFF.search(m.group())]
     found += [_fact(text, m.start(), m.end(), "hires_foreign_talent") for m in _ANY_NATIONALITY.finditer(text)
               if not _OWN_NATIONALITY.search(m.group(1))]
     found += [_fact(text, m.start(), m.end(), "overseas_expansion") for m in _EXPANSION.finditer(text)]
@@ -410,6 +420,7 @@ _IDENTITY_NO = re.compile(f"(?:{_lexicon_words('identity_negation')})$")
 _OWN_PREDICATE = grammar.pattern("phrases.own_predicate")  # what a 不是 right after an identity may deny instead
 # A no later in the clause: 「境外业务一点都没有」「境外客户暂时是零」「离岸的我们不接」「国外的项目暂无」.
 _CLAUSE_NO = grammar.pattern("phrases.clause_no")
+_NEGATION_WITH_OBJECT = grammar.pattern("phrases.negation_with_object")
 _NOT_NEGATION_WORD = grammar.pattern("phrases.not_negation_words")
 _CLAUSE_END_RE = CLAUSE_BREAK
 _SCOPE_END = re.compile(_lexicon_words("terminators"))
@@ -428,6 +439,8 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
     match = _CLAUSE_NO.search(clause)
     if not match or _NOT_NEGATION.match(clause[match.start():]) or _NOT_NEGATION_WORD.match(clause[match.start():]):
         return False
+    if _NEGATION_WITH_OBJECT.match(clause[match.start():]):
+        return False  # 「我们是学校 本身不接外包业务」: the 不 is 接外包业务's
     if any(match.end() <= s < len(clause) for s in later_starts):
         return False
     if any(0 < s < match.start() for s in later_starts):
@@ -436,6 +449,7 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
 
 
 _NOT_MARKET_SUBJECT = grammar.pattern("phrases.not_market_subject")
+_OTHERS_STAFF = grammar.pattern("phrases.others_staff")
 
 
 def not_of_owners(text: str, entities: list[_Entity]) -> list[_Entity]:
@@ -444,11 +458,33 @@ def not_of_owners(text: str, entities: list[_Entity]) -> list[_Entity]:
                                         and _NOT_MARKET_SUBJECT.search(text[:e["start"]]))]
 
 
+_SUBJECT_BEFORE = grammar.pattern("phrases.subject_before")
+_FIRM_SUBJECT = grammar.pattern("phrases.firm_subject")
+_OTHERS_SUBJECT = grammar.pattern("phrases.others_subject")
+_NOT_A_SUBJECT = grammar.pattern("phrases.not_a_subject")
+
+
+def of_named_others(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「东风是国企 我们是民营的」「东风那才是龙头」: a kind of body said of a subject that is not the firm is the subject's."""
+    kept = []
+    for e in entities:
+        if isinstance(e.get("value"), bool) and e["entity"] in ABOUT_CLIENTS:
+            subject = _SUBJECT_BEFORE.match(CLAUSE_BREAK.split(text[:e["start"]])[-1])
+            name = subject.group(1) if subject else ""
+            if name and not _NOT_A_SUBJECT.match(name) and (
+                    _OTHERS_SUBJECT.search(name) or not _FIRM_SUBJECT.search(name)):
+                continue
+        kept.append(e)
+    return kept
+
+
 def implied_facts(text: str) -> list[_Entity]:
     found = []
     for pattern, value, entity in _IMPLIED:
         for match in pattern.finditer(text):
-            found.append({"entity": entity, "start": match.start(), "end": match.end(), "value": value})
+            # (「不运营园区」: a yes the pattern implies is denied by a negation right before it)
+            said = False if value is True and _negated_before(text, match.start()) else value
+            found.append({"entity": entity, "start": match.start(), "end": match.end(), "value": said})
     return found
 
 

@@ -14,7 +14,9 @@ trained model) segments with jieba and matches the vocabulary with an EntityRule
 """
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -27,7 +29,6 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from spacy.util import filter_spans
 
 from bot.nlu import grammar
 from bot.nlu import guards as nlu_guards
@@ -37,6 +38,7 @@ from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
     DOUBLE_NEGATIVE,
+    NO_OUTSOURCING,
     POLICY_DESCRIBED,
     about_the_firm,
     applying_is_not_certified,
@@ -53,6 +55,7 @@ from bot.nlu.phrases import (
     not_of_owners,
     not_own_services,
     not_yet_business,
+    of_named_others,
 )
 from bot.nlu.vocabulary import FLAG_FIELDS, LIST_FIELDS, load_vocabulary
 
@@ -164,11 +167,22 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             self._docs[text] = self._nlp(text)
         return self._docs[text]
 
+    def _named(self, text: Text, labels: set) -> List[tuple]:
+        """(start, end) of measure or topic names, longest first and not overlapping: the span ruler's token matches and,
+        where jieba glued a neighbour onto a name (「那出口信用保险现在…」 has no token 出口信用保险), the name in the characters."""
+        found = [(s.start_char, s.end_char) for s in self._doc(text).spans.get(POLICY_SPANS, []) if s.label_ in labels]
+        found += [(m.start(), m.end()) for label in labels for m in _names_pattern(label).finditer(text)]
+        kept: List[tuple] = []
+        for start, end in sorted(set(found), key=lambda se: (se[0] - se[1], se[0])):
+            if not any(a < end and start < b for a, b in kept):
+                kept.append((start, end))
+        return sorted(kept)
+
     def measure_spans(self, text: Text) -> List[tuple]:
         """Where the text names a measure (its title or a keyword), whatever the intent."""
         if not text.strip() or self._nlp is None:
             return []
-        return [(s.start_char, s.end_char) for s in self._doc(text).spans.get(POLICY_SPANS, []) if s.label_ == "policy"]
+        return self._named(text, {"policy"})
 
     def extract(self, text: str, intent: Optional[str] = None) -> List[Dict[Text, Any]]:
         if not text.strip() or self._nlp is None:
@@ -180,12 +194,12 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
         if intent in self._config["policy_intents"]:
             # A question about a measure: its name, and the city when given (「武汉有哪些信保政策」).
             labels = {"policy", "topic"} if intent == "ask_topic" else {"policy"}
-            for span in filter_spans([s for s in doc.spans.get(POLICY_SPANS, []) if s.label_ in labels]):
+            for start, end in self._named(text, labels):
                 last = entities[-1] if entities else None
-                if last and last["end"] == span.start_char:  # 「外资」+「利润再投资」: one name written together
-                    last.update(end=span.end_char, value=text[last["start"]:span.end_char])
+                if last and last["end"] == start:  # 「外资」+「利润再投资」: one name written together
+                    last.update(end=end, value=text[last["start"]:end])
                     continue
-                entities.append({"entity": "policy", "start": span.start_char, "end": span.end_char, "value": span.text})
+                entities.append({"entity": "policy", "start": start, "end": end, "value": text[start:end]})
             # A place in a question is the region asked about (「武汉有哪些信保政策」「湖南的政策没收录吗」), not where the
             # firm is: a `region` entity, which sets no slot.
             for ent in doc.ents:
@@ -221,7 +235,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [d for d in described_facts(said) if not any(
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
-            entities = not_of_owners(text, entities)
+            entities = of_named_others(text, not_of_owners(text, entities))
             entities = firm_cities(text, _asked_places_apart(text, about_the_firm(text, entities))) \
                 + clients_at_home(text, entities)
             entities += bonded_zones_in_places(text, entities)
@@ -237,6 +251,12 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # 「人才培训这块 是找人社局还是教育局啊」: a clause that only names the topic of the question states nothing.
                 entities = [e for e in entities if e["entity"] in ("unsure", "city", "employees")
                             or not _topic_only(text, e, marked=True)]
+            no_outsourcing = NO_OUTSOURCING.search(text)
+            if no_outsourcing and not any(e["entity"] == "service_types" for e in entities):
+                # 「集团本身不做服务外包业务」: no outsourcing at all, whatever was asked and after the results too (the
+                # list slot's empty value; Rasa wraps it as [[]], actions/context.py flattens it).
+                entities.append({"entity": "service_types", "start": no_outsourcing.start(), "end": no_outsourcing.end(),
+                                 "value": []})
         return _merge_adjacent(sorted(_inside_longer(text, entities), key=lambda e: e["start"]))
 
     def _negated_list_values(self, said: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
@@ -273,6 +293,14 @@ _STATING = grammar.pattern("extractor.stating")
 _TOPIC_MARKER = grammar.pattern("extractor.topic_marker")
 _INTERROGATIVE = grammar.pattern("guards.interrogative")
 _FIELD_YIELDS = grammar.entry("phrases.field_yields")
+
+
+@functools.lru_cache(maxsize=None)
+def _names_pattern(label: str) -> re.Pattern:
+    """The vocabulary's measure (or topic) names as one alternation, longest first."""
+    phrases = sorted({t.phrase for t in load_vocabulary().terms if t.entity == label and not any(c.isspace() for c in t.phrase)},
+                     key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE) if phrases else re.compile(r"(?!)")
 
 
 def _yielded_fields(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:

@@ -518,6 +518,12 @@ def place_not_covered_text(coverage_sentence: str, place: str, department: str) 
     return f"{coverage_sentence}，{place}的政策不在其中，可以咨询{department}。"
 
 
+def not_for_firm_line(titles: str, regions: str, place: str) -> str:
+    """A firm outside coverage asks about a covered region's measure (「浙江那个离岸零税率 我们南京的能用不」): by
+    registered place it does not apply; what the text says follows, for reference."""
+    return f"{titles}适用于在{regions}注册的企业；贵公司在{place}，按注册地暂不适用。原文的规定如下，供参考："
+
+
 def to_confirm_line(condition: str) -> str:
     """One of a measure's conditions to confirm, as a line of an answer about the measure."""
     return f"需要确认：{condition}。"
