@@ -208,7 +208,8 @@ class ValidateProfileForm(FormValidationAction):
             return {}
         found: Dict[Text, Any] = {}
         entities = tracker.latest_message.get("entities") or []
-        stated_types = any(e.get("entity") == "service_types" and not e.get("inferred") for e in entities)
+        stated_types = any(e.get("entity") == "service_types" and not e.get("inferred") and e.get("value") != []
+                           for e in entities)  # (the reader's [] is 「不做外包」 itself)
         said_requested = any(e.get("entity") == requested for e in entities)
         if NO_OUTSOURCING.search(text) and not stated_types:
             found["service_types"] = []

@@ -38,7 +38,10 @@ def city_slots(value: Any, message: str = "", known: str = "") -> Dict[Text, Any
         settled = places.resolve(text, context=known)
         found = settled if settled.status == places.RESOLVED else found
     if found.status == places.RESOLVED:
-        slots = {"city": found.place.city_name, "province": None, CANDIDATES: None, QUERY: None}
+        city = found.place.city_name
+        if found.place.district and found.place.city == found.place.province and found.place.province.endswith("省"):
+            city = text  # 台湾省's cities are districts in the data: the name typed keeps 台北 in every reply
+        slots = {"city": city, "province": None, CANDIDATES: None, QUERY: None}
         if found.bonded_zone:  # 「我们在东湖综保区」: the place name swallows the 综保区 phrase of the NLU
             slots["in_bonded_zone"] = True
         return slots

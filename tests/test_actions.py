@@ -65,6 +65,16 @@ async def test_form_never_asks_what_one_message_already_said(domain):
     assert values["requested_slot"] == "service_types"  # decides the most open Zhejiang measures
 
 
+async def test_no_outsourcing_at_the_offshore_question_answers_it_too(domain):
+    """「服务外包不接的，阿拉是卖产品出口」 at the offshore question: no outsourcing, so none abroad — also now that the
+    reader gives 「不做外包」 as an empty type list (it had counted as a type said, and the question came back)."""
+    text = "服务外包不接的，阿拉是卖产品出口"
+    entities = [{"entity": "service_types", "value": [], "start": 0, "end": 6}]
+    t = tracker({"city": "宁波", "service_types": [[]]}, text=text, entities=entities, requested="offshore")
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events)["offshore"] is False
+
+
 async def test_form_normalizes_values(domain):
     _, events = await run(ValidateProfileForm(), tracker({"city": "杭州市滨江区", "service_types": ["ito", "ITO"]},
                                                          requested="city"), domain)
@@ -431,6 +441,18 @@ def test_a_district_two_cities_share_is_settled_by_the_place_already_known():
     assert taken["city"] == "宁波" and taken[ASSUMED] == "宁波市江北区|江北区"
     assert city_slots("青山区", "我们青山区的 给钢厂搞工业软件外包")["city"] == "武汉"
     assert city_slots("朝阳区", "朝阳区的")["place_candidates"] == ["北京市朝阳区", "长春市朝阳区"]
+
+
+def test_a_taiwan_city_is_kept_so_the_reply_names_it():
+    """Sealed C/F: 「我們是台北的…」 then 「那我們能享受哪些？」 was told 「暂不包括台湾省」: the city was the data's unit above
+    it. A municipality's district still gives the municipality."""
+    from actions.context import catalogue
+    from actions.places import city_slots
+    from policies_db.evaluation import coverage
+
+    assert city_slots("台北", "我們是台北的資訊服務公司")["city"] == "台北"
+    assert city_slots("北京朝阳区", "北京朝阳区的")["city"] == "北京"
+    assert "台湾省台北市" in coverage.outside_text(catalogue(), {"city": "台北"})
 
 
 def test_a_question_put_again_after_the_firm_asked_something_is_not_another_attempt():

@@ -254,3 +254,8 @@ def test_a_blanket_no_opening_an_answer_is_no_question():
 def test_whether_business_counts_as_offshore_is_the_definitions():
     # 「客户在上海 这个算不算离岸啊」 (ask_conditions 1.0) was answered with the zero-rate measure, not what offshore is.
     assert _routed("客户在上海 这个算不算离岸啊", "ask_conditions", 1.0) == "explain"
+
+
+def test_an_answer_to_the_list_with_nothing_that_asks_is_no_question():
+    assert _before("外国人那个有 别的没有", [("ask_process", 0.7), ("inform", 0.2)])[0]["name"] == "inform"
+    assert _before("都没有 要准备什么材料", [("ask_process", 0.7), ("inform", 0.2)])[0]["name"] == "ask_process"

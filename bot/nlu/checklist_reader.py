@@ -74,6 +74,11 @@ def blanket_answer(text: str) -> Optional[bool]:
     return None
 
 
+def speaks_for_the_list(text: str) -> bool:
+    """「外国人那个有 别的没有」「都没有」「以上都有」: words that answer a whole list or its rest."""
+    return bool(_OTHERS_NO.search(text or "") or _NONE_APPLY.search(text or "") or _ALL_APPLY.search(text or ""))
+
+
 def opening_blanket_no(text: str) -> Optional[str]:
     """「啥也没有 就是正经接电话的」: a message that opens with a no about the whole list, then says something else of
     the firm; the rest of the message (to check it asks nothing), or None when it opens otherwise."""

@@ -12,7 +12,7 @@ from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
 from bot.nlu.aspects import ASPECTS, cue, opens_with, term_question, without
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
-from bot.nlu.checklist_reader import blanket_answer, opening_blanket_no, without_list_talk
+from bot.nlu.checklist_reader import blanket_answer, opening_blanket_no, speaks_for_the_list, without_list_talk
 from bot.nlu.phrases import DOUBLE_NEGATIVE, POLICY_DESCRIBED
 from bot.nlu.short_answers import yes_no
 
@@ -157,6 +157,9 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
             and not ASKING.search(opening_blanket_no(stripped)):
         # 「啥也没有 就是正经接电话的」 (explain, for its 啥): a blanket no opens it and nothing after it asks.
         intent, ranking = _choose(ranking, "deny", max(intent.get("confidence") or 0.0, 0.9))
+    elif intent.get("name") in _QUESTION_GUESSES and speaks_for_the_list(stripped) and not asks_something(stripped):
+        # 「外国人那个有 别的没有」 (ask_process, four times over): an answer to a list, with nothing that asks.
+        intent, ranking = _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     elif intent.get("name") == "explain" and SERVICE_TYPE.search(text) and (
             not QUESTION_MARKS.search(text) or HEDGED_TYPE.search(text)):
         # 「KPO」「法律外包算KPO」 answer the service-type question: read them for facts (explain would not).
