@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 
 import policies_db
 from bot.nlu.assertion import CLAUSE_BREAK, past_answer
+from bot.nlu.checklist_reader import blanket_answer
 from bot.nlu.normalize import normalize
 from bot.nlu.numbers import bare_count
 from bot.nlu.phrases import NO_OUTSOURCING
@@ -219,7 +220,7 @@ class ValidateProfileForm(FormValidationAction):
             kind = FIELDS[requested].kind
             last = ([c for c in CLAUSE_BREAK.split(text.strip()) if c.strip()][-1:] or [""])[0].strip()
             # 「银行不接外包 没有」「我们是银行，这个不涉及」: the clause that answers is the last, bare one.
-            bare_no = len(last) <= 6 and not said_requested and yes_no(last) is False
+            bare_no = not said_requested and (len(last) <= 6 and yes_no(last) is False or blanket_answer(last) is False)
             # 「这个不涉及」 (read as dont_know) and 「尚无」 (fallback) are plain noes; 不清楚 stays unknown.
             if kind == "bool" and intent not in ("affirm", "deny"):
                 value = yes_no(text)

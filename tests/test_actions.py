@@ -75,6 +75,13 @@ async def test_no_outsourcing_at_the_offshore_question_answers_it_too(domain):
     assert slot_events(events)["offshore"] is False
 
 
+async def test_none_of_the_fields_listed_is_an_answer(domain):
+    """「工程咨询，你列的那些都对不上」 to the fields question was 「没有听明白」 twice, then skipped."""
+    t = tracker({"city": "武汉", "service_types": ["KPO"]}, text="工程咨询，你列的那些都对不上", requested="fields")
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events)["fields"] == []
+
+
 async def test_form_normalizes_values(domain):
     _, events = await run(ValidateProfileForm(), tracker({"city": "杭州市滨江区", "service_types": ["ito", "ITO"]},
                                                          requested="city"), domain)

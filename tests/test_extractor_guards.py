@@ -259,3 +259,9 @@ def test_whether_business_counts_as_offshore_is_the_definitions():
 def test_an_answer_to_the_list_with_nothing_that_asks_is_no_question():
     assert _before("外国人那个有 别的没有", [("ask_process", 0.7), ("inform", 0.2)])[0]["name"] == "inform"
     assert _before("都没有 要准备什么材料", [("ask_process", 0.7), ("inform", 0.2)])[0]["name"] == "ask_process"
+
+
+def test_a_type_offered_with_a_question_mark_after_a_hedge_answers():
+    # 「动画加工算文化创意那种外包吧，KPO？」 was explain four times: the firm offers its guess, it asks nothing.
+    assert _before("动画加工算文化创意那种外包吧，KPO？", [("explain", 0.8), ("inform", 0.1)])[0]["name"] == "inform"
+    assert _before("KPO是啥？", [("explain", 0.8), ("inform", 0.1)])[0]["name"] == "explain"
