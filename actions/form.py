@@ -167,8 +167,10 @@ class ValidateProfileForm(FormValidationAction):
         if "city" not in skipped and "city" not in open_questions and city_matters(evaluation):
             open_questions = ["city"] + open_questions  # 浙江 alone: judged, and the city bureau needs the city
         known = [name for name in domain_slots if name in FIELDS and tracker.slots.get(name) is not None]
-        if facts_at_last_results(tracker.events) is not None:
-            # After the results, a new or corrected fact re-evaluates at once: no new questions.
+        shown = facts_at_last_results(tracker.events)
+        if shown is not None and any(shown.get(k) is not None for k in ("city", "province")):
+            # After the results, a new or corrected fact re-evaluates at once: no new questions. (Not after 「我还不知道
+            # 贵公司所在的城市」 for a results request before the place: then the questions come once the place does.)
             return known
         if checklist_items(open_questions):
             return known + [SITUATIONS]

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.aspects import without_asking
+from bot.nlu.aspects import bodies_named, without_asking
 from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
 from policies_db import wording
@@ -173,6 +173,12 @@ class ActionAnswerMeasure(Action):
         for m in measures:
             prefix = region_label(compiled, m) if several_regions else ""
             parts.append(prefix + answer(evaluation.result(m.id)))
+        if intent == "ask_contact":
+            # 「这事是找司法局还是商务局」: a department asked about that no answered measure lists is said to be none of them.
+            listed = "".join(parts)
+            missing = [b for b in bodies_named(asking_part(_text(tracker))) if b not in listed]
+            if missing:
+                parts[-1] += "\n" + wording.bodies_not_listed_line(missing)
         dispatcher.utter_message(text="\n\n".join(parts))
         if several_regions:  # (a message of its own: channels split a text at blank lines anyway)
             dispatcher.utter_message(response="utter_one_answer_once_city_known")

@@ -265,3 +265,23 @@ def test_a_type_offered_with_a_question_mark_after_a_hedge_answers():
     # 「动画加工算文化创意那种外包吧，KPO？」 was explain four times: the firm offers its guess, it asks nothing.
     assert _before("动画加工算文化创意那种外包吧，KPO？", [("explain", 0.8), ("inform", 0.1)])[0]["name"] == "inform"
     assert _before("KPO是啥？", [("explain", 0.8), ("inform", 0.1)])[0]["name"] == "explain"
+
+
+def test_a_compliment_is_thanked_for_whatever_question_diet_guessed():
+    # 「你们这个机器人还挺好用哈哈」 was ask_document (0.5) and got the Wuhan document's dates.
+    assert _routed("你们这个机器人还挺好用哈哈", "ask_document", 0.5) == "thanks"
+    assert _routed("好的 这个文件哪年发的", "ask_document", 0.9) == "ask_document"
+
+
+def test_whether_the_policy_can_be_used_asks_whether_the_document_applies():
+    from bot.nlu.aspects import aspects
+
+    text = "黄陂这边算不算武汉市的 政策能用不"
+    assert [a["value"] for a in aspects(text)] == ["applies"]
+    assert _routed(text, "inform", 1.0, entities=aspects(text)) == "ask_document"
+
+
+def test_what_the_text_says_of_something_is_no_question_about_the_document():
+    text = "听说文件里鼓励国企银行把业务外包出来 我们这种能接不"
+    assert _routed(text, "ask_document", 0.71) == "ask_conditions"
+    assert _routed("这个文件现在还有效吗", "ask_document", 0.9) == "ask_document"

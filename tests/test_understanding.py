@@ -516,3 +516,14 @@ def test_a_greeting_mid_form_gets_the_question_again(servers):
     replies = " ".join(r.get("text") or "" for r in chat.say("你好"))
     assert "没有理解" not in replies
     assert chat.slots()["requested_slot"] == asked
+
+
+def test_the_place_given_after_an_early_results_request_starts_the_questions(servers):
+    """Sealed P: 「請問服務外包有什麼扶持政策」 before the place got 「我还不知道贵公司所在的城市」; the place then came and
+    the form, taking those results as shown, asked nothing more — the type was never asked and two measures missed."""
+    chat = Chat(servers["api"])
+    chat.say("您好")
+    chat.say("請問服務外包有什麼扶持政策")
+    reply = " ".join(r.get("text") or "" for r in chat.say("我們公司在湖州德清 做遙感影像處理和測繪數據外包"))
+    assert chat.slots()["requested_slot"] is not None, reply
+    assert "符合条件的政策没有变化" not in reply

@@ -94,3 +94,8 @@ def term_question(text: str) -> str | None:
 
 def _first(rules, text: str) -> str | None:
     return next((response for pattern, response, _ in rules if pattern.search(text or "")), None)
+
+
+def bodies_named(text: str) -> list[str]:
+    """The departments a question names (「这事是找司法局还是商务局」), in order, once each."""
+    return list(dict.fromkeys(m.group() for m in grammar.pattern("guards.bodies_named").finditer(text or "")))

@@ -307,6 +307,10 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
                 return _choose(ranking, other, confidence)
     # DIET's guess without the words its intent is made of (「剥离非核心业务这个 具体对接哪些部门」 read as
     # unsubscribe_push): a question's cue decides, as for the intents it often confuses.
+    if name in _QUESTIONS | {"ask_process", "ask_document", "ask_report", "explain"} and not asks \
+            and not A_NOT_A.search(text) and not facts and _manners(text) in ("thanks", "goodbye", "acknowledge"):
+        # 「你们这个机器人还挺好用哈哈」 (ask_document 0.5): a question with nothing that asks, and words of manners.
+        return _choose(ranking, _manners(text), confidence)
     unbacked = name in CUES and CUES[name] is not None and not CUES[name].search(text) \
         or name in ("deny", "affirm") and yes_no(text) is None
     if unbacked and asks:
@@ -336,6 +340,10 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
             and name in _REROUTABLE | _QUESTIONS | {"ask_process"} \
             and cue("amount", text):  # (「能拿好多补贴」「一个人能补贴好多钱」: 好多 asks how much, with no question mark)
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
+    if name == "ask_document" and asks and cue("text_reference", text) and not any(e["entity"] == "aspect" for e in entities) \
+            and not any(cue(k, text) for k in ("validity", "official", "where_text", "document_words")):
+        # 「听说文件里鼓励国企银行把业务外包出来 我们这种能接不」: what the text says of something, not the document itself.
+        return _choose(ranking, "ask_conditions", confidence)
     if (asks or A_NOT_A.search(text)) and name in _REROUTABLE | _QUESTIONS | {"ask_contact", "ask_document"} \
             and term_question(text):
         return _choose(ranking, "explain", confidence)  # 「中小企业是怎样界定的 有没有标准」: the definition answers

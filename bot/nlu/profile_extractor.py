@@ -321,6 +321,9 @@ def _topic_only(text: str, entity: Dict[Text, Any], marked: bool = False) -> boo
     asked = _INTERROGATIVE.search(after)
     if asked and not _TOPIC_REST.match(after):
         after = after[:asked.start()]  # 「技术先进型那个评选啥时候截止」: the question follows the topic in one clause
+    following = CLAUSE_BREAK.split(text[entity["end"]:])[1:2]
+    if following and _STATING.match(following[0].strip()) and not _INTERROGATIVE.search(following[0]):
+        return False  # 「技术先进型那个 我们还没评上 能报吗」: the topic of a statement first, then the question
     if marked and not _TOPIC_MARKER.search(before + after):
         return False  # 「苏州工业园区的」「（BPO）」 answer; 「人才培训这块」 names a topic
     return bool(_TOPIC_REST.match(before) and _TOPIC_REST.match(after))

@@ -518,6 +518,11 @@ def place_not_covered_text(coverage_sentence: str, place: str, department: str) 
     return f"{coverage_sentence}，{place}的政策不在其中，可以咨询{department}。"
 
 
+def bodies_not_listed_line(bodies: list[str]) -> str:
+    """「这事是找司法局还是商务局」: the departments asked about that the text does not list for the measure."""
+    return f"您问到的{'、'.join(bodies)}不在原文所列的联系部门中，请以上面列出的部门为准。"
+
+
 def not_for_firm_line(titles: str, regions: str, place: str) -> str:
     """A firm outside coverage asks about a covered region's measure (「浙江那个离岸零税率 我们南京的能用不」): by
     registered place it does not apply; what the text says follows, for reference."""
