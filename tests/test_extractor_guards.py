@@ -285,3 +285,4 @@ def test_what_the_text_says_of_something_is_no_question_about_the_document():
     text = "听说文件里鼓励国企银行把业务外包出来 我们这种能接不"
     assert _routed(text, "ask_document", 0.71) == "ask_conditions"
     assert _routed("这个文件现在还有效吗", "ask_document", 0.9) == "ask_document"
+    assert _routed("文韬行动又是什么？文件里看到的", "ask_document", 1.0) == "ask_topic"  # a plan's action

@@ -341,7 +341,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
             and cue("amount", text):  # (「能拿好多补贴」「一个人能补贴好多钱」: 好多 asks how much, with no question mark)
         return _choose(ranking, "ask_process", confidence)  # 「上市能给多少钱奖励」: the texts set no amounts
     if name == "ask_document" and asks and cue("text_reference", text) and not any(e["entity"] == "aspect" for e in entities) \
-            and not any(cue(k, text) for k in ("validity", "official", "where_text", "document_words")):
+            and not any(cue(k, text) for k in ("validity", "official", "where_text", "document_words")) \
+            and not PLAN_ACTION.search(text):  # (「文韬行动又是什么？文件里看到的」: the plan's action, below)
         # 「听说文件里鼓励国企银行把业务外包出来 我们这种能接不」: what the text says of something, not the document itself.
         return _choose(ranking, "ask_conditions", confidence)
     if (asks or A_NOT_A.search(text)) and name in _REROUTABLE | _QUESTIONS | {"ask_contact", "ask_document"} \
