@@ -111,14 +111,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–O.
+# now holds the former sealed batches A–P.
 # See docs/evaluation.md.
-EVAL_MIN_SUCCESS ?= 0.81
+EVAL_MIN_SUCCESS ?= 0.83
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: P, docs/evaluation.md): first contact 54.0 % / 8.6 % (2026-12-07 05:41); the gate
+# The sealed batch (tests/sealed/: Q, docs/evaluation.md): first contact 70.0 % / 7.8 % (2026-12-07 06:26); the gate
 # keeps it from regressing by more than a couple of conversations.
-SEALED_MIN_SUCCESS ?= 0.50
-SEALED_MAX_MISUNDERSTOOD ?= 0.10
+SEALED_MIN_SUCCESS ?= 0.66
+SEALED_MAX_MISUNDERSTOOD ?= 0.09
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)
