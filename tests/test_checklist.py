@@ -176,3 +176,11 @@ def test_a_blanket_no_then_an_unsure_item_after_a_space():
     answer = read_answer("这几个都没有 上市那个我不确定", "inform", [], OFFERED)
     assert answer.unknown == ["plans_listing"]
     assert answer.values == {"foreign_invested": False, "hires_foreign_talent": False, "overseas_expansion": False}
+
+
+def test_two_items_answered_apart_with_a_space_between():
+    # 「培训这项有 示范机构那个不确定 其他都没有」: the unsure was the second item's only; the first is a yes.
+    offered = ["provides_training", "runs_park", "training_demo_recognized"]
+    answer = read_answer("培训这项有 示范机构那个不确定 其他都没有", "inform", [], offered)
+    assert answer.values == {"provides_training": True, "runs_park": False}
+    assert answer.unknown == ["training_demo_recognized"]

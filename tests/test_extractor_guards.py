@@ -286,3 +286,21 @@ def test_what_the_text_says_of_something_is_no_question_about_the_document():
     assert _routed(text, "ask_document", 0.71) == "ask_conditions"
     assert _routed("这个文件现在还有效吗", "ask_document", 0.9) == "ask_document"
     assert _routed("文韬行动又是什么？文件里看到的", "ask_document", 1.0) == "ask_topic"  # a plan's action
+
+
+@pytest.mark.parametrize("text,guess", [
+    ("我们从国外进口研发用的试剂和耗材 听说综保区可以免许可证 这个找海关还是商务局", "inform"),
+    ("离岸零税率是不是马上可以用 要找税务局还是商务局", "inform"),
+])
+def test_which_of_two_departments_asks_whom_to_contact(text, guess):
+    assert _routed(text, guess, 1.0) == "ask_contact"
+
+
+def test_a_not_a_without_a_term_asks_about_the_measure_not_a_definition():
+    # 「是不是所有品种都能免」 right after the bonded-zone measure was explained what offshore means.
+    assert _before("是不是所有品种都能免", [("deny", 0.6), ("affirm", 0.3)])[0]["name"] == "ask_conditions"
+    assert _before("是不是KPO", [("deny", 0.6), ("affirm", 0.3)])[0]["name"] == "explain"
+
+
+def test_a_measure_missing_from_the_results_asks_why():
+    assert _routed("为啥结果里没有技术先进型企业申报那条", "ask_conditions", 0.94) == "ask_why_not"

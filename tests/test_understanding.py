@@ -29,6 +29,9 @@ from tests.test_e2e import Chat, checklist_of, results_of
     ("有么子政策冒得", "有什么政策没有"),  # 武汉话
     ("好 唔該晒", "好 谢谢"),  # 粤语: thanks, not 不该 (a negation)
     ("来电人说都没有", "都没有"),  # a hotline clerk typing what the caller said
+    ("伐接外包也伐发外包 好拿伐", "不接外包也不发外包 好拿吗"),  # 吴语 伐: 不 before a verb, 吗 at the end
+    ("離岸零稅率係咪即刻可以用 要搵稅務局定係商務局", "离岸零税率是不是马上可以用 要找税务局还是商务局"),  # 粤语
+    ("股权急励那个是那一条", "股权激励那个是哪一条"),  # typos of pinyin input
     ("该企业在滨江，来电人说：做软件外包", "我们在滨江，做软件外包"),
 ])
 def test_normalizer(typed, expected):

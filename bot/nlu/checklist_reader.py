@@ -86,6 +86,17 @@ def opening_blanket_no(text: str) -> Optional[str]:
     return (text or "").strip()[match.end():] if match else None
 
 
+def _between_items(text: str) -> str:
+    """The text with a comma for each space between two parts that both name a circumstance (「第2项 不清楚」, where
+    the second part names none, stays one answer)."""
+    parts = re.split(r"(\s+)", text)
+    names = [bool(p.strip()) and any(w.search(p) for w in _ITEM_WORDS.values()) for p in parts]
+    for i in range(1, len(parts) - 1, 2):
+        if names[i - 1] and names[i + 1]:
+            parts[i] = "，"
+    return "".join(parts)
+
+
 def _after_others(clause: str) -> str:
     """The part of a 除了… clause that speaks of the rest (「除了上市没有，其他都有」 → 「其他都有」)."""
     starts = [m.start() for m in _OTHERS_WORD.finditer(clause)]
@@ -123,6 +134,8 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     "都符合"). Circumstances named in words (entities) count as said. Anything not mentioned does not apply —
     except when the message only says which items are unclear: then the others stay open."""
     text = text or ""
+    # 「培训这项有 示范机构那个不确定 其他都没有」: a space between two parts that each name an item parts two answers.
+    text = _between_items(text)
     # A head count or a share is no item number (「Team of 45 people, 3 of us are foreigners」 chose items 3).
     for start, end, _ in find_employee_counts(text):
         text = text[:start] + " " * (end - start) + text[end:]

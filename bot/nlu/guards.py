@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
-from bot.nlu.aspects import ASPECTS, cue, opens_with, term_question, without
+from bot.nlu.aspects import ASPECTS, cue, opens_with, term_explanation, term_question, without
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
 from bot.nlu.checklist_reader import blanket_answer, opening_blanket_no, speaks_for_the_list, without_list_talk
 from bot.nlu.phrases import DOUBLE_NEGATIVE, POLICY_DESCRIBED
@@ -131,7 +131,10 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
         # split between ask_conditions and ask_topic, it fell to the fallback
         intent, ranking = _choose(ranking, "ask_topic", max(intent.get("confidence") or 0.0, 0.9))
     elif intent.get("name") in ("affirm", "deny") and A_NOT_A.search(text) and yes_no(stripped) is None:
-        intent, ranking = _choose(ranking, "explain", max(intent.get("confidence") or 0.0, 0.9))
+        # 「是不是KPO」 asks what a term means; 「是不是所有品种都能免」 asks about the measure just discussed
+        named_term = term_explanation(stripped) is not None
+        intent, ranking = _choose(ranking, "explain" if named_term else "ask_conditions",
+                                  max(intent.get("confidence") or 0.0, 0.9))
     elif intent.get("name") in ("ask_conditions", "ask_why_not", "explain") and is_unsure(stripped) \
             and not ASKING.search(stripped):
         # 「是不是外资我也拿不准 好像有个新加坡股东」: an unsure answer, not a question about a measure.
@@ -264,6 +267,7 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
 
 
 _HOW_MUCH = grammar.pattern("guards.how_much")
+_CONTACT_CHOICE = grammar.pattern("guards.contact_choice")
 _ATTRIBUTE_LINK = grammar.pattern("guards.attribute_link")
 _QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_capabilities"}
 # The aspect cues (bot/nlu/lexicon/aspects.yml) that confirm a question intent DIET was unsure of.
@@ -354,7 +358,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     if asks and name in _REROUTABLE | _QUESTIONS | {"ask_contact", "ask_document", "ask_process"} \
             and _asks_content(asking_part(text), names_measure):
         return _choose(ranking, "ask_conditions", confidence)  # 「文件里鼓励去哪些地方设分公司」: the measure's own text
-    if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions", "ask_contact"} and cue("contact", text):
+    if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions", "ask_contact"} \
+            and (cue("contact", text) or _CONTACT_CHOICE.search(text)):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
     # A measure or topic named in the stating clauses is what the firm does (「…也帮企业开订单班做服务外包人才培训，…想问问
     # 学校能对接哪些政策」); only one named in the asking clause makes the question about it.
