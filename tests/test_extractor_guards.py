@@ -304,3 +304,10 @@ def test_a_not_a_without_a_term_asks_about_the_measure_not_a_definition():
 
 def test_a_measure_missing_from_the_results_asks_why():
     assert _routed("为啥结果里没有技术先进型企业申报那条", "ask_conditions", 0.94) == "ask_why_not"
+
+
+def test_a_places_policy_asked_around_its_name_asks_whether_it_applies():
+    from bot.nlu.aspects import aspects
+
+    assert [a["value"] for a in aspects("义乌是金华下面的 算浙江吧 能用浙江省的政策吗")] == ["applies"]
+    assert aspects("我们能享受哪些政策") == []  # which measures: the results, not a document's reach

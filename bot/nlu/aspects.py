@@ -35,6 +35,9 @@ def aspects(text: str) -> list[dict]:
         m = next((m for m in _patterns()[name].finditer(text or "") if not _glued(name, text, m.start())), None)
         if m and (name not in NEEDS or _patterns()[NEEDS[name]].search(text)):
             out.append({"entity": "aspect", "start": m.start(), "end": m.end(), "value": name})
+    phrase = grammar.pattern("guards.applies_phrase").search(text or "")
+    if phrase and not any(a["value"] == "applies" for a in out):
+        out.append({"entity": "aspect", "start": phrase.start(), "end": phrase.end(), "value": "applies"})
     timing, document = _patterns()["timing"].search(text or ""), _patterns()["document_words"].search(text or "")
     if timing and document and not any(a["value"] == "validity" for a in out):
         # 「這個三年計劃到什麼時候截止？」: a time asked of a document is its validity, not a measure's deadline.
