@@ -311,3 +311,26 @@ def test_a_places_policy_asked_around_its_name_asks_whether_it_applies():
 
     assert [a["value"] for a in aspects("义乌是金华下面的 算浙江吧 能用浙江省的政策吗")] == ["applies"]
     assert aspects("我们能享受哪些政策") == []  # which measures: the results, not a document's reach
+
+
+def test_this_or_that_about_a_measure_is_a_question():
+    text = "园区想争创国家数字服务出口基地 是市里统一报还是我们自己报"
+    assert _routed(text, "inform", 1.0, measure_spans=[(3, 15)]) == "ask_conditions"
+
+
+def test_the_support_for_a_plan_just_stated_is_its_topic():
+    expansion = [{"entity": "overseas_expansion", "value": True, "start": 0, "end": 8}]
+    # (DIET's show_results reaches this guard as inform: after_entities reads a stated fact first)
+    assert _routed("去东南亚设分公司 浙江这边有什么支持", "inform", 1.0, entities=expansion) == "ask_topic"
+    city = [{"entity": "city", "value": "杭州", "start": 2, "end": 4}]
+    assert _routed("我们在杭州做软件外包 有什么支持", "show_results", 1.0, entities=city) == "show_results"
+
+
+def test_an_unsure_out_of_scope_that_asks_goes_to_the_catalogue_search():
+    assert _routed("国家科技计划项目那个怎么争取", "out_of_scope", 0.5) == "nlu_fallback"
+    assert _routed("今天天气怎么样", "out_of_scope", 0.95) == "out_of_scope"
+
+
+def test_a_topic_guess_its_named_topic_confirms_stands():
+    text = "我们是发包方，不是外包企业，也能在这里查到相关政策吗"
+    assert _routed(text, "ask_topic", 0.42, measure_spans=[(2, 5)]) == "ask_topic"

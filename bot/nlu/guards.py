@@ -268,6 +268,7 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
 
 _HOW_MUCH = grammar.pattern("guards.how_much")
 _CONTACT_CHOICE = grammar.pattern("guards.contact_choice")
+_SUPPORT_ASKED = grammar.pattern("guards.support_asked")
 _ATTRIBUTE_LINK = grammar.pattern("guards.attribute_link")
 _QUESTIONS = {"ask_topic", "ask_conditions", "ask_contact", "ask_why_not", "ask_capabilities"}
 # The aspect cues (bot/nlu/lexicon/aspects.yml) that confirm a question intent DIET was unsure of.
@@ -368,6 +369,13 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     # (a measure named in a clause that says nothing of the firm is the question's topic: 「外汇收支便利化 我们能不能用」)
     named_in_question = names_topic or any(text[a:b] in asking for a, b in measure_spans) or described \
         or (names_measure and (asking == " ".join(text.split()) or not own_facts))
+    if name in ("show_results", "inform") and own_facts and all(f["entity"] not in PROFILE_ENTITIES for f in own_facts) \
+            and _SUPPORT_ASKED.search(asking) and asking != " ".join(text.split()):
+        # 「去东南亚设分公司 浙江这边有什么支持」: the support for the plan just stated (the topic), not every measure.
+        return _choose(ranking, "ask_topic", confidence)
+    if name in ("ask_topic", "ask_conditions") and names_measure and asks and (intent.get("confidence") or 0) < FALLBACK_THRESHOLD:
+        # 「我们是发包方，不是外包企业，也能在这里查到相关政策吗」 (ask_topic 0.42): the guess its named topic confirms.
+        return _choose(ranking, name, confidence)
     if asks and name in _REROUTABLE | _QUESTIONS | {"deny"} and not cue("contact", asking) and not named_in_question \
             and (cue("which_measures", asking) or cue("what_changed", asking)):
         return _choose(ranking, "show_results", confidence)  # 「那我们能享受哪些？」「一条都用不上吗？」
@@ -384,7 +392,10 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
             and not own_facts and (asks and ASKING.search(text) or cue("interest", text)):
         # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it.
         return _choose(ranking, "ask_conditions", confidence)
-    if names_measure and name == "inform" and own_facts and asks and ASKING.search(asking_part(text)) \
+    if name == "out_of_scope" and (intent.get("confidence") or 0.0) < 0.6 and asks and ASKING.search(text):
+        # 「国家科技计划项目那个怎么争取」 (out_of_scope 0.5): unsure, and it asks — the catalogue search decides.
+        return _choose(ranking, "nlu_fallback", confidence)
+    if names_measure and name in ("inform", "nlu_fallback") and own_facts and asks and ASKING.search(asking_part(text)) \
             and asking_part(text) != " ".join(text.split()):
         # 「我们有几个外籍工程师，他们工作许可每年续签特别麻烦，有没有办法快一点」: a statement, then a question about a
         # measure in a clause of its own — answered (the facts are kept: requests_and_manners marks it).
