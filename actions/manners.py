@@ -19,7 +19,7 @@ from bot.nlu.normalize import normalize
 from bot.push.text import public_url
 from policies_db import wording
 from policies_db.evaluation import coverage
-from policies_db.wording.search import best_matches, index_for
+from policies_db.wording.search import best_matches, index_for, topic_matches
 
 from .changes import facts_at_last_results, keeps_city
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
@@ -56,8 +56,13 @@ def _measures_named(tracker: Tracker) -> list:
         found += [m for m in measures_named(compiled, str(phrase)) if m not in found]
     if not found:
         profile = evaluate_tracker(tracker).profile
-        found = best_matches(index_for(compiled), without_asking(normalize(tracker.latest_message.get("text") or "")),
-                             keep=lambda m: bool(for_region(compiled, [m], profile)[0]))
+        words = without_asking(normalize(tracker.latest_message.get("text") or ""))
+
+        def keep(m):
+            return bool(for_region(compiled, [m], profile)[0])
+
+        # (a topic word alone, 「设计这个是在文件哪一条撒」: the measures that share it about as well as the best)
+        found = best_matches(index_for(compiled), words, keep=keep) or topic_matches(index_for(compiled), words, keep)
     if not found:
         # 「这条在文件第几条」 right after a measure was answered: that measure.
         from .questions import _previous_measures, asked_region

@@ -547,6 +547,14 @@ async def document_reply(domain, slots: dict, text: str, entities: list) -> str:
     return said(dispatcher.messages[0], domain)
 
 
+async def test_where_in_the_text_a_topic_word_alone_points_to_its_measures(domain):
+    """Sealed Q: 「设计这个是在文件哪一条撒」 named no measure the search could rank (设计 alone) and got the last measure
+    discussed; the measures that share the topic's words answer."""
+    reply = await document_reply(domain, {"city": "武汉", "service_types": ["KPO"]}, "设计这个是在文件哪一条撒",
+                                 [{"entity": "aspect", "value": "where_text"}])
+    assert "设计外包" in reply
+
+
 async def test_whether_a_document_applies_is_answered_by_registered_place(domain):
     """Sealed H: a Wuhan firm whose client is in Hangzhou asks 「浙江那个行动计划我们能不能用」: the plan applies by
     registered place, the client's place changes nothing, and the firm is told it is outside it."""
