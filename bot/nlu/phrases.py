@@ -478,6 +478,17 @@ def of_named_others(text: str, entities: list[_Entity]) -> list[_Entity]:
     return kept
 
 
+_VIA_HOME_COMPANY = grammar.pattern("phrases.via_home_company")
+
+
+def through_a_home_company(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「美国那个项目其实是跟上海一家公司签的合同 我们没直接跟美国签」: the clients abroad are a company at home's; the
+    firm's business abroad is a no."""
+    if not _VIA_HOME_COMPANY.search(text):
+        return entities
+    return [dict(e, value=False) if e["entity"] == "offshore" and e["value"] is True else e for e in entities]
+
+
 def implied_facts(text: str) -> list[_Entity]:
     found = []
     for pattern, value, entity in _IMPLIED:

@@ -56,6 +56,7 @@ from bot.nlu.phrases import (
     not_own_services,
     not_yet_business,
     of_named_others,
+    through_a_home_company,
 )
 from bot.nlu.vocabulary import FLAG_FIELDS, LIST_FIELDS, load_vocabulary
 
@@ -235,7 +236,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [d for d in described_facts(said) if not any(
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
-            entities = of_named_others(text, not_of_owners(text, entities))
+            entities = through_a_home_company(text, of_named_others(text, not_of_owners(text, entities)))
             entities = firm_cities(text, _asked_places_apart(text, about_the_firm(text, entities))) \
                 + clients_at_home(text, entities)
             entities += bonded_zones_in_places(text, entities)
