@@ -334,3 +334,11 @@ def test_an_unsure_out_of_scope_that_asks_goes_to_the_catalogue_search():
 def test_a_topic_guess_its_named_topic_confirms_stands():
     text = "我们是发包方，不是外包企业，也能在这里查到相关政策吗"
     assert _routed(text, "ask_topic", 0.42, measure_spans=[(2, 5)]) == "ask_topic"
+
+
+@pytest.mark.parametrize("text", ["宜昌的不能用武汉那个文件啊？都是湖北的嘛", "客户都在武汉，武汉那个文件里的真的一条都不行吗？"])
+def test_a_document_that_cannot_be_used_asks_whether_it_applies(text):
+    from bot.nlu.aspects import aspects
+
+    assert [a["value"] for a in aspects(text)] == ["applies"]
+    assert _routed(text, "show_results", 0.9, entities=aspects(text)) == "ask_document"
