@@ -213,24 +213,25 @@ async def test_contact_lists_responsible_units_verbatim(domain):
     assert "电话" in text and not re.search(r"\d{5,}", text)  # no invented phone numbers
 
 
-async def test_a_department_asked_about_that_the_text_does_not_list_is_said_so(domain):
-    """Sealed F: 「这事是找司法局还是商务局」 got the measure's departments, and nothing about the 司法局 it asked of."""
-    text = "专项资金是找司法局还是商务局"
-    entities = [{"entity": "policy", "value": "专项资金", "start": 0, "end": 4}]
+async def contact_answer(domain, text: str, phrase: str) -> str:
+    """A Wuhan firm's 「找谁」 answer to `text`, the reader having found the measure phrase `phrase` in it."""
+    start = text.index(phrase)
+    entities = [{"entity": "policy", "value": phrase, "start": start, "end": start + len(phrase)}]
     t = tracker({"city": "武汉"}, intent="ask_contact", text=text, entities=entities, form=False)
     dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
-    answer = dispatcher.messages[0]["text"]
+    return dispatcher.messages[0]["text"]
+
+
+async def test_a_department_asked_about_that_the_text_does_not_list_is_said_so(domain):
+    """Sealed F: 「这事是找司法局还是商务局」 got the measure's departments, and nothing about the 司法局 it asked of."""
+    answer = await contact_answer(domain, "专项资金是找司法局还是商务局", "专项资金")
     assert "武汉市商务局" in answer and "您问到的司法局不在原文所列的联系部门中" in answer
 
 
 async def test_the_measure_a_phrase_fits_that_the_other_words_point_to(domain):
     """「公共服务平台的专项资金 找哪个部门申请」: 专项资金 is one measure's keyword and part of another's; the question's
     other words (公共服务平台) say which (sealed batch M)."""
-    text = "公共服务平台的专项资金 找哪个部门申请"
-    entities = [{"entity": "policy", "value": "专项资金", "start": 7, "end": 11}]
-    t = tracker({"city": "武汉"}, intent="ask_contact", text=text, entities=entities, form=False)
-    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
-    answer = dispatcher.messages[0]["text"]
+    answer = await contact_answer(domain, "公共服务平台的专项资金 找哪个部门申请", "专项资金")
     assert "「服务外包公共服务平台建设」" in answer and "武汉市财政局" in answer
     assert "「服务外包专项资金支持的项目」" not in answer
 
