@@ -98,6 +98,47 @@ def test_action_responses_are_still_validated():
             action._validate_action_result(bad)
 
 
+def test_action_response_verdicts_match_jsonschema_for_every_kind_of_event():
+    """The per-kind path accepts exactly what jsonschema.validate accepts, and fails with its message."""
+    import jsonschema
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActiveLoop,
+        AllSlotsReset,
+        BotUttered,
+        FollowupAction,
+        SessionStarted,
+        UserUttered,
+    )
+
+    action = RemoteAction("validate_profile_form", None)
+    good = [SlotSet("city", "杭州").as_dict(), SlotSet("service_types", ["ITO"]).as_dict(),
+            ActionExecuted("action_listen").as_dict(), ActiveLoop("profile_form").as_dict(),
+            ActiveLoop(None).as_dict(), BotUttered("好的", {"custom": {"a": 1}}).as_dict(),
+            FollowupAction("action_show_results").as_dict(), AllSlotsReset().as_dict(), SessionStarted().as_dict(),
+            UserUttered("你好", {"name": "greet", "confidence": 0.9}, [{"entity": "city", "value": "杭州"}]).as_dict()]
+    bad = [{"event": "slot", "value": 1}, {"event": "slot", "name": 3, "value": 1}, {"event": "topic"},
+           {"event": "action", "name": 5}, {"event": "user", "text": 5}, {"event": 7}, "slot", {"name": "city"},
+           {"event": "entities"}, {"event": "user", "parse_data": {"entities": [{"entity": "city"}]}},
+           {"event": "bot", "timestamp": "yesterday"}]
+    responses = [{"events": good, "responses": [{"text": "好的"}]}, {"events": []}, {}, {"other": 1},
+                 {"responses": [1]}, {"events": good[:3], "extra": True}, []]
+    responses += [{"events": good[:2] + [event]} for event in bad]
+    spec = action.action_response_format_spec()
+    for response in responses:
+        try:
+            jsonschema.validate(response, spec)
+            expected = None
+        except ValidationError as e:
+            expected = e.message
+        if expected is None:
+            assert action._validate_action_result(response), response
+        else:
+            with pytest.raises(ValidationError) as raised:
+                action._validate_action_result(response)
+            assert raised.value.message.startswith(expected), response
+
+
 def test_event_types_resolve_as_before():
     assert Event.resolve_by_type("slot") is SlotSet
     assert Event.resolve_by_type("user") is UserUttered

@@ -15,6 +15,8 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
+import sqlalchemy.orm
+import sqlalchemy.pool
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 class FastSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            self._sqlite_kept_connections()
         if self.engine.dialect.name == "sqlite":
             self._sqlite_write_ahead_log()
         events = self.SQLEvent.__table__
@@ -40,6 +44,19 @@ class FastSQLTrackerStore(SQLTrackerStore):
         self._latest_session_data = sa.select(events.c.data).where(latest_session).order_by(events.c.id)
         self._latest_session_count = sa.select(sa.func.count()).select_from(events).where(latest_session)
         self._insert = events.insert()
+
+    def _sqlite_kept_connections(self) -> None:
+        """The embedded default keeps its connections open between turns.
+
+        SQLAlchemy 1.4 opens a SQLite file with NullPool: a new connection per turn's read and per write, and
+        closing the last one checkpoints the write-ahead log into the database file (an fsync) — about a fifth
+        of a turn (bench/README.md, 2026-12-07). A pool keeps them (check_same_thread off: the pool hands a
+        connection to one user at a time, whichever thread)."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
+                                       connect_args={"check_same_thread": False})
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _sqlite_write_ahead_log(self) -> None:
         """The embedded default: a commit per turn must not wait for fsync with the event loop blocked.
