@@ -111,13 +111,13 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–P.
+# now holds the former sealed batches A–Q.
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.83
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: Q, docs/evaluation.md): first contact 70.0 % / 7.8 % (2026-12-07 06:26), 92.0 % /
-# 4.1 % after its fixes (07:01); the gate keeps it from regressing by more than a few conversations.
-SEALED_MIN_SUCCESS ?= 0.82
+# The sealed batch (tests/sealed/: R, docs/evaluation.md): first contact 64.0 % / 9.0 % (2026-12-07 09:31), 96.0 % /
+# 3.5 % after its fixes (10:38); the gate keeps it from regressing by more than a few conversations.
+SEALED_MIN_SUCCESS ?= 0.86
 SEALED_MAX_MISUNDERSTOOD ?= 0.07
 EVAL_ARGS ?=
 eval: db $(MODEL)

@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+import policies_db
 from bot.nlu.aspects import cue, without_asking
 from bot.nlu.guards import SHOW_NOW, asking_part, is_statement
 from bot.nlu.normalize import normalize
@@ -21,7 +22,7 @@ from policies_db.wording.search import best_matches, index_for
 
 from .changes import facts_at_last_results, keeps_city, questions_left
 from .changes import profile_of as _profile
-from .context import catalogue, evaluate_tracker
+from .context import as_of, catalogue, evaluate_tracker, profile_of
 from .questions import ActionTopicLookup
 from .render import last_change
 from .results import ActionShowResults
@@ -36,6 +37,16 @@ def _asks_about_measures(tracker: Tracker) -> bool:
     if list(tracker.get_latest_entity_values("policy")):
         return True
     return bool(best_matches(index_for(catalogue()), without_asking(asking_part(text))))
+
+
+def _supposed_answer(tracker: Tracker, supposed: List[str]) -> str:
+    evaluation = evaluate_tracker(tracker)
+    if coverage.is_covered(evaluation.compiled, evaluation.profile) is False:
+        return coverage.outside_noted_text(evaluation.compiled, evaluation.profile)
+    profile = {**profile_of(tracker), **{name: True for name in supposed}}
+    supposed_results = policies_db.evaluate(profile, as_of(), catalogue(), normalized=True)
+    shown = {"eligible": [r.id for r in evaluation.eligible], "profile": evaluation.profile}
+    return wording.supposed_text(wording.diff(shown, supposed_results))
 
 
 class ActionShowResultsOnChange(Action):
@@ -68,6 +79,11 @@ class ActionShowResultsOnChange(Action):
             # the results need come now, as they would have — not a list of measures "to confirm".
             dispatcher.utter_message(response="utter_questions_first")
             return [FollowupAction("profile_form")]
+        supposed = sorted({str(v) for v in tracker.get_latest_entity_values("supposed") if v in FIELDS})
+        if shown is not None and supposed and _profile(shown) == _profile(now):
+            # 「假如明年我们开始接海外的单子 会多出来哪些政策」: what the supposed facts would change, the results kept.
+            dispatcher.utter_message(text=_supposed_answer(tracker, supposed))
+            return []
         asks = _asks_about_measures(tracker)
         if shown is not None and asks:
             # 「我们其实也有国内客户，那在岸外包有什么政策？」: the new fact in one line (said by the answer), not the list.

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.nlu.aspects import cue, term_explanation, without_asking
 from bot.nlu.normalize import normalize
 from policies_db import FIELDS
+from policies_db.evaluation import coverage
 from policies_db.evaluation.sme import standard
 from policies_db.wording.search import best_matches, index_for
 
@@ -103,6 +104,12 @@ class ActionExplain(Action):
         return []
 
 
+def process_aspects(text: str) -> List[str]:
+    """What of the process a message asks about (materials, time limits, procedure, amount), in words."""
+    return [name for key, name in (("materials", "申报材料"), ("timing", "办理时限"), ("procedure", "申报流程"),
+                                   ("amount", "补贴金额")) if cue(key, text)]
+
+
 class ActionAnswerProcess(Action):
     """Materials, time limits, procedures: not in the source texts — said so, with the departments to ask."""
 
@@ -113,14 +120,31 @@ class ActionAnswerProcess(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         text = normalize(tracker.latest_message.get("text") or "")
-        aspects = [name for key, name in (("materials", "申报材料"), ("timing", "办理时限"), ("procedure", "申报流程"),
-                                          ("amount", "补贴金额")) if cue(key, text)] or ["申报材料和流程"]
-        what = "和".join(aspects)
+        what = "和".join(process_aspects(text) or ["申报材料和流程"])
         measures = _named_measures(tracker, carry_previous=True)
         if not measures:
             dispatcher.utter_message(response="utter_process_not_in_source", aspects=what)
             return []
         evaluation = evaluate_tracker(tracker)
+        if not for_region(catalogue(), measures, evaluation.profile)[0] \
+                and coverage.is_covered(catalogue(), evaluation.profile):
+            from .questions import elsewhere
+
+            # 「组织参展那个 展位费能报销多少」 from Jinhua: 参展 names Wuhan's measures, the words a Zhejiang one.
+            def here(m):
+                return bool(for_region(catalogue(), [m], evaluation.profile)[0])
+
+            measures = best_matches(index_for(catalogue()), without_asking(text), keep=here)
+            named = any(measures_named(catalogue(), str(p)) for p in tracker.get_latest_entity_values("policy"))
+            if not measures and named:  # 「武汉那个培训示范机构的补贴有多少」 from Hangzhou: another region's — say so
+                dispatcher.utter_message(response="utter_measure_elsewhere",
+                                         **elsewhere(catalogue(), _named_measures(tracker), evaluation.profile))
+                return continue_profile(dispatcher, tracker)
+            if not measures:
+                # Only words another region's measure shares (「浙江这个政策对我们发包的有没有补贴」 from Taizhou, 「补贴
+                # 有多少钱」): no measure of the firm's own is asked about — what the texts say of that, in general.
+                dispatcher.utter_message(response="utter_process_not_in_source", aspects=what)
+                return continue_profile(dispatcher, tracker)
         for m in measures:  # one message each (channels split a text at blank lines anyway)
             dispatcher.utter_message(response="utter_process_not_in_source_for", title=m.title, aspects=what,
                                      departments=contact_text(evaluation.result(m.id)))

@@ -170,8 +170,12 @@ class ActionAcknowledge(Action):
         return "action_acknowledge"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        impatient = cue("impatient", normalize(tracker.latest_message.get("text") or ""))
         if tracker.active_loop.get("name"):
-            dispatcher.utter_message(response="utter_ok")  # the form asks its question again after this
+            # (the form asks its question again after this)
+            dispatcher.utter_message(response="utter_impatient_in_form" if impatient else "utter_ok")
+        elif impatient and facts_at_last_results(tracker.events) is not None:
+            dispatcher.utter_message(response="utter_impatient_after_results")
         elif facts_at_last_results(tracker.events) is not None:
             dispatcher.utter_message(response="utter_ack_after_results")
         else:

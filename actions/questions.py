@@ -21,6 +21,7 @@ from policies_db.wording.search import action_named, best_matches, index_for, to
 
 from .changes import continue_profile, keeps_city, say_what_changed
 from .context import catalogue, evaluate_tracker
+from .explain import process_aspects
 from .lookup import for_region, measures_named, measures_on_topic
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
 
@@ -180,6 +181,9 @@ class ActionAnswerMeasure(Action):
             if missing:
                 parts[-1] += "\n" + wording.bodies_not_listed_line(missing)
         dispatcher.utter_message(text="\n\n".join(parts))
+        process = process_aspects(_text(tracker)) if intent == "ask_contact" else []
+        if process:  # 「一是培训这块归哪个部门管 二是有没有截止时间」: both questions answered
+            dispatcher.utter_message(response="utter_process_also_not_in_source", aspects="和".join(process))
         if several_regions:  # (a message of its own: channels split a text at blank lines anyway)
             dispatcher.utter_message(response="utter_one_answer_once_city_known")
         return continue_profile(dispatcher, tracker)

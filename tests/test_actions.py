@@ -222,6 +222,26 @@ async def contact_answer(domain, text: str, phrase: str) -> str:
     return dispatcher.messages[0]["text"]
 
 
+async def test_a_deadline_asked_beside_whom_to_contact_is_answered_too(domain):
+    """Sealed R: 「一是培训这块归哪个部门管 二是有没有截止时间」 got the departments and nothing on the deadline."""
+    text = "问两个事 一是出口信用保险归哪个部门管 二是有没有截止时间"
+    start = text.index("出口信用保险")
+    entities = [{"entity": "policy", "value": "出口信用保险", "start": start, "end": start + 6}]
+    t = tracker({"city": "武汉"}, intent="ask_contact", text=text, entities=entities, form=False)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    assert "湖北银保监局" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1] == {**dispatcher.messages[1], "response": "utter_process_also_not_in_source",
+                                      "aspects": "办理时限"}
+    assert "未规定" in said(dispatcher.messages[1], domain)
+
+
+async def test_words_around_a_question_name_no_measure(domain):
+    """Sealed R: 「股权那个 找谁问比较好」 answered with 各区特色服务集聚园区 (比较 from its 比较优势)."""
+    t = tracker({"city": "武汉"}, intent="ask_contact", text="股权那个 找谁问比较好", form=False)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    assert "股权激励" in dispatcher.messages[0]["text"] and "集聚园区" not in dispatcher.messages[0]["text"]
+
+
 async def test_a_department_asked_about_that_the_text_does_not_list_is_said_so(domain):
     """Sealed F: 「这事是找司法局还是商务局」 got the measure's departments, and nothing about the 司法局 it asked of."""
     answer = await contact_answer(domain, "专项资金是找司法局还是商务局", "专项资金")
@@ -434,6 +454,25 @@ async def test_what_the_last_correction_changed_is_said_when_asked(domain):
     assert not any((m.get("custom") or {}).get("type") == "eligibility_results" for m in dispatcher.messages)
 
 
+async def test_a_supposed_fact_after_the_results_is_answered_with_what_it_would_change(domain):
+    """「假如明年我们开始接海外的单子 会多出来哪些政策」 after the results re-sent them unchanged (sealed R): what the
+    supposed fact would add, the results and the facts kept."""
+    from actions.after_form import ActionShowResultsOnChange
+
+    facts = {"city": "杭州", "service_types": ["ITO"], "offshore": False, "onshore": True}
+    shown_dispatcher, _ = await run(ActionShowResults(), tracker(facts, form=False), domain)
+    events = [{"event": "slot", "name": k, "value": v} for k, v in facts.items()] + [
+        {"event": "bot", "text": "…", "data": {"custom": shown_dispatcher.messages[0]["custom"]}}]
+    text = "如果以后接了国外的项目 能多哪些"
+    t = tracker(facts, intent="show_results", text=text, form=False,
+                entities=[{"entity": "supposed", "value": "offshore"}], events=events + [{"event": "user", "text": text}])
+    dispatcher, returned = await run(ActionShowResultsOnChange(), t, domain)
+    reply = dispatcher.messages[0]["text"]
+    assert reply.startswith("如果按“已承接离岸业务”来判断") and "将新增：" in reply and "零税率" in reply and "结果不变" in reply, reply
+    assert not any((m.get("custom") or {}).get("type") == "eligibility_results" for m in dispatcher.messages)
+    assert not returned
+
+
 async def test_the_head_count_records_sme_even_where_no_measure_needs_it_and_says_it_only_where_one_does(domain):
     """Issue 19 (sealed H): 「一共25个人」 from a Hangzhou firm is an SME by the national standard — recorded (the
     report shows it), not said, since no Zhejiang measure turns on it; a Wuhan firm is told (a measure does)."""
@@ -599,6 +638,26 @@ async def test_how_to_apply_right_after_a_measure_was_asked_about_answers_for_th
     assert "风险补偿" in said(dispatcher.messages[0], domain)
 
 
+async def test_a_process_question_fitting_only_another_regions_measure_says_so(domain):
+    """Sealed R: a Taizhou factory's 「浙江这个政策对我们发包的有没有补贴」 got the amount and the departments of Wuhan's
+    buyer measure, as if it were its own: words another region's measure shares name no measure of its own; a measure
+    named is said to be another region's."""
+    from actions.explain import ActionAnswerProcess
+
+    text = "浙江这个政策对我们发包的有没有补贴"
+    t = tracker({"city": "台州", "service_types": []}, intent="ask_process", text=text, form=False)
+    dispatcher, _ = await run(ActionAnswerProcess(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_process_not_in_source"
+    assert "补贴金额政策原文未规定" in said(dispatcher.messages[0], domain)
+    text = "培训示范机构的补贴有多少"
+    entities = [{"entity": "policy", "value": "培训示范机构", "start": 0, "end": 6}]
+    t = tracker({"city": "台州"}, intent="ask_process", text=text, entities=entities, form=False)
+    dispatcher, _ = await run(ActionAnswerProcess(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_measure_elsewhere"
+    reply = said(dispatcher.messages[0], domain)
+    assert "只适用于武汉市的企业" in reply and "台州" in reply, reply
+
+
 async def test_whether_one_measure_is_still_in_force_is_answered_for_that_measure(domain):
     """Sealed H: 「疫情期间受委托那条支持，现在还在执行吗？」 — the measure's article and its document's dates, what the
     text leaves to confirm, and whom to ask; not every document's dates."""
@@ -710,3 +769,19 @@ async def test_a_place_in_passing_that_is_no_single_place_keeps_the_firm_s_city(
     t = tracker({"city": "黄冈孝感"}, text=text, entities=entities, requested="offshore", events=events)
     _, out = await run(ValidateProfileForm(), t, domain)
     assert slot_events(out).get("city", "武汉") == "武汉"
+
+
+async def test_impatience_is_told_how_to_end_the_questions_or_that_they_are_done(domain):
+    """Sealed R: 「还要问几个啊 我等下还有个会」 got 「没有理解」."""
+    from actions.manners import ActionAcknowledge
+
+    text = "还要问几个啊 我等下还有个会"
+    dispatcher, _ = await run(ActionAcknowledge(), tracker({"city": "杭州"}, intent="acknowledge", text=text), domain)
+    assert dispatcher.messages[0]["response"] == "utter_impatient_in_form"
+    assert "直接看结果" in said(dispatcher.messages[0], domain)
+    shown, _ = await run(ActionShowResults(), tracker({"city": "杭州"}, form=False), domain)
+    events = [{"event": "bot", "text": "…", "data": {"custom": shown.messages[0]["custom"]}},
+              {"event": "user", "text": text}]
+    t = tracker({"city": "杭州"}, intent="acknowledge", text=text, form=False, events=events)
+    dispatcher, _ = await run(ActionAcknowledge(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_impatient_after_results"

@@ -5,6 +5,7 @@ import pytest
 
 from actions.checklist import CHECKLIST_FIELDS, ActionAskSituations, checklist_items, read_answer
 from actions.form import ValidateProfileForm
+from bot.nlu.normalize import normalize
 from tests.responses import said
 
 # The action tests' fixtures (the real domain; the policy database and a pinned date) and helpers.
@@ -184,3 +185,18 @@ def test_two_items_answered_apart_with_a_space_between():
     answer = read_answer("培训这项有 示范机构那个不确定 其他都没有", "inform", [], offered)
     assert answer.values == {"provides_training": True, "runs_park": False}
     assert answer.unknown == ["training_demo_recognized"]
+
+
+def test_a_certification_still_applied_for_is_not_held():
+    # 「示范机构还在申报中，没批」 named the item and was read as a yes (a wrong yes: the measure for certified ones).
+    offered = ["runs_park", "runs_platform", "training_demo_recognized"]
+    answer = read_answer("示范机构在审批中 还没批下来 其他都没有", "inform", [], offered)
+    assert answer.values == dict.fromkeys(offered, False)
+    answer = read_answer("示范机构去年评上了 其他都没有", "inform", [], offered)
+    assert answer.values == {"runs_park": False, "runs_platform": False, "training_demo_recognized": True}
+
+
+def test_what_the_list_asks_in_a_dialect_is_understood():
+    # 吴语 「上头介些阿拉侪没额」 was not understood twice and the question was skipped.
+    answer = read_answer(normalize("上头介些阿拉侪没额"), "inform", [], OFFERED)
+    assert answer.values == dict.fromkeys(OFFERED, False)

@@ -77,6 +77,12 @@ def test_squeeze_ignores_punctuation_space_and_case():
 WRITER_SLIPS = {
     "n1-jh-yiwu-past-offshore-listing-chat": "the writer answered the city question 「义乌 金华下面的」 with means: null",
     "p1-wh-hanyang-game-art-typos": "the writer expects two measures that need a service type, and states none in facts",
+    # Q's question conversations (a gate until R was recorded, then development) describe the firm in `facts` without
+    # the field or service type the expected measure needs; their turns state it, and the assistant reads it.
+    "q2-wh-hanyang-design-where": "facts omit the design field and the service type that wh-design needs",
+    "q2-cixi-producer-deadline": "facts omit the producer-services field that zj-producer-services needs",
+    "q2-wh-accounting-ask-person": "facts omit the field and service type that wh-accounting-legal needs",
+    "q2-hz-ai-qingluan-typo": "facts omit the digital-technology field that zj-innovative-tech needs",
 }
 
 

@@ -98,7 +98,8 @@ def test_statements_misread_as_other_intents_become_inform(text, intent, entitie
 
 
 @pytest.mark.parametrize("text, value", [
-    ("尚无", False), ("这个不涉及", False), ("有哈", True), ("是的，前面说过了", True), ("不清楚", None),
+    ("尚无", False), ("这个不涉及", False), ("这项不涉及", False), ("这块没有", False),
+    ("有哈", True), ("是的，前面说过了", True), ("不清楚", None),
 ])
 def test_short_answers(text, value):
     assert yes_no(text) is value

@@ -26,8 +26,9 @@ DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"
 # Rasa slot type for each kind of profile field (actions/context.py turns float employees back into int).
 SLOT_TYPE = {"city": "text", "province": "text", "bool": "bool", "list": "list", "int": "float"}
 # Entities the NLU extracts that are not profile facts: which question a yes/no answers; a measure's name.
-NOT_FACTS = {"answer_for", "policy", "unsure", "aspect", "region"}  # unsure: a field the firm does not know; aspect:
-# what a question asks; region: a place named in a question about measures, not where the firm is
+NOT_FACTS = {"answer_for", "policy", "unsure", "aspect", "region", "supposed"}  # unsure: a field the firm does not
+# know; aspect: what a question asks; region: a place named in a question about measures, not where the firm is;
+# supposed: a fact only supposed (「假如明年接海外的单子」), answered with what it would change
 # profile_form slots that are not profile fields: the checklist question (actions/checklist.py).
 FORM_EXTRAS = {"situations"}
 # Fields the domain never holds because they are derived from another answer (none so far; a derived field

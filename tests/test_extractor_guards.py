@@ -249,6 +249,21 @@ def test_see_you_later_is_an_acknowledgement():
     assert intent["name"] == "acknowledge"
 
 
+def test_impatience_with_the_questions_is_an_acknowledgement():
+    # 「还要问几个啊 我等下还有个会」 (nlu_fallback) got 「没有理解」; 「好的 那等真接到了再来问你」 the capabilities.
+    for text in ("还要问几个啊 我等下还有个会", "好的 那等真接到了再来问你", "唉 差一点点 行吧"):
+        intent, _ = requests_and_manners(text, *_parse([("nlu_fallback", 0.45), ("ask_capabilities", 0.3)]), [])
+        assert intent["name"] == "acknowledge", text
+
+
+def test_a_report_guess_without_a_word_of_a_report_is_not_the_report():
+    # 「RCEP跟我们有关系吗」 (ask_report 0.5) got 「结果还没有生成」: a term asked about is explained.
+    intent, _ = requests_and_manners("RCEP跟我们有关系吗", *_parse([("ask_report", 0.5), ("human_handoff", 0.25)]), [])
+    assert intent["name"] == "explain"
+    intent, _ = requests_and_manners("能导出来吗", *_parse([("ask_report", 0.5), ("human_handoff", 0.25)]), [])
+    assert intent["name"] == "ask_report"
+
+
 def test_a_blanket_no_opening_an_answer_is_no_question():
     # 「啥也没有 就是正经接电话的」 at the checklist: DIET took its 啥 for a question (explain 0.53) and the list came back.
     assert _before_name("啥也没有 就是正经接电话的", [("explain", 0.53), ("leave_contact", 0.2)]) == "deny"

@@ -68,6 +68,36 @@ def test_reads_what_rasas_store_wrote_and_unknown_senders(stores):
     assert asyncio.run(fast.retrieve("nobody")) is None
 
 
+def test_the_tracker_kept_between_turns_is_what_the_database_holds(stores, request):
+    """The tracker saved last is handed back while nothing else wrote the conversation; a write by another process
+    (another worker), or a turn that changed the tracker and failed before saving, makes the next read go to the
+    database; a first turn (events before its session start) is never kept."""
+    fast, rasa = stores
+    if fast.engine.dialect.name == "sqlite":  # a second worker on the same database
+        other = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=fast.engine.url.database)
+    else:
+        other = FastSQLTrackerStore(DOMAIN, dialect="postgresql", host=request.getfixturevalue("pg_url"))
+    tracker = DialogueStateTracker.from_events("firm-3", _events(4000, "杭州"), slots=DOMAIN.slots)
+    asyncio.run(fast.save(tracker))
+    assert asyncio.run(fast.retrieve("firm-3")) is tracker  # kept: nothing read back
+    theirs = asyncio.run(other.retrieve("firm-3"))
+    theirs.update(SlotSet("city", "宁波", timestamp=4010))
+    asyncio.run(other.save(theirs))
+    mine = asyncio.run(fast.retrieve("firm-3"))
+    assert mine is not tracker and mine.get_slot("city") == "宁波"
+    assert _dicts(mine) == _dicts(asyncio.run(rasa.retrieve("firm-3")))
+    asyncio.run(fast.save(mine))
+    mine.update(SlotSet("city", "温州", timestamp=4020))  # the turn failed before its save
+    again = asyncio.run(fast.retrieve("firm-3"))
+    assert again is not mine and again.get_slot("city") == "宁波"
+    first = DialogueStateTracker.from_events("firm-4", [ActionExecuted("action_session_start", timestamp=4999)]
+                                             + _events(5000, "杭州"), slots=DOMAIN.slots)
+    asyncio.run(fast.save(first))
+    read = asyncio.run(fast.retrieve("firm-4"))
+    assert read is not first and _dicts(read) == _dicts(asyncio.run(rasa.retrieve("firm-4")))
+    other.engine.dispose()
+
+
 @pytest.mark.parametrize("endpoints", ["endpoints.yml", "deploy/endpoints.cluster.yml"])
 def test_endpoints_load_this_store_not_rasas_silent_in_memory_fallback(endpoints, tmp_path, monkeypatch):
     from rasa.core.tracker_store import TrackerStore

@@ -63,7 +63,8 @@ def without(name: str, text: str) -> str:
 # The words that say what a question asks (whom, what materials, how much, when, which measures), not which measure
 # it is about: a catalogue search without them (「出口信用保线 找哪个单位办」: 单位 is in a Wuhan measure's text too).
 ASKING_WORDS = ("contact", "materials", "timing", "procedure", "amount", "official", "validity", "where_text",
-                "why_not_listed", "which_measures", "preamble", "content", "content_defines", "support_words")
+                "why_not_listed", "which_measures", "preamble", "content", "content_defines", "support_words",
+                "asking_fillers", "document_words")
 
 
 @functools.lru_cache(maxsize=1)

@@ -39,6 +39,7 @@ class Lexicon:
     not_hypothetical: re.Pattern
     plans_count_for: frozenset
     asked_after: re.Pattern
+    asked_before: re.Pattern
     past_applies_to: frozenset
 
 
@@ -67,6 +68,7 @@ def lexicon() -> Lexicon:
         not_hypothetical=re.compile(_alternation(data["not_hypothetical"])),
         plans_count_for=frozenset(data["plans_count_for"]),
         asked_after=re.compile(_alternation(data["asked_after"])),
+        asked_before=re.compile(_alternation(data["asked_before"])),
         past_applies_to=frozenset(data["past_applies_to"]),
     )
 
@@ -156,6 +158,14 @@ def unsure_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
 STATED, GONE, UNSTATED = "stated", "gone", "unstated"
 
 
+def supposed_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The indexes of `spans` that a hypothetical cue before them in their clause reaches (「假如明年接海外的单子」)."""
+    lex = lexicon()
+    said = mask_uncertain(text)
+    hypothetical = _cues(lex.hypothetical, _masked(said, lex.not_hypothetical))
+    return {i for i, (start, _) in enumerate(spans) if _after_in_clause(said, hypothetical, start)}
+
+
 def _after_in_clause(text: str, cues: list[tuple[int, int]], start: int) -> bool:
     """Does one of the cues stand before `start` in the same clause?"""
     return any(cue_end <= start and not CLAUSE_BREAK.search(text, cue_end, start) for _, cue_end in cues)
@@ -179,6 +189,9 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
             out[i] = UNSTATED
     # 「那个外资企业的政策能享受吗」「武汉的政策我们能用吗」: named in a question about its measure, not stated.
     for i in _reached(said, spans, _cues(lex.asked_after, said), backward_only=True):
+        out[i] = UNSTATED
+    # 「有没有国外的单子我要问下业务部」: a fact inside an A-not-A question is asked (reported or not), not stated.
+    for i in _reached(said, spans, _cues(lex.asked_before, said), forward_only=True):
         out[i] = UNSTATED
     # The past reaches every fact after it in its clause (「以前有给韩国那边公司做离岸的单子」), for what the firm does.
     past = _cues(lex.past, _masked(said, lex.not_past))

@@ -15,7 +15,7 @@ import yaml
 from bot.nlu import grammar
 from bot.nlu.assertion import is_unsure
 from bot.nlu.numbers import find_employee_counts
-from bot.nlu.phrases import DOUBLE_NEGATIVE, others_spans
+from bot.nlu.phrases import APPLIED_FOR, DOUBLE_NEGATIVE, others_spans, pending_application
 
 _WORDS = yaml.safe_load((Path(__file__).with_name("lexicon") / "checklist.yml").read_text(encoding="utf-8"))
 
@@ -87,12 +87,12 @@ def opening_blanket_no(text: str) -> Optional[str]:
 
 
 def _between_items(text: str) -> str:
-    """The text with a comma for each space between two parts that both name a circumstance (「第2项 不清楚」, where
-    the second part names none, stays one answer)."""
+    """The text with a comma for each space between two parts that both name a circumstance, or one that names one
+    and one about the rest (「第2项 不清楚」, where the second part names none, stays one answer)."""
     parts = re.split(r"(\s+)", text)
     names = [bool(p.strip()) and any(w.search(p) for w in _ITEM_WORDS.values()) for p in parts]
     for i in range(1, len(parts) - 1, 2):
-        if names[i - 1] and names[i + 1]:
+        if names[i - 1] and (names[i + 1] or _OTHERS_WORD.match(parts[i + 1])):  # 「准备上市 其他几条都没有」
             parts[i] = "，"
     return "".join(parts)
 
@@ -123,6 +123,13 @@ def _blanket_head(clause: str) -> bool:
     starts = [m.start() for words in _ITEM_WORDS.values() for m in [words.search(clause)] if m]  # offered or not
     head = clause[:min(starts)] if starts else ""
     return bool(head and _NONE_APPLY.search(head) and _about_the_list(head))
+
+
+def _pending(name: str, clause: str, text: str) -> bool:
+    """「示范机构还在申报中，没批」: a certification named while still being applied for is not held."""
+    found = _ITEM_WORDS[name].search(clause) if name in APPLIED_FOR else None
+    at = text.find(clause)
+    return bool(found and at >= 0 and pending_application(text[at + found.end():]))
 
 
 def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]],
@@ -177,7 +184,7 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
             explicit.update({n: bool(_OTHERS_NO.search(text)) for n in named})
         elif len(named) == 1 or (named and not _ALL_APPLY.search(clause)):
             negative = bool(_NEGATIVE.search(clause)) and not DOUBLE_NEGATIVE.search(clause)
-            explicit.update({n: not negative for n in named})
+            explicit.update({n: not negative and not _pending(n, clause, text) for n in named})
     chosen: set[int] = set()
     generic_unsure = False
     unknown: set[int] = set()

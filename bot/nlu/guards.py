@@ -302,6 +302,13 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
     confidence = max(intent.get("confidence") or 0.0, 0.9)
     asks = bool(QUESTION_CUES.search(_NOT_QUESTION.sub("", text)))
+    if name == "ask_report" and not (cue("report", text) or cue("report_request", text)):
+        # 「RCEP跟我们有关系吗」 (ask_report 0.5): no word of a report — a term asked about, else what the other cues say
+        # (「一个人能给多少钱」 an amount, 「好的 已转告来电人」 an acknowledgement), else the catalogue's search.
+        if (asks or A_NOT_A.search(text)) and term_explanation(text):
+            return _choose(ranking, "explain", confidence)
+        intent, ranking = _choose(ranking, "nlu_fallback", intent.get("confidence") or 0.0)
+        name = "nlu_fallback"
     if (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and any(cue(k, text) for k in _ASPECT_CUES.get(name, ())):
         # 「零税率有没有申请截止时间」: DIET's guess, too unsure alone, confirmed by what the question asks about.
         return _choose(ranking, name, confidence)
@@ -420,6 +427,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         return _choose(ranking, "ask_report", confidence)
     if about_documents and name in ("ask_capabilities", "show_results", "explain", "ask_document"):
         return _choose(ranking, "ask_document", confidence)
+    if cue("impatient", text) and not facts:
+        return _choose(ranking, "acknowledge", confidence)  # 「还要问几个啊 我等下还有个会」
     if cue("acknowledge", text) and not QUESTION_CUES.search(text) and not CUES["goodbye"].search(text) \
             and not is_unsure(text) \
             and (name != "thanks" or not CUES["thanks"].search(text)):  # 「好的 我跟领导汇报一下」: no thanks in it

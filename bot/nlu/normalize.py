@@ -23,6 +23,7 @@ import yaml
 LEXICON = Path(__file__).with_name("lexicon") / "normalize.yml"
 _WORDS = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
 CANTONESE: dict[str, str] = _WORDS["cantonese"]
+CANTONESE_SIMPLIFIED: dict[str, str] = _WORDS["cantonese_simplified"]
 REGIONAL: dict[str, str] = _WORDS["regional"]
 ENGLISH: dict[str, str] = {k.lower(): v for k, v in _WORDS["english"].items()}
 TYPOS: dict[str, str] = _WORDS["typos"]
@@ -49,6 +50,7 @@ def _alternation(words) -> re.Pattern:
 
 
 _CANTONESE_RE = _alternation(CANTONESE)
+_CANTONESE_SIMPLIFIED_RE = _alternation(CANTONESE_SIMPLIFIED)
 _REGIONAL_RE = _alternation(REGIONAL)
 _TYPOS_RE = _alternation(TYPOS)
 _DIALECT_RE = _alternation(DIALECT)
@@ -77,6 +79,16 @@ def _ascii_edges(text: str, m: re.Match) -> bool:
                 and " " in m.group())
 
 
+_NUMBER_SIGN = re.compile(r"\.?\s*\d")  # 「No.59」 is a number, not a no
+
+
+def _english(m: re.Match) -> str:
+    word = m.group()
+    if word.lower() == "no" and _NUMBER_SIGN.match(m.string, m.end()):
+        return word
+    return _REPLACED + ENGLISH[word.lower()] + _REPLACED
+
+
 def normalize(text: str) -> str:
     if not text or text.startswith("/"):  # button payloads (/affirm, /inform{…}) stay as sent
         return text or ""
@@ -88,7 +100,8 @@ def normalize(text: str) -> str:
     if simplified != text:  # traditional input: Cantonese words first, then characters, then regional terms
         text = _t2s().convert(_CANTONESE_RE.sub(lambda m: CANTONESE[m.group()], text))
         text = _REGIONAL_RE.sub(lambda m: REGIONAL[m.group()], text)
-    text = _ENGLISH_RE.sub(lambda m: _REPLACED + ENGLISH[m.group().lower()] + _REPLACED, text)
+    text = _CANTONESE_SIMPLIFIED_RE.sub(lambda m: CANTONESE_SIMPLIFIED[m.group()], text)
+    text = _ENGLISH_RE.sub(_english, text)
     text = _US_RE.sub("美国", text)  # capitals only: 「客户在US」, not the pronoun
     text = _TYPOS_RE.sub(lambda m: TYPOS[m.group()], text)
     text = _DIALECT_RE.sub(lambda m: DIALECT[m.group()], text)

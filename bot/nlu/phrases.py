@@ -138,7 +138,8 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
                 and any(a <= e["start"] and e["end"] <= b for a, b in spans):
             said_of_clients.setdefault(text[e["start"]:e["end"]], e["start"])
     spans = spans + [(e["start"], e["end"]) for e in entities if e["entity"] in ABOUT_CLIENTS and e["entity"] != "city"
-                     and e["start"] > said_of_clients.get(text[e["start"]:e["end"]], len(text))]
+                     and e["start"] > said_of_clients.get(text[e["start"]:e["end"]], len(text))
+                     and not _FIRM_IS_BEFORE.search(text[:e["start"]])]
     # 「客户里有两个日本人」: people named inside what is said of the clients are the clients'.
     of_clients = _hits(list(grammar.patterns("phrases.client_span")), text)
     entities = [e for e in entities if not (e["entity"] in ABOUT_CLIENTS and e["entity"] != "city"
@@ -158,6 +159,16 @@ def about_the_firm(text: str, entities: list[_Entity]) -> list[_Entity]:
 _CLIENTS_ALL_IN = grammar.pattern("phrases.clients_all_in")
 _HOME_WORDS = grammar.pattern("phrases.home_words")
 _FIRM_HEAD_BEFORE = grammar.pattern("phrases.firm_head_before")
+_FIRM_IS_BEFORE = grammar.pattern("phrases.firm_is_before")
+
+
+_ADDRESSES_THE_ASSISTANT = grammar.pattern("phrases.addresses_the_assistant")
+
+
+def not_of_the_assistant(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「你这AI比我们厂会计还会说」: a clause whose subject is the assistant (你/您) states nothing of the firm."""
+    spans = [(a, b) for a, b in clause_spans(text) if _ADDRESSES_THE_ASSISTANT.match(text[a:b])]
+    return [e for e in entities if not any(a <= e["start"] < b for a, b in spans)]
 
 
 def clients_at_home(text: str, entities: list[_Entity]) -> list[_Entity]:
@@ -258,6 +269,8 @@ def _negated_before(text: str, start: int) -> bool:
 
 def _negated_after(text: str, end: int) -> bool:
     """「国外的单子没有」, but not 「日本籍员工没有上市计划」 (the negation belongs to the next fact)."""
+    if _NEXT_TO_NONE.match(text[end:]):
+        return True  # 「境内的客户极少 基本没有」
     rest = CLAUSE_BREAK.split(text[end:])[0]
     if DOUBLE_NEGATIVE.search(rest[:8]):
         return False  # 「国外的单子也不是没有」
@@ -299,17 +312,41 @@ def _fact(text: str, start: int, end: int, entity: str) -> dict:
 _APPLYING = grammar.pattern("phrases.applying")
 _APPLYING_AFTER = grammar.pattern("phrases.applying_after")
 _PROCESS_AFTER = grammar.pattern("phrases.process_after")
-_APPLIED_FOR = ("tech_advanced_certified", "training_demo_recognized")
+APPLIED_FOR = ("tech_advanced_certified", "training_demo_recognized")
+_NOT_YET_CERTIFIED = grammar.pattern("phrases.not_yet_certified")
+_CERTIFIED_OWN = grammar.pattern("phrases.certified_own")
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+
+
+def _not_yet_later(after: str) -> int | None:
+    """Where a later clause of the sentence denies the certification named just before `after`
+    (「技术先进型那个我记错了, 去年申请被退回了, 目前还没有认定」) — None when there is none, or when the
+    certification's own clause says yes (「技术先进型有了，示范机构还没批」: the no is another item's)."""
+    sentence = _SENTENCE_END.split(after, 1)[0][:48]
+    found = _NOT_YET_CERTIFIED.search(sentence)
+    if not found or _CERTIFIED_OWN.search(CLAUSE_BREAK.split(sentence, 1)[0]):
+        return None
+    return found.start()
+
+
+def pending_application(after: str) -> bool:
+    """Does the text right after a certification say it is still being applied for (「…还在申报中，没批」)?"""
+    return bool(_APPLYING_AFTER.match(after)) or _not_yet_later(after) is not None
 
 
 def applying_is_not_certified(text: str, entities: list[_Entity]) -> list[_Entity]:
     """「准备明年申报技术先进型」「培训示范机构我们正在准备申报 还没评上」: applying is not being certified."""
     def applying(e: _Entity) -> bool:
         after = text[e["end"]:e["end"] + 24]
-        return bool(_APPLYING.search(text[max(0, e["start"] - 16):e["start"]]) or _APPLYING_AFTER.match(after))
+        return bool(_APPLYING.search(text[max(0, e["start"] - 16):e["start"]]) or _APPLYING_AFTER.match(after)
+                    or not_yet_later(e))
 
-    entities = [e for e in entities if not (e["entity"] in _APPLIED_FOR and _PROCESS_AFTER.match(text[e["end"]:]))]
-    return [dict(e, value=False) if e["entity"] in _APPLIED_FOR and e["value"] is True and applying(e) else e
+    def not_yet_later(e: _Entity) -> bool:
+        at = _not_yet_later(text[e["end"]:])  # (no other fact named before the no: then it is that one's)
+        return at is not None and not any(e["end"] < o["start"] < e["end"] + at for o in entities)
+
+    entities = [e for e in entities if not (e["entity"] in APPLIED_FOR and _PROCESS_AFTER.match(text[e["end"]:]))]
+    return [dict(e, value=False) if e["entity"] in APPLIED_FOR and e["value"] is True and applying(e) else e
             for e in entities]
 
 
@@ -399,6 +436,12 @@ def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[
                 break  # 「有外籍员工，上市没有」: a comma ends the list unless a 都 gathers it (「外资，上市都没有」)
             j += 1
         rest = text[result[j]["end"]:]
+        if _NEXT_TO_NONE.match(rest):
+            ent["value"] = False  # 「国内的项目很少 可以说没有」
+            continue
+        if _NO_THAT_ASKS.match(rest):
+            ent["asked"] = True  # 「这算离岸不？」: asked about, not stated
+            continue
         later = [e["start"] - result[j]["end"] for e in result[j + 1:]]
         if ent["entity"] in IDENTITY:
             # 「银行不接这类业务」: the bank does not, it is still a bank; 「外资和上市都没有」 is a no.
@@ -410,7 +453,7 @@ def negated_after(text: str, entities: list[_Entity], flags: list[str]) -> list[
                 ent["value"] = False
         elif clause_negated(rest, later):
             ent["value"] = False
-    return result
+    return [e for e in result if not e.pop("asked", False)]
 
 
 # Facts that say what the firm is: only 「不是/没有/并非…」 right after them deny it.
@@ -420,6 +463,8 @@ _IDENTITY_NO = re.compile(f"(?:{_lexicon_words('identity_negation')})$")
 _OWN_PREDICATE = grammar.pattern("phrases.own_predicate")  # what a 不是 right after an identity may deny instead
 # A no later in the clause: 「境外业务一点都没有」「境外客户暂时是零」「离岸的我们不接」「国外的项目暂无」.
 _CLAUSE_NO = grammar.pattern("phrases.clause_no")
+_NO_THAT_ASKS = grammar.pattern("phrases.no_that_asks")
+_NEXT_TO_NONE = grammar.pattern("phrases.next_to_none")
 _NEGATION_WITH_OBJECT = grammar.pattern("phrases.negation_with_object")
 _NOT_NEGATION_WORD = grammar.pattern("phrases.not_negation_words")
 _CLAUSE_END_RE = CLAUSE_BREAK

@@ -33,7 +33,16 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu import grammar
 from bot.nlu import guards as nlu_guards
 from bot.nlu.aspects import aspects
-from bot.nlu.assertion import CLAUSE_BREAK, GONE, UNSTATED, mask_uncertain, modality, settled_later, unsure_spans
+from bot.nlu.assertion import (
+    CLAUSE_BREAK,
+    GONE,
+    UNSTATED,
+    mask_uncertain,
+    modality,
+    settled_later,
+    supposed_spans,
+    unsure_spans,
+)
 from bot.nlu.assets import POLICY_SPANS
 from bot.nlu.numbers import find_employee_counts
 from bot.nlu.phrases import (
@@ -53,6 +62,7 @@ from bot.nlu.phrases import (
     named_service_types,
     negated_after,
     not_of_owners,
+    not_of_the_assistant,
     not_own_services,
     not_yet_business,
     of_named_others,
@@ -227,6 +237,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 if ent.label_ in FLAG_FIELDS:
                     value = not self._negated(said, ent.start_char)
                 entities.append({"entity": ent.label_, "start": ent.start_char, "end": ent.end_char, "value": value})
+            entities = _shared_negation(text, entities)
             entities = not_yet_business(text, applying_is_not_certified(text, negated_after(said, entities, FLAG_FIELDS)))
             implied = implied_facts(text)
             # 「国内外客户」 holds 国内客户: an implied fact replaces an entity of the same kind inside it.
@@ -237,6 +248,7 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
             entities = through_a_home_company(text, of_named_others(text, not_of_owners(text, entities)))
+            entities = not_of_the_assistant(text, entities)
             entities = firm_cities(text, _asked_places_apart(text, about_the_firm(text, entities))) \
                 + clients_at_home(text, entities)
             entities += bonded_zones_in_places(text, entities)
@@ -304,6 +316,21 @@ def _names_pattern(label: str) -> re.Pattern:
     return re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE) if phrases else re.compile(r"(?!)")
 
 
+_SAME_THING = grammar.pattern("extractor.same_thing")
+
+
+def _shared_negation(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """「不是中职高职那种学历教育学校」: words of one fact written one after another (or 那种…) share the no before
+    the first."""
+    out = [dict(e) for e in entities]
+    ordered = sorted(out, key=lambda e: e["start"])
+    for before, after in zip(ordered, ordered[1:]):
+        if before["entity"] == after["entity"] and before["value"] is False and after["value"] is True \
+                and _SAME_THING.fullmatch(text[before["end"]:after["start"]]):
+            after["value"] = False
+    return out
+
+
 def _yielded_fields(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     """A field word that yields to another field said beside it (「遥感大数据的数据处理外包」: digital, not back-office)."""
     said = {e["value"] for e in entities if e["entity"] == "fields"}
@@ -352,6 +379,7 @@ def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text,
     unsure = {flags[k] for k in unsure_spans(text, spans)}
     # 「以前有离岸业务，现在没了」 is a no today; 「准备引进外资」「如果以后有外资进来」 say nothing of today.
     moods = dict(zip(flags, modality(text, spans, [entities[i]["entity"] for i in flags])))
+    supposed = {flags[k] for k in supposed_spans(text, spans)}
     # 「外资不外资的我不清楚」: unsure of a field, the message says nothing else of it.
     unsure_fields = {entities[i]["entity"] for i in unsure}
     out = []
@@ -366,6 +394,10 @@ def _unsure_facts(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text,
             out.append({**e, "value": False})
         elif moods.get(i) != UNSTATED or e["value"] is False:
             out.append(e)
+        elif i in supposed:
+            # 「假如明年我们开始接海外的单子 会多出来哪些政策」: no fact of today, but what the question supposes
+            # (an entity that sets no slot; actions/after_form.py answers what it would change).
+            out.append({"entity": "supposed", "start": e["start"], "end": e["end"], "value": e["entity"]})
     return out
 
 

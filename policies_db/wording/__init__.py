@@ -462,6 +462,18 @@ def diff_text(change: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def supposed_text(change: dict[str, Any]) -> str:
+    """What a fact only supposed (「假如明年接海外的单子，会多出哪些政策」) would change; the results stay as they are."""
+    facts = "、".join(f["to"] for f in change["facts"])
+    lines = [f"如果按“{facts}”来判断：{change['text']}。" if facts else "这一假设不改变判断结果。"]
+    if change["added_titles"]:
+        lines.append("将新增：" + "、".join(change["added_titles"]))
+    if change["removed_titles"]:
+        lines.append("将不再符合：" + "、".join(change["removed_titles"]))
+    lines.append("以上只是假设，您目前的结果不变；情况确定后告诉我，我再按新情况判断。")
+    return "\n".join(lines)
+
+
 # ---- the hotline script -----------------------------------------------------------------------------
 
 SPOKEN_LIMIT = 400
