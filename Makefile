@@ -111,14 +111,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–Q.
+# now holds the former sealed batches A–R.
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.83
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: R, docs/evaluation.md): first contact 64.0 % / 9.0 % (2026-12-07 09:31), 96.0 % /
-# 3.5 % after its fixes (10:38); the gate keeps it from regressing by more than a few conversations.
-SEALED_MIN_SUCCESS ?= 0.86
-SEALED_MAX_MISUNDERSTOOD ?= 0.07
+# The sealed batch (tests/sealed/: S, docs/evaluation.md): first contact 74.0 % / 12.3 % (2026-12-07 10:46), not yet
+# fixed; the gate keeps it from regressing by more than a few conversations (raise it with its fixes).
+SEALED_MIN_SUCCESS ?= 0.70
+SEALED_MAX_MISUNDERSTOOD ?= 0.14
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)
