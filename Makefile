@@ -113,11 +113,11 @@ nlu-eval: $(MODEL)
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
 # now holds the former sealed batches A–R.
 # See docs/evaluation.md.
-EVAL_MIN_SUCCESS ?= 0.83
+EVAL_MIN_SUCCESS ?= 0.85
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: S, docs/evaluation.md): first contact 74.0 % / 12.3 % (2026-12-07 10:46), not yet
-# fixed; the gate keeps it from regressing by more than a few conversations (raise it with its fixes).
-SEALED_MIN_SUCCESS ?= 0.70
+# The sealed batch (tests/sealed/: S, docs/evaluation.md): first contact 74.0 % / 12.3 % (2026-12-07 10:46), 82.0 % /
+# 12.4 % after its first fixes (11:15); the gate keeps it from regressing by more than a few conversations.
+SEALED_MIN_SUCCESS ?= 0.76
 SEALED_MAX_MISUNDERSTOOD ?= 0.14
 EVAL_ARGS ?=
 eval: db $(MODEL)

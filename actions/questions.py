@@ -103,6 +103,19 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
     return []
 
 
+_EVERYWHERE = ("商务局", "商务厅", "商务部门")  # listed by nearly every measure: they choose none
+
+
+def _measures_of_bodies(evaluation, bodies: List[str]) -> list:
+    """The firm's eligible (else undetermined) measures whose departments include a named one, at most three."""
+    bodies = [b for b in bodies if not any(b.endswith(e) for e in _EVERYWHERE)]
+    for results in (evaluation.eligible, evaluation.undetermined):
+        found = [r.measure for r in results if any(b in wording.all_contacts_text(r) for b in bodies)]
+        if found:
+            return found[:3]
+    return []
+
+
 class ActionAnswerMeasure(Action):
     def name(self) -> Text:
         return "action_answer_measure"
@@ -130,6 +143,9 @@ class ActionAnswerMeasure(Action):
             # another's), the one the question's other words point to.
             fitting = set(named) | set(measures_named(compiled, phrase, loose=True))
             named = [m for m in local if m in fitting] or named
+        if not named and intent == "ask_contact":
+            # 「这种情况找哪个部门 国资委还是商务局」: no measure named, but a department — the firm's own measures that list it.
+            named = _measures_of_bodies(evaluation, bodies_named(_text(tracker)))
         if not named:
             # No exact name: the measure the question is about by its words (「进口研发试剂免许可证找谁办」, typos, a
             # topic such as 「人才这块」) — among the measures of the firm's own region first, when it has one.

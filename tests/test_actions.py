@@ -242,6 +242,15 @@ async def test_words_around_a_question_name_no_measure(domain):
     assert "股权激励" in dispatcher.messages[0]["text"] and "集聚园区" not in dispatcher.messages[0]["text"]
 
 
+async def test_a_department_named_without_a_measure_chooses_the_firms_measures_that_list_it(domain):
+    """Sealed S: a Wuhan state-owned buyer's 「这种情况找哪个部门 国资委还是商务局」 got 开拓境外市场's departments."""
+    facts = {"city": "武汉", "service_types": [], "soe_or_hospital": True}
+    t = tracker(facts, intent="ask_contact", text="这种情况找哪个部门 国资委还是商务局", form=False)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    reply = dispatcher.messages[0]["text"]
+    assert "剥离非核心业务" in reply and "武汉市国资委" in reply and "境外市场" not in reply, reply
+
+
 async def test_a_department_asked_about_that_the_text_does_not_list_is_said_so(domain):
     """Sealed F: 「这事是找司法局还是商务局」 got the measure's departments, and nothing about the 司法局 it asked of."""
     answer = await contact_answer(domain, "专项资金是找司法局还是商务局", "专项资金")

@@ -40,6 +40,7 @@ class Lexicon:
     plans_count_for: frozenset
     asked_after: re.Pattern
     asked_before: re.Pattern
+    plan_denied: re.Pattern
     past_applies_to: frozenset
 
 
@@ -69,6 +70,7 @@ def lexicon() -> Lexicon:
         plans_count_for=frozenset(data["plans_count_for"]),
         asked_after=re.compile(_alternation(data["asked_after"])),
         asked_before=re.compile(_alternation(data["asked_before"])),
+        plan_denied=re.compile(_alternation(data["plan_denied"])),
         past_applies_to=frozenset(data["past_applies_to"]),
     )
 
@@ -163,7 +165,16 @@ def supposed_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
     lex = lexicon()
     said = mask_uncertain(text)
     hypothetical = _cues(lex.hypothetical, _masked(said, lex.not_hypothetical))
-    return {i for i, (start, _) in enumerate(spans) if _after_in_clause(said, hypothetical, start)}
+    return {i for i, (start, _) in enumerate(spans) if _after_in_sentence(said, hypothetical, start)}
+
+
+_SENTENCE_END = re.compile(r"[。！!？?；;]")
+
+
+def _after_in_sentence(text: str, cues: list[tuple[int, int]], start: int) -> bool:
+    """Does one of the cues stand before `start` in the same sentence? A supposition reaches its consequence:
+    「要是下半年我们被一家德国公司收购了 变成外资企业 能多出什么政策来」."""
+    return any(cue_end <= start and not _SENTENCE_END.search(text, cue_end, start) for _, cue_end in cues)
 
 
 def _after_in_clause(text: str, cues: list[tuple[int, int]], start: int) -> bool:
@@ -182,7 +193,7 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
     hypothetical = _cues(lex.hypothetical, _masked(said, lex.not_hypothetical))
     planned = _cues(lex.planned, said)
     for i, (start, _) in enumerate(spans):
-        if _after_in_clause(said, hypothetical, start) or (fields[i] == "city" and _after_in_clause(said, planned, start)):
+        if _after_in_sentence(said, hypothetical, start) or (fields[i] == "city" and _after_in_clause(said, planned, start)):
             out[i] = UNSTATED
     for i in _reached(said, spans, planned, forward_only=True):
         if fields[i] not in lex.plans_count_for:
@@ -213,6 +224,8 @@ def planned_count(text: str, span: tuple[int, int], field: str) -> bool:
     if field not in lex.plans_count_for:
         return False
     said = mask_uncertain(text)
+    if lex.plan_denied.search(_SENTENCE_END.split(said[span[1]:], 1)[0]):
+        return False  # 「也不是不想招外国设计师 就是现在一个都没有 也没这个计划」: a wish, and no plan
     cues = _cues(lex.planned, said)
     return bool(_reached(said, [span], cues, forward_only=True)) or _after_in_clause(said, cues, span[0])
 

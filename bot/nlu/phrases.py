@@ -365,7 +365,8 @@ def _clause_and_previous(text: str, start: int) -> str:
 
 def described_fields(text: str) -> list[_Entity]:
     found = [{"entity": "fields", "start": m.start(), "end": m.end(), "value": "producer_services"}
-             for m in _FOR_MAKERS.finditer(text) if _PRODUCER_WORK.search(_clause_and_previous(text, m.start()))][:1]
+             for m in _FOR_MAKERS.finditer(text)
+             if _PRODUCER_WORK.search(_clause_and_previous(text, m.start()) + CLAUSE_BREAK.split(text[m.end():])[0])][:1]
     for pattern, value, _ in _FIELD_WORDS:
         match = pattern.search(text)
         if match:
@@ -469,6 +470,7 @@ _NEGATION_WITH_OBJECT = grammar.pattern("phrases.negation_with_object")
 _NOT_NEGATION_WORD = grammar.pattern("phrases.not_negation_words")
 _CLAUSE_END_RE = CLAUSE_BREAK
 _SCOPE_END = re.compile(_lexicon_words("terminators"))
+_ANOTHER_HOLDER_NEXT = grammar.pattern("phrases.another_holder_next")
 
 
 def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
@@ -478,6 +480,8 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
         return False  # 「外籍员工不多」; 「国外客户也不是没有」 is a yes
     if _AFTER_NEGATION.match(rest):
         return True
+    if _ANOTHER_HOLDER_NEXT.match(rest):
+        return False  # 「客户全部是国内的 德国股东那边从来没给我们发过项目」: the no is the next clause's someone else's
     clause = _CLAUSE_END_RE.split(rest, 1)[0][:12]  # a run-on message is no clause: only the next few words
     clause = _SCOPE_END.split(clause, 1)[0]  # 「在自贸区 其他没有」: the no is the rest's
     clause = clause.split("\0", 1)[0]  # 「外籍人才还不确定 上市暂时没有」: its own answer (masked 不确定) ends its scope
