@@ -121,7 +121,7 @@ class ActionAnswerProcess(Action):
         say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         text = normalize(tracker.latest_message.get("text") or "")
         what = "和".join(process_aspects(text) or ["申报材料和流程"])
-        measures = _named_measures(tracker, carry_previous=True)
+        measures = asked = _named_measures(tracker, carry_previous=True)
         if not measures:
             dispatcher.utter_message(response="utter_process_not_in_source", aspects=what)
             return []
@@ -138,7 +138,7 @@ class ActionAnswerProcess(Action):
             named = any(measures_named(catalogue(), str(p)) for p in tracker.get_latest_entity_values("policy"))
             if not measures and named:  # 「武汉那个培训示范机构的补贴有多少」 from Hangzhou: another region's — say so
                 dispatcher.utter_message(response="utter_measure_elsewhere",
-                                         **elsewhere(catalogue(), _named_measures(tracker), evaluation.profile))
+                                         **elsewhere(catalogue(), asked, evaluation.profile))
                 return continue_profile(dispatcher, tracker)
             if not measures:
                 # Only words another region's measure shares (「浙江这个政策对我们发包的有没有补贴」 from Taizhou, 「补贴

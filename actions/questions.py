@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.aspects import bodies_named, without_asking
+from bot.nlu.aspects import bodies_named, cue, without_asking
 from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
 from policies_db import wording
@@ -103,12 +103,11 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
     return []
 
 
-_EVERYWHERE = ("商务局", "商务厅", "商务部门")  # listed by nearly every measure: they choose none
 
 
 def _measures_of_bodies(evaluation, bodies: List[str]) -> list:
     """The firm's eligible (else undetermined) measures whose departments include a named one, at most three."""
-    bodies = [b for b in bodies if not any(b.endswith(e) for e in _EVERYWHERE)]
+    bodies = [b for b in bodies if not cue("bodies_everywhere", b)]  # (商务局: listed by nearly every measure)
     for results in (evaluation.eligible, evaluation.undetermined):
         found = [r.measure for r in results if any(b in wording.all_contacts_text(r) for b in bodies)]
         if found:

@@ -168,13 +168,13 @@ def supposed_spans(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
     return {i for i, (start, _) in enumerate(spans) if _after_in_sentence(said, hypothetical, start)}
 
 
-_SENTENCE_END = re.compile(r"[。！!？?；;]")
+SENTENCE_END = re.compile(r"[。！!？?；;]")
 
 
 def _after_in_sentence(text: str, cues: list[tuple[int, int]], start: int) -> bool:
     """Does one of the cues stand before `start` in the same sentence? A supposition reaches its consequence:
     「要是下半年我们被一家德国公司收购了 变成外资企业 能多出什么政策来」."""
-    return any(cue_end <= start and not _SENTENCE_END.search(text, cue_end, start) for _, cue_end in cues)
+    return any(cue_end <= start and not SENTENCE_END.search(text, cue_end, start) for _, cue_end in cues)
 
 
 def _after_in_clause(text: str, cues: list[tuple[int, int]], start: int) -> bool:
@@ -224,7 +224,7 @@ def planned_count(text: str, span: tuple[int, int], field: str) -> bool:
     if field not in lex.plans_count_for:
         return False
     said = mask_uncertain(text)
-    if lex.plan_denied.search(_SENTENCE_END.split(said[span[1]:], 1)[0]):
+    if lex.plan_denied.search(SENTENCE_END.split(said[span[1]:], 1)[0]):
         return False  # 「也不是不想招外国设计师 就是现在一个都没有 也没这个计划」: a wish, and no plan
     cues = _cues(lex.planned, said)
     return bool(_reached(said, [span], cues, forward_only=True)) or _after_in_clause(said, cues, span[0])

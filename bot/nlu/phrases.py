@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from bot.nlu import grammar
-from bot.nlu.assertion import CLAUSE_BREAK, STATED, modality, planned_count
+from bot.nlu.assertion import CLAUSE_BREAK, SENTENCE_END, STATED, modality, planned_count
 
 _Entity = dict[str, Any]
 
@@ -315,14 +315,13 @@ _PROCESS_AFTER = grammar.pattern("phrases.process_after")
 APPLIED_FOR = ("tech_advanced_certified", "training_demo_recognized")
 _NOT_YET_CERTIFIED = grammar.pattern("phrases.not_yet_certified")
 _CERTIFIED_OWN = grammar.pattern("phrases.certified_own")
-_SENTENCE_END = re.compile(r"[。；;！!？?]")
 
 
 def _not_yet_later(after: str) -> int | None:
     """Where a later clause of the sentence denies the certification named just before `after`
     (「技术先进型那个我记错了, 去年申请被退回了, 目前还没有认定」) — None when there is none, or when the
     certification's own clause says yes (「技术先进型有了，示范机构还没批」: the no is another item's)."""
-    sentence = _SENTENCE_END.split(after, 1)[0][:48]
+    sentence = SENTENCE_END.split(after, 1)[0][:48]
     found = _NOT_YET_CERTIFIED.search(sentence)
     if not found or _CERTIFIED_OWN.search(CLAUSE_BREAK.split(sentence, 1)[0]):
         return None
