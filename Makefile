@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 CATALOGUE := $(wildcard policies_db/catalogue/*.yml) policies_db/evaluation/gazetteer.yml
-NLU_INPUTS := $(CATALOGUE) bot/nlu/vocabulary.yml bot/nlu/vocabulary.py bot/nlu/assets.py policies_db/evaluation/places.py
+NLU_INPUTS := $(CATALOGUE) bot/nlu/vocabulary.yml bot/nlu/vocabulary.py bot/nlu/assets.py policies_db/evaluation/places.py policies_db/evaluation/gazetteer.yml policies_db/evaluation/towns.yml
 # What DIET learns from: the data, and the text as the normalizer and tokenizer give it. The extractor's rules
 # (profile_extractor, phrases, numbers, guards) run at parse time from the code: changing them needs no retrain.
 TRAIN_INPUTS := $(NLU_STAMP) config.yml $(wildcard domain/*.yml) $(shell find data -name "*.yml") bot/nlu/tokenizer.py bot/nlu/text_normalizer.py bot/nlu/normalize.py

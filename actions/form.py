@@ -26,7 +26,7 @@ from bot.nlu.checklist_reader import blanket_answer
 from bot.nlu.normalize import normalize
 from bot.nlu.numbers import bare_count
 from bot.nlu.phrases import NO_OUTSOURCING
-from bot.nlu.short_answers import is_correction, yes_no
+from bot.nlu.short_answers import corrected_figure, is_correction, yes_no
 from policies_db import FIELDS
 from policies_db.evaluation.sme import sme_by_size, standard
 
@@ -239,6 +239,10 @@ class ValidateProfileForm(FormValidationAction):
                 count = bare_count(text)
                 if count:
                     found[requested] = count
+        if tracker.get_slot("employees") is not None and not any(e.get("entity") == "employees" for e in entities):
+            count = corrected_figure(text)  # 「打错了 86个」 after the head count: the count corrected
+            if count:
+                found["employees"] = count
         return found
 
     def _sme_from_size(self, tracker: Tracker, found: Dict[Text, Any]) -> tuple[Optional[bool], bool]:

@@ -15,7 +15,7 @@ from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
 from policies_db import wording
 from policies_db.evaluation import coverage
-from policies_db.profile import normalize_profile
+from policies_db.profile import ProfileError, normalize_profile
 from policies_db.wording.paragraphs import action_text
 from policies_db.wording.search import action_named, best_matches, index_for, topic_matches
 
@@ -42,9 +42,12 @@ def asked_region(tracker: Tracker, profile: dict) -> dict:
     firm's own place."""
     compiled = catalogue()
     for value in tracker.get_latest_entity_values("region"):
-        region = {"city": str(value)}
-        if coverage.is_covered(compiled, normalize_profile(region)) is not False:
-            return normalize_profile(region)
+        try:
+            region = normalize_profile({"city": str(value)})
+        except ProfileError:  # 普陀区 (上海 or 舟山): names no one region to look in
+            continue
+        if coverage.is_covered(compiled, region) is not False:
+            return region
     return profile
 
 

@@ -82,6 +82,18 @@ async def test_none_of_the_fields_listed_is_an_answer(domain):
     assert slot_events(events)["fields"] == []
 
 
+async def test_a_bare_figure_after_a_correction_cue_corrects_the_head_count(domain):
+    """「正式员工68个」 then 「打错了 86个」: the only figure of a profile is the head count; 86 replaces 68."""
+    t = tracker({"city": "绍兴", "service_types": ["BPO"]}, text="打错了 86个", requested="fields")
+    t.slots["employees"] = 68
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events)["employees"] == 86
+    t = tracker({"city": "绍兴", "service_types": ["BPO"]}, text="说错了 我们在杭州", requested="fields")
+    t.slots["employees"] = 68
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert "employees" not in slot_events(events)
+
+
 async def test_form_normalizes_values(domain):
     _, events = await run(ValidateProfileForm(), tracker({"city": "杭州市滨江区", "service_types": ["ito", "ITO"]},
                                                          requested="city"), domain)
@@ -203,6 +215,16 @@ async def test_a_covered_regions_measure_asked_from_outside_says_it_does_not_app
     first = dispatcher.messages[0]["text"]
     assert "南京" in first and "暂不适用" in first
     assert "离岸服务外包零税率或免税优惠" in dispatcher.messages[1]["text"]
+
+
+async def test_a_question_naming_a_place_of_two_cities_is_still_answered(domain):
+    """「普陀区的 … 那个外资企业的政策能享受吗」: 普陀区 is Shanghai's and Zhoushan's; the question had crashed the action."""
+    text = "普陀区的 做海洋渔业大数据 外资企业的政策能享受吗"
+    entities = [{"entity": "region", "value": "普陀区", "start": 0, "end": 3},
+                {"entity": "policy", "value": "外资企业", "start": 17, "end": 21}]
+    t = tracker({}, intent="ask_conditions", text=text, entities=entities, form=False)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    assert dispatcher.messages
 
 
 async def test_contact_lists_responsible_units_verbatim(domain):

@@ -207,6 +207,23 @@ def test_well_known_area_names_and_county_level_cities(text, label):
     assert places.resolve(text).place.label == label
 
 
+@pytest.mark.parametrize("text, label", [
+    ("店口镇", "绍兴市诸暨市"), ("诸暨店口镇", "绍兴市诸暨市"), ("我们在店口", "绍兴市诸暨市"), ("余杭良渚", "杭州市余杭区"),
+    ("良渚街道", "杭州市余杭区"), ("仙桃郑场镇", "仙桃市"), ("南湖区建设街道", "嘉兴市南湖区"), ("横店", "金华市东阳市"),
+    ("我们在乌镇", "嘉兴市桐乡市"),
+])
+def test_towns_of_the_covered_provinces_stand_for_their_district(text, label):
+    """towns.yml (scripts/towns_from_division_data.py): a town or 街道 names its district or county-level city."""
+    assert places.resolve(text).place.label == label
+
+
+@pytest.mark.parametrize("text", ["我们是建设街道的", "城关镇", "店口路"])
+def test_a_town_name_other_provinces_share_is_read_only_after_its_place(text):
+    """Many provinces have a 建设街道 or a 城关镇: alone it places no firm in Zhejiang; a town's short name glued to a
+    road is a road."""
+    assert places.resolve(text).status == places.UNKNOWN
+
+
 @pytest.mark.parametrize("text", ["南湖路", "某某新城花园", "滨湖新城"])
 def test_a_short_district_name_inside_a_longer_name_is_no_place(text):
     """新城 of 新城区, 南湖 of 南湖区: glued to other characters they are part of a name we do not know."""

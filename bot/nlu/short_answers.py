@@ -46,3 +46,15 @@ def yes_no(text: str) -> bool | None:
 
 def is_correction(text: str) -> bool:
     return bool(CORRECTION.search(text or ""))
+
+
+def corrected_figure(text: str) -> int | None:
+    """「打错了 86个」: the bare figure a correction gives, said after its cue — the head count being the only
+    figure of a profile."""
+    from bot.nlu.numbers import bare_count
+
+    cues = list(CORRECTION.finditer(text or ""))
+    if not cues:
+        return None
+    rest = text[cues[-1].end():].strip(" ，,。.!！:：了啦")
+    return bare_count(rest) if rest else None

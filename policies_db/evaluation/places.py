@@ -23,6 +23,8 @@ from typing import Optional
 import yaml
 
 ALIASES_FILE = Path(__file__).with_name("gazetteer.yml")
+TOWNS_FILE = Path(__file__).with_name("towns.yml")  # generated: scripts/towns_from_division_data.py
+TOWN_DEPTH = 3  # a town's short name (店口 of 店口镇) stands for its district, read only as a whole name
 RESOLVED, AMBIGUOUS, PROVINCE_ONLY, UNKNOWN, ABROAD = "resolved", "ambiguous", "province_only", "unknown", "abroad"
 MAX_CANDIDATES = 6
 
@@ -141,6 +143,7 @@ class _Index:
     may_follow: str = ""  # characters a district's short name may stand after
     may_not_precede: tuple[str, ...] = ()  # what may not follow a district's short name
     max_len: int = 0
+    after_place: set[str] = field(default_factory=set)  # town names other provinces share: only after a place
 
 
 def _data_dir() -> Path:
@@ -226,13 +229,15 @@ def _index() -> _Index:
                 bonded.add(alias)
 
     abroad = {n for group in (raw.get("abroad") or {}).values() for n in group}
+    after_place: set[str] = set()
+    _add_towns(names, full_names, short_names, cities, taken=set(names) | abroad, after_place=after_place)
     index = _Index(names, full_names, short_names, alias_names, bonded, provinces, cities,
                    jurisdictions=dict(raw.get("jurisdictions") or {}), abroad=abroad,
                    abroad_cities=set((raw.get("abroad") or {}).get("cities") or ()),
                    not_in_dictionary=set(raw.get("not_in_dictionary") or ()),
                    may_follow=raw.get("short_name_may_follow", ""),
                    may_not_precede=tuple(raw.get("short_name_may_not_precede") or ()),
-                   max_len=max(len(n) for n in [*names, *abroad]))
+                   max_len=max(len(n) for n in [*names, *abroad]), after_place=after_place)
     index.canonical_province = {code: short_name(p.province, nations) for code, p in provinces.items()}
     # The profile's city value: the short name (杭州) unless it would read back as something else
     # (吉林 is a province too: 吉林市 stays 吉林市).
@@ -241,6 +246,31 @@ def _index() -> _Index:
         found = _candidates(index, short)
         index.canonical_city[code] = short if len(found) == 1 and found[0].depth == 1 and found[0].city_code == code else city.city
     return index
+
+
+def _add_towns(names: dict, full_names: set, short_names: dict, cities: dict, taken: set, after_place: set) -> None:
+    """Towns and 街道 of the covered provinces stand for their district: 店口镇 (and 店口) → 诸暨市. A short
+    name that is already another place's name (望江 of 望江街道 is 安徽's 望江县) is not a town's."""
+    if not TOWNS_FILE.exists():
+        return
+    by_name = {(c.province, c.city): c for c in cities.values()}
+    for key, towns in (yaml.safe_load(TOWNS_FILE.read_text(encoding="utf-8")) or {}).items():
+        province, city, district = key.split()
+        if city in _SKIP_NAMES:  # 仙桃市 and the other county-level cities under the province: they are the city
+            city, district = district, None
+        if (province, city) not in by_name:
+            raise ValueError(f"{TOWNS_FILE.name}: unknown city {province} {city}")
+        place = replace(by_name[(province, city)], district=district)
+        for item in towns:
+            full, _, short = item.partition("|")
+            if full.startswith("~"):  # other provinces have a town of this name: read only after its place
+                full = full[1:]
+                after_place.add(full)
+            full_names.add(full)
+            names.setdefault(full, []).append(place)
+            if short and short not in taken:
+                short_names[short] = TOWN_DEPTH
+                names.setdefault(short, []).append(place)
 
 
 def _candidates(index: _Index, name: str, top_only: bool = True) -> list[Place]:
@@ -300,6 +330,8 @@ def resolve(text: str, context: str = "") -> Resolution:
         if name in index.abroad or start == abroad_end:  # 首尔江南区: the district is Seoul's, not 南宁's
             abroad = abroad or name
             abroad_end = start + len(name)
+            continue
+        if name in index.after_place and not chains:
             continue
         found = _candidates(index, name)
         if chains:  # after a place, every meaning of the name counts: 北京|朝阳 is 北京's 朝阳区
@@ -378,7 +410,7 @@ def dictionary_names(covered: list[Place] = ()) -> list[str]:
     out |= {n for n, depth in index.short_names.items() if depth < 2}
     out |= index.alias_names
     for name, depth in index.short_names.items():
-        if depth == 2 and any(any(c.contains(p) for c in covered) for p in index.names.get(name, [])):
+        if depth >= 2 and any(any(c.contains(p) for c in covered) for p in index.names.get(name, [])):
             out.add(name)
     # County-level cities everywhere (汉川, 大冶 beside 武汉; 昆山, 江阴 outside coverage): names firms give as their
     # address, so a firm is placed in its own prefecture — except the names that are plain words too (甘肃's 合作),
