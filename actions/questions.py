@@ -4,6 +4,7 @@ The answers are composed from the evaluation (actions/render.py, policies_db/wor
 around them are responses in domain/answers.yml, uttered by name."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -103,6 +104,27 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
         found = found or (_asked_matches(compiled, where, text) if text else [])
         if found:
             return list(dict.fromkeys(found))[:3]
+    return _last_named_by_the_assistant(tracker, compiled)
+
+
+_QUOTED_TITLE = re.compile(r"「([^」]{2,40})」")
+
+
+def _last_named_by_the_assistant(tracker: Tracker, compiled) -> list:
+    """「这条具体找哪个部门」 when the firm's own messages named nothing: the measure the assistant's last answer was
+    about (its 「title」), or the one measure its last results found for the firm."""
+    titles = {m.title: m for m in compiled.measures}
+    for event in reversed(tracker.events):
+        if event.get("event") != "bot":
+            continue
+        custom = (event.get("data") or {}).get("custom") or {}
+        if isinstance(custom, dict) and custom.get("type") == "eligibility_results":
+            eligible = [e.get("id") for e in custom.get("eligible") or []]
+            found = [m for m in compiled.measures if m.id in eligible]
+            return found if len(found) == 1 else []
+        named = [titles[t] for t in _QUOTED_TITLE.findall(event.get("text") or "") if t in titles]
+        if named:
+            return list(dict.fromkeys(named))[:1]
     return []
 
 

@@ -151,7 +151,7 @@ def conditions_text(r: MeasureResult) -> str:
 
 
 def contact_text(r: MeasureResult) -> str:
-    text = f"「{r.measure.title}」请联系：{w.all_contacts_text(r)}。"
+    text = w.contact_sentence(r)
     if any(c.get("resolved_from") == "city" for c in r.contacts) and not r.profile.get("city"):
         text += "（“所在设区市商务局”指贵公司所在城市的商务局，告诉我城市后我可以具体到部门。）"
     return text + "文件未列出联系电话，请通过上述部门的官方渠道咨询。"

@@ -227,6 +227,29 @@ async def test_a_question_naming_a_place_of_two_cities_is_still_answered(domain)
     assert dispatcher.messages
 
 
+async def test_a_measure_whose_text_names_no_unit_says_so_and_whom_to_ask(domain):
+    """Zhejiang's plan names no 责任单位 for its risk compensation: the answer says so, then names the issuer and the
+    firm's city bureau (the document's default contacts) — not as if the text had named them."""
+    firm = {"city": "杭州", "financial_institution": True}
+    dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "风险补偿", firm), domain)
+    text = dispatcher.messages[0]["text"]
+    assert "原文未列明责任单位" in text and "浙江省商务厅" in text and "杭州市商务局" in text
+
+
+async def test_this_measure_is_the_one_the_assistant_last_answered_about(domain):
+    """「这条具体找哪个部门」 after an answer about 「剥离非核心业务、购买运营服务」, with 「医院没这方面的」 between: that measure
+    (「这方面」 had matched another measure's 「等方面」)."""
+    events = [{"event": "user", "text": "像我们这种买服务的医院 有相关政策吗", "parse_data": {"intent": {"name": "ask_conditions"}}},
+              {"event": "bot", "text": "「剥离非核心业务、购买运营服务」的适用条件：在武汉市注册经营；…"},
+              {"event": "user", "text": "医院没这方面的", "parse_data": {"intent": {"name": "deny"}}},
+              {"event": "bot", "text": "以下几项中，哪些符合贵公司的情况？"},
+              {"event": "user", "text": "这条具体找哪个部门", "parse_data": {"intent": {"name": "ask_contact"}}}]
+    t = tracker({"city": "武汉", "soe_or_hospital": True, "service_types": []}, intent="ask_contact",
+                text="这条具体找哪个部门", form=False, events=events)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    assert "「剥离非核心业务、购买运营服务」" in dispatcher.messages[0]["text"] and "卫健委" in dispatcher.messages[0]["text"]
+
+
 async def test_contact_lists_responsible_units_verbatim(domain):
     dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "出口信用保险", {"city": "武汉"}), domain)
     text = dispatcher.messages[0]["text"]

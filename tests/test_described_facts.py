@@ -77,6 +77,7 @@ def test_the_registered_city_wins_over_an_office():
     ("为什么外资企业利润再投资那条我们不能享受？", "inform", "ask_why_not"),
     ("也不是没有，有两个新加坡客户", "deny", "inform"),
     ("我们是发包方，不承接", "nlu_fallback", "inform"),
+    ("该情况需内部核实，暂不清楚。", "nlu_fallback", "dont_know"),  # unsure, longer than a word, DIET without a guess
 ])
 def test_intent_corrections_before_entities(text, intent, expected):
     chosen, _ = guards.before_entities(text, {"name": intent, "confidence": 0.6}, [{"name": intent, "confidence": 0.6}])

@@ -361,3 +361,10 @@ def test_a_document_that_cannot_be_used_asks_whether_it_applies(text):
 
     assert [a["value"] for a in aspects(text)] == ["applies"]
     assert _routed(text, "show_results", 0.9, entities=aspects(text)) == "ask_document"
+
+
+def test_giving_up_is_a_goodbye_not_a_no():
+    """「搞半天冇得钱 算了算了」 (deny 0.98): resignation, said with a goodbye's words — not a no to anything asked."""
+    assert _routed("搞半天冇得钱 算了算了", "deny", 0.98) == "goodbye"
+    assert _routed("没有", "deny", 0.98) == "deny"
+    assert _routed("好的好的 打扰了", "inform", 0.9) == "goodbye"

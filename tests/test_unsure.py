@@ -10,7 +10,7 @@ from bot.nlu.assertion import is_unsure, mask_uncertain, unsure_spans
 from bot.nlu.short_answers import yes_no
 
 UNSURE = ["不清楚", "我不太清楚", "不知道", "不确定", "拿不准", "说不好", "待确认", "要问财务", "得问问老板",
-          "回头问问行政", "这个我不管", "可能有吧"]
+          "回头问问行政", "这个我不管", "可能有吧", "这几个分类我分不清", "要问下主任"]
 # One short word per checklist item, as firms name them (the first of actions/checklist.py's ITEM_WORDS).
 WORD = {name: ITEM_WORDS[name].split("|")[0] for name in CHECKLIST_FIELDS}
 

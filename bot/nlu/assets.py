@@ -29,7 +29,23 @@ PHRASE_FREQUENCY = 200000
 def userdict_text() -> str:
     phrases = [p for p in load_vocabulary().dictionary_phrases() if not any(ch.isspace() for ch in p)]
     # Frequency 0 makes jieba split a word of its own dictionary (jieba.del_word).
-    return "".join(f"{p} {PHRASE_FREQUENCY}\n" for p in phrases) + "".join(f"{w} 0\n" for w in compound_place_words())
+    split = sorted(set(compound_place_words()) | set(compound_head_words(phrases)))
+    return "".join(f"{p} {PHRASE_FREQUENCY}\n" for p in phrases) + "".join(f"{w} 0\n" for w in split)
+
+
+def compound_head_words(phrases: list[str]) -> list[str]:
+    """Words of jieba's own dictionary that end in a head of vocabulary.yml's split_compounds_ending_in (船舶设计):
+    split, so the head (设计) is a token the fact matcher sees. Our own phrases (建筑设计) stay whole."""
+    import jieba
+    import yaml
+
+    from bot.nlu.vocabulary import VOCABULARY_FILE
+
+    raw = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    heads, keep = raw.get("split_compounds_ending_in") or [], set(raw.get("keep_whole") or []) | set(phrases)
+    jieba.initialize()
+    return [w for w in jieba.dt.FREQ if jieba.dt.FREQ[w] and w not in keep
+            and any(w.endswith(h) and len(w) > len(h) for h in heads)]
 
 
 def compound_place_words() -> list[str]:

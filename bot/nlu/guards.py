@@ -144,8 +144,9 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
     elif WHY_NOT.search(text):
         intent, ranking = _choose(ranking, "ask_why_not", max(intent.get("confidence") or 0.0, 0.9))
     elif is_unsure(stripped) and not SERVICE_TYPE.search(stripped) and (
-            len(stripped) <= 10 or intent.get("name") in ("affirm", "deny")) and yes_no(stripped) is None:
-        # 「拿不准」; 「可能有吧，要问问财务」 read as a yes: unsure is never a yes (nor a no).
+            len(stripped) <= 10 or intent.get("name") in ("affirm", "deny", "nlu_fallback")) and yes_no(stripped) is None:
+        # 「拿不准」; 「可能有吧，要问问财务」 read as a yes: unsure is never a yes (nor a no); 「该情况需内部核实，暂不清楚。」
+        # (fallback: DIET had no guess) is the same answer, longer.
         intent, ranking = _choose(ranking, "dont_know", max(intent.get("confidence") or 0.0, 0.9))
     elif (intent.get("name") in ("affirm", "deny", "nlu_fallback", "inform", "dont_know") or not _backed(intent, text)) \
             and yes_no(stripped) is not None and len(stripped) <= 8 \
@@ -407,6 +408,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         # 「我们有几个外籍工程师，他们工作许可每年续签特别麻烦，有没有办法快一点」: a statement, then a question about a
         # measure in a clause of its own — answered (the facts are kept: requests_and_manners marks it).
         return _choose(ranking, "ask_conditions", confidence)
+    if name == "deny" and not facts and CUES["goodbye"].search(text) and yes_no(text) is None:
+        return _choose(ranking, "goodbye", confidence)  # 「搞半天冇得钱 算了算了」: giving up, not answering no
     if name not in _REROUTABLE or facts:
         return intent, ranking
     # (DIET's 「不知道」 for 「问个事」: only a message that opens with the preamble — 「这个要问下财务」 defers an answer)
@@ -429,6 +432,9 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         return _choose(ranking, "ask_document", confidence)
     if cue("impatient", text) and not facts:
         return _choose(ranking, "acknowledge", confidence)  # 「还要问几个啊 我等下还有个会」
+    if CUES["goodbye"].search(text) and not QUESTION_CUES.search(text) and not is_unsure(text) \
+            and name in ("inform", "acknowledge", "affirm", "nlu_fallback", "greet"):
+        return _choose(ranking, "goodbye", confidence)  # 「好的好的 打扰了」: leaving, whatever DIET guessed
     if cue("acknowledge", text) and not QUESTION_CUES.search(text) and not CUES["goodbye"].search(text) \
             and not is_unsure(text) \
             and (name != "thanks" or not CUES["thanks"].search(text)):  # 「好的 我跟领导汇报一下」: no thanks in it

@@ -33,6 +33,17 @@ def _negation_after() -> re.Pattern:
 
 
 _AFTER_NEGATION = _negation_after()
+# 「软件开发我们不做」: a kind of work denied by a no that ends its clause (the no of 「这块没有资质」 has its own object).
+_LIST_DENIED_AFTER = re.compile(
+    f"^(?:{_lexicon_words('negation_after_fillers')})*(?:{_lexicon_words('negation_after')})"
+    f"(?:{_lexicon_words('list_denial_verbs')})?(?:{_lexicon_words('list_denial_tails')})*"
+    r"\s*(?:$|[，。；！？,.;!?\n]|(?<=\S)\s)")
+
+
+def list_value_denied_after(rest: str) -> bool:
+    """Is a kind of work (a field, a type of outsourcing) denied right after it, in its clause?"""
+    return bool(_LIST_DENIED_AFTER.match(rest)) and not _NOT_NEGATION.match(rest) \
+        and not DOUBLE_NEGATIVE.search(CLAUSE_BREAK.split(rest, 1)[0][:8])
 _NOT_NEGATION = grammar.pattern("phrases.not_negation")
 _CONJUNCTION = grammar.pattern("phrases.conjunction")
 _TOPIC = grammar.pattern("phrases.topic_marker")  # 「龙头企业的话，…」: what the next clauses answer
@@ -402,6 +413,7 @@ def described_facts(text: str) -> list[_Entity]:
 # The outsourcing type a field implies, after the usual ITO/BPO/KPO split of China's service-outsourcing
 # statistics. Only unambiguous phrases: 设计 alone or 大数据 alone imply nothing.
 _INFERRED = grammar.valued("phrases.inferred_types")
+_TYPES_OF_FIELDS = grammar.entry("phrases.types_of_fields")
 # The firm says it does not outsource: nothing is implied (「不算外包企业，我们主要做服务外包人才培训」).
 NO_OUTSOURCING = grammar.pattern("phrases.no_outsourcing")
 
@@ -510,6 +522,9 @@ _SUBJECT_BEFORE = grammar.pattern("phrases.subject_before")
 _FIRM_SUBJECT = grammar.pattern("phrases.firm_subject")
 _OTHERS_SUBJECT = grammar.pattern("phrases.others_subject")
 _NOT_A_SUBJECT = grammar.pattern("phrases.not_a_subject")
+_COMPANION_BEFORE = grammar.pattern("phrases.companion_before")
+_WITH_BEFORE = grammar.pattern("phrases.with_before")
+_PARTNER_AFTER = grammar.pattern("phrases.partner_after")
 
 
 def of_named_others(text: str, entities: list[_Entity]) -> list[_Entity]:
@@ -517,6 +532,9 @@ def of_named_others(text: str, entities: list[_Entity]) -> list[_Entity]:
     kept = []
     for e in entities:
         if isinstance(e.get("value"), bool) and e["entity"] in ABOUT_CLIENTS:
+            before = CLAUSE_BREAK.split(text[:e["start"]])[-1]
+            if _COMPANION_BEFORE.search(before) or (_WITH_BEFORE.search(before) and _PARTNER_AFTER.match(text[e["end"]:])):
+                continue  # 「跟着一家央企去非洲」「跟国企合作」: the partner's kind
             subject = _SUBJECT_BEFORE.match(CLAUSE_BREAK.split(text[:e["start"]])[-1])
             name = subject.group(1) if subject else ""
             if name and not _NOT_A_SUBJECT.match(name) and (
@@ -560,6 +578,12 @@ def inferred_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
         if match and value not in stated and value not in found:
             found[value] = {"entity": "service_types", "start": match.start(), "end": match.end(), "value": value,
                             "inferred": match.group()}
+    if not found:  # no phrase of a type: the firm's own field may imply one
+        for e in entities:
+            value = _TYPES_OF_FIELDS.get(e["value"]) if e["entity"] == "fields" and isinstance(e["value"], str) else None
+            if value and value not in found:
+                found[value] = {"entity": "service_types", "start": e["start"], "end": e["end"], "value": value,
+                                "inferred": text[e["start"]:e["end"]]}
     return list(found.values())
 
 

@@ -59,6 +59,7 @@ from bot.nlu.phrases import (
     firm_cities,
     implied_facts,
     inferred_service_types,
+    list_value_denied_after,
     named_service_types,
     negated_after,
     not_of_owners,
@@ -274,11 +275,16 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def _negated_list_values(self, said: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
         """「应该算KPO，不是BPO」: a negated value of a list is not said; the values said beside it replace the list."""
-        negated = {(e["entity"], e["value"]) for e in entities if e["entity"] in LIST_FIELDS
-                   and not e.get("inferred") and self._negated(said, e["start"])}
-        if not negated:
+        denied = [e for e in entities if e["entity"] in LIST_FIELDS and not e.get("inferred")
+                  and (self._negated(said, e["start"]) or list_value_denied_after(said[e["end"]:]))]
+        if not denied:
             return entities
-        kept = [e for e in entities if (e["entity"], e["value"]) not in negated]
+        spans = {(e["start"], e["end"]) for e in denied}
+        # (a type inferred from a denied field goes with it; a value said of other work stays: 「客服外包没接了，做财务外包」)
+        kept = [e for e in entities if not any(e is d for d in denied)
+                and not (e.get("inferred") and (e["start"], e["end"]) in spans)]
+        negated = {(e["entity"], e["value"]) for e in denied} - {(e["entity"], e["value"]) for e in kept}
+        kept = [e for e in kept if (e["entity"], e["value"]) not in negated]
         for e in kept:
             if any(e["entity"] == field for field, _ in negated):
                 e["replaces"] = True

@@ -6,12 +6,14 @@ import hashlib
 from pathlib import Path
 
 from policies_db.authoring.loader import CATALOGUE_DIR
+from policies_db.authoring.models import SCHEMA_VERSION
 from policies_db.authoring.store import build_info, make_engine
 
 
 def catalogue_digest(directory: Path = CATALOGUE_DIR) -> str:
-    """sha256 over the catalogue's *.yml files (names and bytes), in name order."""
-    h = hashlib.sha256()
+    """sha256 over the catalogue's *.yml files (names and bytes), in name order, and the tables' version: a database
+    built by code with other tables is out of date too."""
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
     for path in sorted(directory.glob("*.yml")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()

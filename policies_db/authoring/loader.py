@@ -249,6 +249,7 @@ def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict
         source = Source(source_raw["section"], source_raw["excerpt"].strip(), source_raw.get("also"), source_raw.get("task"))
 
     prefix = doc_raw.get("local_prefix")
+    in_text = True
     if "contacts" in raw:
         contacts = _parse_contacts(raw["contacts"], "contacts", where, problems, prefix)
     elif source and source.task is not None:
@@ -258,6 +259,7 @@ def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict
         contacts = _parse_contacts(units or [], f"responsible_units[{source.task}]", where, problems, prefix) if units else ()
     elif doc_raw.get("default_contacts"):
         contacts = _parse_contacts(doc_raw["default_contacts"], "document.default_contacts", where, problems, prefix)
+        in_text = False
     else:
         problems.add(where, "contacts", "未写联系部门，文件也没有 default_contacts 或 responsible_units")
         contacts = ()
@@ -288,7 +290,7 @@ def _parse_measure(raw: Any, index: int, file: str, doc: Document, doc_raw: dict
         id=mid, document_id=doc.id, title=raw["title"], summary=raw["summary"], benefit=raw["benefit"],
         category=raw["category"], criteria=full, contacts=contacts, source=source,
         conditions_to_confirm=tuple(confirm), extra_benefits=tuple(extras), keywords=tuple(str(k) for k in keywords),
-        kind=raw["kind"],
+        kind=raw["kind"], contacts_in_text=in_text,
     )
 
 

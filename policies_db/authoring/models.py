@@ -1,8 +1,11 @@
 """SQLAlchemy tables of the policy database (runs on SQLAlchemy 1.4 and 2.0)."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
+
+# Bumped with every change to the tables: part of the catalogue digest, so an older database is rebuilt.
+SCHEMA_VERSION = "2026-12-07 contacts_in_text"
 
 Base = declarative_base()
 
@@ -47,6 +50,7 @@ class MeasureRow(Base):
     source_also = Column(Text)
     source_task = Column(Integer)
     keywords = Column(JSON, nullable=False, default=list)
+    contacts_in_text = Column(Boolean, nullable=False, default=True)  # False: the document's default contacts
     contacts = relationship("MeasureContactRow", order_by="MeasureContactRow.position", lazy="selectin")
     criteria = relationship("CriterionRow", order_by="CriterionRow.id", lazy="selectin")
     confirmations = relationship("ConfirmationRow", order_by="ConfirmationRow.position", lazy="selectin")

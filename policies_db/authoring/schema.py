@@ -110,6 +110,7 @@ class Measure:
     extra_benefits: tuple[ExtraBenefit, ...] = ()
     keywords: tuple[str, ...] = ()  # what firms call it (出口信保, 零税率…): the assistant's vocabulary
     kind: str = "direction"  # apply / service / direction (KINDS); the loader requires it in YAML
+    contacts_in_text: bool = True  # False: the text names no unit for it; the contacts are the document's default
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ def write_catalogue(catalogue: Catalogue, engine: Engine, digest: str) -> None:
             id=m.id, document_id=m.document_id, position=pos, title=m.title, summary=m.summary, benefit=m.benefit,
             category=m.category, kind=m.kind, source_section=m.source.section, source_excerpt=m.source.excerpt,
             source_also=m.source.also, source_task=m.source.task, keywords=list(m.keywords),
+            contacts_in_text=m.contacts_in_text,
         ))
         for i, c in enumerate(m.contacts):
             dep_id = None
@@ -173,7 +174,7 @@ def read_catalogue(engine: Engine) -> Catalogue:
             category=row.category, criteria=measure_root[row.id], contacts=tuple(contacts[row.id]),
             source=Source(row.source_section, row.source_excerpt, row.source_also, row.source_task),
             conditions_to_confirm=tuple(confirms[row.id]), extra_benefits=tuple(extras[row.id]),
-            keywords=tuple(row.keywords or ()), kind=row.kind,
+            keywords=tuple(row.keywords or ()), kind=row.kind, contacts_in_text=row.contacts_in_text is not False,
         ))
     return catalogue
 

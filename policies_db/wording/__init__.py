@@ -187,6 +187,14 @@ def all_contacts_text(r) -> str:
     return "、".join(contact_name(c) for c in r.contacts)
 
 
+def contact_sentence(r) -> str:
+    """The answer to 「找哪个部门」: the units the text names, or — when it names none for the measure (浙江's plan) —
+    that, and whom to ask instead (the issuer and the firm's own city bureau, the document's default contacts)."""
+    if getattr(r.measure, "contacts_in_text", True):
+        return f"「{r.measure.title}」请联系：{all_contacts_text(r)}。"
+    return f"「{r.measure.title}」原文未列明责任单位，可向{all_contacts_text(r)}咨询。"
+
+
 def lead_contact(r) -> str:
     return contact_parts(r)[0] or "相关部门"
 
