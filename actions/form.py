@@ -145,6 +145,18 @@ def _intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def _noted_this_turn(tracker: Tracker, events: List[EventType]) -> List[str]:
+    """The facts the firm's latest message gave that were unknown before it, as the assistant names them."""
+    noted: List[str] = []
+    for e in events:
+        name = e.get("name") if isinstance(e, dict) and e.get("event") == "slot" else None
+        if name in FIELDS and e.get("value") not in (None, []) and previous_value(tracker, name) is None:
+            said = FIELDS[name].describe(normalized_field(name, e["value"]))
+            if said and said not in noted:
+                noted.append(said)
+    return noted
+
+
 def _stale_button(tracker: Tracker, requested: Optional[str]) -> bool:
     """A yes/no button of an earlier question, clicked again now."""
     names = [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == STALE]
@@ -235,6 +247,9 @@ class ValidateProfileForm(FormValidationAction):
                     found[PAST_ONLY] = requested  # 「以前日本的单子很多的」: and today?
             elif kind == "list" and intent != "affirm" and (yes_no(text) is False or bare_no) and requested != "service_types":
                 found[requested] = []  # 「这个我们没有」 to the list of fields: none of them
+            elif requested == "service_types" and intent != "affirm" and not stated_types and blanket_answer(last) is False \
+                    and not any(e.get("entity") == "fields" for e in entities):
+                found[requested] = []  # 「我们自己就是饭店 别的啥都不做」: no kind of outsourcing
             elif requested == "employees":
                 count = bare_count(text)
                 if count:
@@ -355,7 +370,14 @@ class ValidateProfileForm(FormValidationAction):
         events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
         if skipped_now:
             if not any(m.get("response") in ("utter_skip_unclear", "utter_skip_ok") for m in dispatcher.messages):
-                dispatcher.utter_message(response="utter_skip_asked_twice")
+                noted = _noted_this_turn(tracker, events)
+                if noted and _just_answered(tracker):
+                    # 「一百二十人左右吧」 to the type question asked twice: the facts it gave are taken, and said — the
+                    # question is left for later, the message was not misunderstood.
+                    question = FIELDS[skipped_now[0]].label if len(skipped_now) == 1 else "以上几项"
+                    dispatcher.utter_message(response="utter_noted_question_later", noted="，".join(noted), question=question)
+                else:
+                    dispatcher.utter_message(response="utter_skip_asked_twice")
             events = [e for e in events if e.get("name") != "skipped_fields"]
             events += [SlotSet("skipped_fields", tracker.slots["skipped_fields"]), SlotSet("misunderstood_turns", None)]
         if following and times_asked(tracker, following) + 1 == MAX_ASKS and _intent(tracker) not in QUESTIONS_OF_THE_FIRM and (

@@ -94,6 +94,17 @@ async def test_a_bare_figure_after_a_correction_cue_corrects_the_head_count(doma
     assert "employees" not in slot_events(events)
 
 
+async def test_nothing_else_done_at_the_type_question_is_no_outsourcing(domain):
+    """「我们自己就是饭店 别的啥都不做」 to 「承接哪类服务外包业务」: none — while 「做软件 别的啥都不做」 names its work."""
+    t = tracker({"city": "杭州"}, text="我们自己就是饭店 别的啥都不做", requested="service_types")
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events)["service_types"] == []
+    entities = [{"entity": "fields", "value": "software_it", "start": 2, "end": 4}]
+    t = tracker({"city": "杭州"}, text="我们做软件 别的啥都不做", entities=entities, requested="service_types")
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events).get("service_types") != []
+
+
 async def test_form_normalizes_values(domain):
     _, events = await run(ValidateProfileForm(), tracker({"city": "杭州市滨江区", "service_types": ["ito", "ITO"]},
                                                          requested="city"), domain)
@@ -599,6 +610,23 @@ def test_a_question_put_again_after_the_firm_asked_something_is_not_another_atte
                         user("explain"), ask("fields"), user("explain"), ask("fields")])
     assert times_asked(t, "fields") >= 2
 
+
+
+async def test_facts_given_instead_of_the_answer_are_said_taken_when_the_question_is_left(domain):
+    """「一百二十人左右吧」 to the type question put twice: the head count is taken and said so, the question left for
+    later — not a bare 「这个问题先跳过」, as if the message had not been understood."""
+    ask = {"event": "bot", "metadata": {"utter_action": "utter_ask_service_types"}}
+    text = "一百二十人左右吧"
+    events = [{"event": "slot", "name": "city", "value": "武汉"}, ask,
+              {"event": "user", "text": "主要做对日开发", "parse_data": {"intent": {"name": "inform"}}}, ask,
+              {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}}]
+    entities = [{"entity": "employees", "value": 120, "start": 0, "end": 5}]
+    t = tracker({"employees": 120}, text=text, entities=entities, requested="service_types", events=events)
+    t.slots["city"] = "武汉"
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    said = [m for m in dispatcher.messages if m.get("response") == "utter_noted_question_later"]
+    assert said and "员工120人" in said[0]["noted"] and said[0]["question"] == "服务外包业务类型"
+    assert slot_events(events)["requested_slot"] != "service_types"
 
 
 def test_a_question_right_after_the_second_put_gets_the_question_once_more():
