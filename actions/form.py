@@ -240,7 +240,9 @@ class ValidateProfileForm(FormValidationAction):
                 value = yes_no(text)
                 if value is None and len(last) <= 6 and not said_requested:
                     value = yes_no(last)
-                when = past_answer(text, requested) if value is None else None
+                # (a past the message gives another fact (「疫情那年受委托做过…现在这块业务已经停了」) is that fact's)
+                other_fact = any(e.get("entity") in FIELDS and e.get("entity") != requested for e in entities)
+                when = past_answer(text, requested) if value is None and not other_fact else None
                 if value is not None or when == "gone":
                     found[requested] = bool(value)  # 「疫情那年以后就断了」: had it, not any more — a no
                 elif when == "past":

@@ -116,7 +116,9 @@ class ActionAnswerDocument(Action):
             # 「零税率那个是文件里哪一条写的」: the article of the measure named, then where the texts are.
             lines += [wording.article_line(m, catalogue().documents[m.document_id]) for m in _measures_named(tracker)]
             lines.append(wording.where_text(_documents_for(tracker)))
-        named = _measures_named(tracker) if "validity" in asked else []
+        # (「武汉那个文件是谁发的」 names the document: its dates and issuer, not a measure's)
+        about_document = cue("document_words", normalize(tracker.latest_message.get("text") or ""))
+        named = _measures_named(tracker) if "validity" in asked and not about_document else []
         if named:
             # 「疫情期间受委托那条支持，现在还在执行吗？」: the measure's article and document dates, what the text leaves
             # open about it, and whom to ask — not every document's dates.
@@ -127,7 +129,8 @@ class ActionAnswerDocument(Action):
                 lines.append(wording.article_line(m, document) + wording.document_line(document, as_of()))
                 lines += [wording.to_confirm_line(c) for c in m.conditions_to_confirm[:2]]
                 lines.append(contact_text(evaluation.result(m.id)))
-        elif (not lines or "validity" in asked) and "applies" not in asked:
+        elif (not lines or "validity" in asked) and ("applies" not in asked or "validity" in asked):
+            # (「我们成都的能申请吗 还有武汉那个文件是谁发的啊」: whether it applies, and who issued it)
             lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines
         dispatcher.utter_message(response="utter_document_answer", answer="\n".join(lines))
         return []

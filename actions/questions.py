@@ -75,6 +75,8 @@ def _local_matches(compiled, where: dict, question: str) -> list:
         return bool(for_region(compiled, [m], where)[0])
 
     index, question = index_for(compiled), without_asking(question)  # 「找哪个单位」 says whom, not which measure
+    for body in bodies_named(question):  # 「是教育局管还是人社局管」: the departments asked about choose no measure here
+        question = question.replace(body, " " * len(body))
     return best_matches(index, question, keep=keep) or topic_matches(index, question, keep)
 
 
@@ -86,7 +88,8 @@ def _asked_matches(compiled, where: dict, text: str) -> list:
 
 
 def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) -> list:
-    """The measures the firm's previous messages named (by name, else by their words in its region), newest first."""
+    """The measures the firm's previous questions named (by name, else by their words in its region), newest first —
+    its answers to the form between them name nothing (「我们自己不接外包项目」 is no question about export credit)."""
     seen_latest = False
     for event in reversed(tracker.events):
         if event.get("event") != "user":
@@ -94,12 +97,14 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
         if not seen_latest:
             seen_latest = True  # the message being answered
             continue
-        turns -= 1
-        if turns < 0:
-            break
         data = event.get("parse_data") or {}
         found = [m for e in data.get("entities") or [] if e.get("entity") == "policy"
                  for m in measures_named(compiled, str(e.get("value")))]
+        if not found and ((data.get("intent") or {}).get("name") not in _QUESTION_INTENTS):
+            continue
+        turns -= 1
+        if turns < 0:
+            break
         text = normalize(event.get("text") or "")
         found = found or (_asked_matches(compiled, where, text) if text else [])
         if found:
@@ -107,6 +112,7 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
     return _last_named_by_the_assistant(tracker, compiled)
 
 
+_QUESTION_INTENTS = {"ask_contact", "ask_conditions", "ask_process", "ask_why_not", "ask_topic", "ask_document", "explain"}
 _QUOTED_TITLE = re.compile(r"「([^」]{2,40})」")
 
 

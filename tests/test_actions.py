@@ -105,6 +105,16 @@ async def test_nothing_else_done_at_the_type_question_is_no_outsourcing(domain):
     assert slot_events(events).get("service_types") != []
 
 
+async def test_a_past_said_of_another_fact_is_no_answer_to_the_question(domain):
+    """At the offshore question, 「疫情那年受委托做过新冠疫苗的实验 现在这块业务已经停了」: the work that stopped is the
+    COVID commission the message names, not business abroad (it had been recorded as none)."""
+    text = "疫情那年受一家疫苗公司委托做过新冠疫苗的动物实验 现在这块业务已经停了"
+    entities = [{"entity": "covid_commissioned", "value": True, "start": 0, "end": 20}]
+    t = tracker({"city": "武汉", "service_types": ["KPO"]}, text=text, entities=entities, requested="offshore")
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert "offshore" not in slot_events(events)
+
+
 async def test_form_normalizes_values(domain):
     _, events = await run(ValidateProfileForm(), tracker({"city": "杭州市滨江区", "service_types": ["ito", "ITO"]},
                                                          requested="city"), domain)
@@ -259,6 +269,22 @@ async def test_this_measure_is_the_one_the_assistant_last_answered_about(domain)
                 text="这条具体找哪个部门", form=False, events=events)
     dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
     assert "「剥离非核心业务、购买运营服务」" in dispatcher.messages[0]["text"] and "卫健委" in dispatcher.messages[0]["text"]
+
+
+async def test_that_one_is_the_firms_last_question_not_its_answers_between(domain):
+    """Sealed U: 「那条谁负责」 after the results; the firm's last question was about the platform fund, its answers to the form
+    since (「我们自己不接外包项目」) matched export credit by their words and were taken for the question's topic."""
+    def user(text, intent):
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+    events = [user("公共服务平台那个专项资金 申报要交什么材料", "ask_process"), {"event": "bot", "text": "…"},
+              user("我们自己不接外包项目", "inform"), user("没有", "deny"), user("没有", "deny"),
+              user("那条谁负责", "ask_contact")]
+    t = tracker({"city": "武汉", "runs_platform": True, "service_types": []}, intent="ask_contact", text="那条谁负责",
+                form=False, events=events)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    text = dispatcher.messages[0]["text"]
+    assert "区人民政府" in text and "出口信贷" not in text
 
 
 async def test_contact_lists_responsible_units_verbatim(domain):
@@ -675,6 +701,14 @@ async def test_where_in_the_text_a_topic_word_alone_points_to_its_measures(domai
     reply = await document_reply(domain, {"city": "武汉", "service_types": ["KPO"]}, "设计这个是在文件哪一条撒",
                                  [{"entity": "aspect", "value": "where_text"}])
     assert "设计外包" in reply
+
+
+async def test_whether_it_applies_and_who_issued_it_are_both_answered(domain):
+    """Sealed U: 「我们成都的能申请吗 还有武汉那个文件是谁发的啊」 got a measure's article, neither answer."""
+    text = "我们成都的能申请吗 还有武汉那个文件是谁发的啊"
+    reply = await document_reply(domain, {"city": "成都", "province": "四川"}, text,
+                                 [{"entity": "aspect", "value": "validity"}, {"entity": "aspect", "value": "applies"}])
+    assert "不适用" in reply and "武汉市服务贸易发展工作领导小组" in reply and "「" not in reply
 
 
 async def test_whether_a_document_applies_is_answered_by_registered_place(domain):

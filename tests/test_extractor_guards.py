@@ -368,3 +368,29 @@ def test_giving_up_is_a_goodbye_not_a_no():
     assert _routed("搞半天冇得钱 算了算了", "deny", 0.98) == "goodbye"
     assert _routed("没有", "deny", 0.98) == "deny"
     assert _routed("好的好的 打扰了", "inform", 0.9) == "goodbye"
+
+
+def test_a_department_asked_about_is_a_contact_question():
+    """「那跟市国资委有关系吗 要不要报备」 (fallback): whether that department handles the firm's measures; 「归人行管还是
+    银保监管啊」 (inform, a bank named): the departments to choose between."""
+    assert _routed("那跟市国资委有关系吗 要不要报备", "nlu_fallback", 0.45) == "ask_contact"
+    assert _routed("这种银行发包的事 政策里归人行管还是银保监管啊", "inform", 0.9,
+                   entities=[{"entity": "financial_institution", "value": True, "start": 2, "end": 4}]) == "ask_contact"
+
+
+def test_what_can_we_get_is_the_results_question():
+    """「那我们到底能拿到啥 啥都没有吗」 (explain): what the firm can get — the results, or for a firm outside coverage
+    whom to ask."""
+    assert _routed("那我们到底能拿到啥 啥都没有吗", "explain", 0.8) == "show_results"
+
+
+def test_support_for_a_kind_of_firm_stated_is_a_topic_question():
+    """「我们是外资 有没有专门给外资的条款」 (inform, foreign-invested stated): the measures for foreign-invested firms."""
+    assert _routed("我们是外资 有没有专门给外资的条款", "inform", 0.9,
+                   entities=[{"entity": "foreign_invested", "value": True, "start": 2, "end": 4}]) == "ask_topic"
+
+
+def test_send_this_to_our_boss_is_the_report_not_a_subscription():
+    """「把这个发给我们王总 他邮箱我给你」 (subscribe_push): the report to pass on; 「好 我截图发给老板」 stays the firm's own."""
+    assert _routed("把这个发给我们王总 他邮箱我给你", "subscribe_push", 0.9) == "ask_report"
+    assert _routed("就这 没钱拿？", "inform", 0.9) == "ask_process"

@@ -66,6 +66,8 @@ def test_no_count_where_there_is_none():
     assert [n for _, _, n in find_employee_counts("员工人数说错了 不是两百 是520 上个月刚扩了一批")] == [520]
     assert [n for _, _, n in find_employee_counts("现有员工约260人，其中外籍管理人员3名")] == [260]
     assert [n for _, _, n in find_employee_counts(normalize("around 80 staff"))] == [80]
+    # sealed U: the parts after 其中 reach the sentence's end (研发团队60人 had become the head count)
+    assert [n for _, _, n in find_employee_counts("现有员工360人，其中标注团队280人，研发团队60人。")] == [360]
 
 
 def _flags(text, found):

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Tuple
 
 from bot.handoff.contact import looks_like_contact_attempt
 from bot.nlu import grammar
-from bot.nlu.aspects import ASPECTS, cue, opens_with, term_explanation, term_question, without
+from bot.nlu.aspects import ASPECTS, bodies_named, cue, opens_with, term_explanation, term_question, without
 from bot.nlu.assertion import CLAUSE_BREAK, is_unsure
 from bot.nlu.checklist_reader import blanket_answer, opening_blanket_no, speaks_for_the_list, without_list_talk
 from bot.nlu.phrases import DOUBLE_NEGATIVE, POLICY_DESCRIBED
@@ -370,6 +370,10 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions", "ask_contact"} \
             and (cue("contact", text) or _CONTACT_CHOICE.search(text)):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
+    if asks and name in _REROUTABLE and not facts and bodies_named(asking_part(text)) \
+            and not any(cue(k, text) for k in ("amount", "validity", "report")):
+        # 「那跟市国资委有关系吗 要不要报备」: a department asked about — whether it handles the firm's measures.
+        return _choose(ranking, "ask_contact", confidence)
     # A measure or topic named in the stating clauses is what the firm does (「…也帮企业开订单班做服务外包人才培训，…想问问
     # 学校能对接哪些政策」); only one named in the asking clause makes the question about it.
     asking = asking_part(text)

@@ -74,6 +74,8 @@ _OTHERS_BEFORE = re.compile(f"(?:{_words('not_headcount_before')})[^，。；,;\
 _ROLE_AFTER = re.compile(f"^\\s*(?:[A-Za-z]+\\s*)?(?:{_words('staff_roles')}|{_words('nationals')})")  # 「2个 Arab 翻译」「3名韩国籍人」
 _PER_PERSON = re.compile(_words("per_person_after"))  # 「一个人能补贴好多钱」: an amount per person
 _NOW_BEFORE = re.compile(f"(?:{_words('headcount_now_before')})\\s*$")  # 「扩招了 现在是95个人」
+_PARTS_OPEN = re.compile(f"(?:{_words('parts_open')})")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _ROLE_BEFORE = re.compile(f"(?:{_words('staff_roles')}|{_words('nationals')})\\s*$")  # 「外籍管理人员3名」「韩国人3个」
 
 
@@ -101,7 +103,19 @@ def find_employee_counts(text: str) -> list[tuple[int, int, int]]:
                     _ROLE_AFTER.match(text[match.end():]) or _ROLE_BEFORE.search(before))):
                 continue
             found[match.start(1)] = (match.start(1), match.end(1), value)
-    return sorted(found.values())
+    return _without_parts(text, sorted(found.values()))
+
+
+def _without_parts(text: str, counts: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """「员工360人，其中标注团队280人，研发团队60人」: the counts after 其中 in a head count's sentence are its parts."""
+    kept: list[tuple[int, int, int]] = []
+    for start, end, value in counts:
+        sentence = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+        opens = [m.start() for m in _PARTS_OPEN.finditer(text, sentence, start)]
+        if opens and any(sentence <= s < opens[0] for s, _, _ in kept):
+            continue
+        kept.append((start, end, value))
+    return kept
 
 
 def bare_count(text: str) -> int | None:

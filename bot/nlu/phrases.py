@@ -210,12 +210,33 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
         + hearsay_spans(text)
     # (where the parent is says who owns the firm: 「母公司在新加坡 我们是全资子公司」 is foreign-invested)
     others = others_spans(text)
-    return [e for e in entities if not (e["entity"] in ("fields", "service_types")
+    named = [(m.start(), m.end()) for m in _OTHERS_NAMED.finditer(text)]  # (its owners too: 「另一家外资公司」)
+    entities = _taken_back(text, entities)
+    return [e for e in entities if not any(a <= e["start"] and e["end"] <= b for a, b in named)
+            and not (e["entity"] in ("fields", "service_types")
                                         and any(a <= e["start"] and e["end"] <= b for a, b in courses))
             and not any(a <= e["start"] and e["end"] <= b for a, b in described)
-            and not (e["entity"] != "foreign_invested" and any(a <= e["start"] and e["end"] <= b for a, b in others))]
+            and not (e["entity"] != "foreign_invested" and not e.get("taken_back")
+                     and any(a <= e["start"] and e["end"] <= b for a, b in others))]
 
 
+def _taken_back(text: str, entities: list[_Entity]) -> list[_Entity]:
+    """「搞错了 那个海外业务是我们上海母公司的」: a correction that gives a fact to someone else takes it back from the
+    firm — the subject of the 是 is a no for the firm (the rest of the clause, the parent's place, is dropped as theirs)."""
+    if not _CORRECTION.search(text):
+        return entities
+    subjects = []
+    for m in _OTHERS_AFFAIR.finditer(text):
+        verb = _OWNER_VERB.search(m.group())
+        if verb:
+            subjects.append((m.start(), m.start() + verb.start()))
+    return [{**e, "value": False, "taken_back": True}
+            if e.get("value") is True and any(a <= e["start"] and e["end"] <= b for a, b in subjects) else e
+            for e in entities]
+
+
+_CORRECTION = grammar.pattern("short_answers.correction")
+_OWNER_VERB = grammar.pattern("phrases.owner_verb")
 _HEARSAY = grammar.pattern("guards.hearsay")
 
 
@@ -249,6 +270,7 @@ def others_spans(text: str) -> list[tuple[int, int]]:
 _WORK_FOR = grammar.pattern("phrases.work_for")
 _OTHERS_DID = grammar.pattern("phrases.others_did")
 _OTHERS_AFFAIR = grammar.pattern("phrases.others_affair")
+_OTHERS_NAMED = grammar.pattern("phrases.others_named")
 _COURSE = grammar.pattern("phrases.course")
 _PERSON_BY_ROLE = grammar.pattern("phrases.person_by_role")  # 「问了我们会计」: a person, not the firm's field
 _PARENT_OPENS = grammar.pattern("phrases.parent_opens")  # a clause about the parent company (集团总部在深圳…)
@@ -612,7 +634,15 @@ def _city_roles() -> dict[str, re.Pattern]:
             "abroad_located": re.compile(f"(?:{alt('abroad_located_before')})(?:{alt('between')})*$"),
             "not_registered": re.compile(alt("not_registered_after")),
             "registered_after": re.compile(f"^(?:{alt('registered_after')})"),
-            "self": re.compile(f"(?:{alt('self_before')})(?:{alt('between')})*$")}
+            "self": re.compile(f"(?:{alt('self_before')})(?:{alt('between')})*$"),
+            "asked_treatment": re.compile(f"(?:{alt('asked_treatment_before')})(?:{alt('particle')})?$"),
+            "self_branch": re.compile(f"^(?:{alt('particle')})?(?:{alt('self_branch_after')})"),
+            "self_opens": re.compile(f"(?:{alt('self_opens')})[^，。；,;！!？?\\s]{{0,10}}$")}
+
+
+def asked_treatment_before(text: str) -> bool:
+    """Does the text end with 按/按照…, the treatment a question asks for (「能不能按杭州的算」)?"""
+    return bool(_city_roles()["asked_treatment"].search(text))
 
 
 @functools.lru_cache(maxsize=1)
@@ -629,6 +659,8 @@ def city_role(text: str, start: int, end: int) -> str:
     rest = text[end:]
     if roles["registered"].search(window) or roles["registered_after"].match(rest):
         return "registered"  # 「注册在新加坡」「我们是新加坡注册的公司」
+    if roles["self_branch"].match(rest) and roles["self_opens"].search(CLAUSE_BREAK.split(text[:start])[-1]):
+        return "registered"  # 「我是一家银行武汉分行办公室的」: the branch speaking
     if roles["before"].search(window) or (roles["after"].match(rest) and not roles["after_not"].match(rest)) \
             or _OTHERS_LOCATED.search(window):  # 「银行都在上海深圳」
         return "elsewhere"

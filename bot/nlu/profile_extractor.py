@@ -51,6 +51,7 @@ from bot.nlu.phrases import (
     POLICY_DESCRIBED,
     about_the_firm,
     applying_is_not_certified,
+    asked_treatment_before,
     bonded_zones_in_places,
     clause_negated,
     clients_at_home,
@@ -367,6 +368,10 @@ def _asked_places_apart(text: str, entities: List[Dict[Text, Any]]) -> List[Dict
     """「我们深圳南山的…现在能享受武汉哪些政策」: a place in a clause that asks is the region asked about, not the firm's,
     when a clause that states names a place too (「杭州的软件公司有什么政策吗」 alone still says where the firm is)."""
     stating = nlu_guards.statement_clauses(text)
+    if stating != text:
+        # 「我们在杭州有客户 能不能按杭州的算」: the treatment asked for is no place of the firm's.
+        entities = [e for e in entities if not (e["entity"] == "city" and not stating[e["start"]:e["end"]].strip()
+                                                and asked_treatment_before(text[:e["start"]]))]
     if not stating.strip() or stating == text:
         return entities
     cities = [e for e in entities if e["entity"] == "city"]
