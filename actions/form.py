@@ -26,7 +26,7 @@ from bot.nlu.checklist_reader import blanket_answer
 from bot.nlu.normalize import normalize
 from bot.nlu.numbers import bare_count
 from bot.nlu.phrases import NO_OUTSOURCING
-from bot.nlu.short_answers import corrected_figure, is_correction, yes_no
+from bot.nlu.short_answers import NOTHING_DONE, corrected_figure, is_correction, yes_no
 from policies_db import FIELDS
 from policies_db.evaluation.sme import sme_by_size, standard
 
@@ -249,7 +249,7 @@ class ValidateProfileForm(FormValidationAction):
                     found[PAST_ONLY] = requested  # 「以前日本的单子很多的」: and today?
             elif kind == "list" and intent != "affirm" and (yes_no(text) is False or bare_no) and requested != "service_types":
                 found[requested] = []  # 「这个我们没有」 to the list of fields: none of them
-            elif requested == "service_types" and intent != "affirm" and not stated_types and blanket_answer(last) is False \
+            elif requested == "service_types" and intent != "affirm" and not stated_types and NOTHING_DONE.search(last) \
                     and not any(e.get("entity") == "fields" for e in entities):
                 found[requested] = []  # 「我们自己就是饭店 别的啥都不做」: no kind of outsourcing
             elif requested == "employees":

@@ -5,7 +5,8 @@ around them are responses in domain/answers.yml, uttered by name."""
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from collections import Counter
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -14,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.nlu.aspects import bodies_named, cue, without_asking
 from bot.nlu.guards import asking_part
 from bot.nlu.normalize import normalize
+from bot.nlu.phrases import NO_OUTSOURCING
 from policies_db import wording
 from policies_db.evaluation import coverage
 from policies_db.profile import ProfileError, normalize_profile
@@ -66,7 +68,7 @@ def elsewhere(compiled, measures, profile: dict) -> Dict[str, str]:
             "place": place.label if place else profile.get("city")}
 
 
-def _local_matches(compiled, where: dict, question: str) -> list:
+def _local_matches(compiled, where: dict, question: str, topics: bool = True) -> list:
     """The measures of the firm's own region (or the region asked about) that the question's words point to."""
     if not (where.get("city") or where.get("province")):
         return []
@@ -77,19 +79,19 @@ def _local_matches(compiled, where: dict, question: str) -> list:
     index, question = index_for(compiled), without_asking(question)  # 「找哪个单位」 says whom, not which measure
     for body in bodies_named(question):  # 「是教育局管还是人社局管」: the departments asked about choose no measure here
         question = question.replace(body, " " * len(body))
-    return best_matches(index, question, keep=keep) or topic_matches(index, question, keep)
+    return best_matches(index, question, keep=keep) or (topic_matches(index, question, keep) if topics else [])
 
 
-def _asked_matches(compiled, where: dict, text: str) -> list:
+def _asked_matches(compiled, where: dict, text: str, topics: bool = True) -> list:
     """The firm's region's measures a question is about: by its asking clauses (「没有海外客户 人才这块找哪个部门」),
     else by the whole message — a topic said first and asked about after a space (「示范机构的那个业务发展支持
     有没有截止时间」「海外设分公司那个 有啥鼓励」) has its name outside the asking clause."""
-    return _local_matches(compiled, where, asking_part(text)) or _local_matches(compiled, where, text)
+    return _local_matches(compiled, where, asking_part(text), topics) or _local_matches(compiled, where, text, topics)
 
 
 def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) -> list:
-    """The measures the firm's previous questions named (by name, else by their words in its region), newest first —
-    its answers to the form between them name nothing (「我们自己不接外包项目」 is no question about export credit)."""
+    """The measures the firm's previous messages named (by name, else by their words in its region), newest first;
+    bare yes/no answers to the form between them are passed over."""
     seen_latest = False
     for event in reversed(tracker.events):
         if event.get("event") != "user":
@@ -100,18 +102,24 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
         data = event.get("parse_data") or {}
         found = [m for e in data.get("entities") or [] if e.get("entity") == "policy"
                  for m in measures_named(compiled, str(e.get("value")))]
-        if not found and ((data.get("intent") or {}).get("name") not in _QUESTION_INTENTS):
-            continue
+        if (data.get("intent") or {}).get("name") in _BARE_ANSWERS:
+            continue  # 「没有」「不清楚」 to the form's questions: no topic, and no turn of the window
         turns -= 1
         if turns < 0:
             break
-        text = normalize(event.get("text") or "")
-        found = found or (_asked_matches(compiled, where, text) if text else [])
+        # (what a statement denies is no topic: 「我们自己不接外包项目」 is no question about export credit)
+        text = NO_OUTSOURCING.sub(lambda m: " " * len(m.group()), normalize(event.get("text") or ""))
+        # (a statement points to a measure only by a clear match: its topic words are the firm's, not a question's)
+        asked = (data.get("intent") or {}).get("name") in _QUESTION_INTENTS
+        if not found and text:
+            matched = _asked_matches(compiled, where, text, topics=asked)
+            found = matched if asked or len(matched) == 1 else []  # (a tie of three on 「自己…项目」 names nothing)
         if found:
             return list(dict.fromkeys(found))[:3]
     return _last_named_by_the_assistant(tracker, compiled)
 
 
+_BARE_ANSWERS = {"affirm", "deny", "dont_know"}
 _QUESTION_INTENTS = {"ask_contact", "ask_conditions", "ask_process", "ask_why_not", "ask_topic", "ask_document", "explain"}
 _QUOTED_TITLE = re.compile(r"「([^」]{2,40})」")
 
@@ -134,6 +142,15 @@ def _last_named_by_the_assistant(tracker: Tracker, compiled) -> list:
     return []
 
 
+
+
+def _usual_lead(compiled, evaluation) -> Optional[str]:
+    """The unit the firm's region's measures list first most often (武汉市商务局), when its region is covered."""
+    if coverage.is_covered(compiled, evaluation.profile) is not True:
+        return None
+    own = for_region(compiled, list(compiled.measures), evaluation.profile)[0]
+    leads = Counter(wording.lead_contact(evaluation.result(m.id)) for m in own)
+    return leads.most_common(1)[0][0] if leads else None
 
 
 def _measures_of_bodies(evaluation, bodies: List[str]) -> list:
@@ -193,6 +210,9 @@ class ActionAnswerMeasure(Action):
         if not named and not phrases:
             if intent == "ask_contact":  # 「找哪个部门？」 without a measure: each has its own departments
                 dispatcher.utter_message(response="utter_contact_needs_measure")
+                lead = _usual_lead(compiled, evaluation)
+                if lead:  # 「这些政策一般是归哪个部门管啊」: and who leads most of them, from the text's units
+                    dispatcher.utter_message(text=wording.usual_lead_line(lead))
             else:
                 dispatcher.utter_message(response="utter_which_measure")
             return []

@@ -287,6 +287,15 @@ async def test_that_one_is_the_firms_last_question_not_its_answers_between(domai
     assert "区人民政府" in text and "出口信贷" not in text
 
 
+async def test_which_department_for_these_policies_names_the_usual_lead(domain):
+    """「这些政策一般是归哪个部门管啊」 after the results: each has its own, and whom to ask first (the unit most of the
+    firm's region's measures list first — 武汉市商务局 in Wuhan), not one measure picked by the message's words."""
+    t = tracker({"city": "武汉", "service_types": ["ITO"]}, intent="ask_contact", text="这些政策一般是归哪个部门管啊", form=False)
+    dispatcher, _ = await run(ActionAnswerMeasure(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_contact_needs_measure"
+    assert "武汉市商务局" in dispatcher.messages[1]["text"]
+
+
 async def test_contact_lists_responsible_units_verbatim(domain):
     dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "出口信用保险", {"city": "武汉"}), domain)
     text = dispatcher.messages[0]["text"]

@@ -18,6 +18,7 @@ _LEAD_FILLERS = grammar.pattern("short_answers.lead_fillers")
 
 # 「说错了」「更正一下」「其实是…」: the new value replaces the old one (otherwise lists are added to).
 CORRECTION = grammar.pattern("short_answers.correction")
+NOTHING_DONE = grammar.pattern("short_answers.nothing_done")
 # 「我们其实也做…」「另外还有…」: the new values join the old.
 ADDITION = grammar.pattern("short_answers.addition")
 
