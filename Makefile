@@ -111,14 +111,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–S.
+# now holds the former sealed batches A–U.
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.85
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: T, docs/evaluation.md): first contact 68.0 % / 11.6 % (2026-12-07 12:45), 90.0 % /
-# 8.5 % after its first fixes (13:09); the gate keeps it from regressing by more than a few conversations.
-SEALED_MIN_SUCCESS ?= 0.84
-SEALED_MAX_MISUNDERSTOOD ?= 0.11
+# The sealed batch (tests/sealed/: V, docs/evaluation.md): first contact 58.0 % / 9.3 % (2026-12-07 13:43); the gate
+# keeps it from regressing by more than a few conversations until its fixes raise it.
+SEALED_MIN_SUCCESS ?= 0.54
+SEALED_MAX_MISUNDERSTOOD ?= 0.12
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)
