@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.nlu.aspects import cue, term_explanation, without_asking
+from bot.nlu.aspects import cue, term_explanations, without_asking
 from bot.nlu.normalize import normalize
 from policies_db import FIELDS
 from policies_db.evaluation import coverage
@@ -90,9 +90,10 @@ class ActionExplain(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = normalize(tracker.latest_message.get("text") or "")
-        term = term_explanation(text)
-        if term is not None:
-            dispatcher.utter_message(response=term, **TERM_VALUES.get(term, dict)())
+        terms = term_explanations(text)
+        if terms:  # (「ITO BPO KPO到底啥区别」: each of them)
+            for term in terms:
+                dispatcher.utter_message(response=term, **TERM_VALUES.get(term, dict)())
             return []
         measures = _named_measures(tracker)
         if measures:  # 「零税率是什么意思」 asks about a measure

@@ -115,6 +115,15 @@ async def test_a_past_said_of_another_fact_is_no_answer_to_the_question(domain):
     assert "offshore" not in slot_events(events)
 
 
+async def test_several_terms_asked_together_are_each_explained(domain):
+    """「ITO BPO KPO到底啥区别」: all three, not the last one named."""
+    from actions.explain import ActionExplain
+
+    t = tracker({"city": "杭州"}, intent="explain", text="ITO BPO KPO到底啥区别 表上那几个我看不懂", form=False)
+    dispatcher, _ = await run(ActionExplain(), t, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_explain_ito", "utter_explain_bpo", "utter_explain_kpo"]
+
+
 async def test_form_normalizes_values(domain):
     _, events = await run(ValidateProfileForm(), tracker({"city": "杭州市滨江区", "service_types": ["ito", "ITO"]},
                                                          requested="city"), domain)

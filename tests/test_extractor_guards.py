@@ -394,3 +394,12 @@ def test_send_this_to_our_boss_is_the_report_not_a_subscription():
     """「把这个发给我们王总 他邮箱我给你」 (subscribe_push): the report to pass on; 「好 我截图发给老板」 stays the firm's own."""
     assert _routed("把这个发给我们王总 他邮箱我给你", "subscribe_push", 0.9) == "ask_report"
     assert _routed("就这 没钱拿？", "inform", 0.9) == "ask_process"
+
+
+def test_what_a_term_means_whether_the_result_is_official_and_when_a_plan_ends():
+    """Sealed V: a term asked about (「技术先进型是个啥」, fallback), whether the result is an official answer (ask_contact,
+    a department named) and the plan's end (「这个计划到啥时候截止」, read as a deadline)."""
+    assert _routed("你们说的技术先进型是个啥 要咋认定", "nlu_fallback", 0.45) == "explain"
+    official = [{"entity": "aspect", "value": "official", "start": 9, "end": 13}]
+    assert _routed("来电人问 你们给的结果算不算商务厅的正式答复", "ask_contact", 0.9, entities=official) == "ask_document"
+    assert _routed("他还问 这个计划到啥时候截止", "ask_process", 0.9) == "ask_document"

@@ -91,6 +91,16 @@ def term_explanation(text: str) -> str | None:
     return term_question(text) or _first(grammar.valued("explain.terms", re.IGNORECASE), text)
 
 
+def term_explanations(text: str) -> list[str]:
+    """Every term the text names, in the order it names them (「ITO BPO KPO到底啥区别」 → all three), at most four."""
+    question = term_question(text)
+    if question:
+        return [question]
+    found = sorted((m.start(), response) for pattern, response, _ in grammar.valued("explain.terms", re.IGNORECASE)
+                   for m in [pattern.search(text or "")] if m)
+    return list(dict.fromkeys(response for _, response in found))[:4]
+
+
 def term_question(text: str) -> str | None:
     """The response for a question only a term's definition answers (「中小企业按什么标准算」), or None."""
     return _first(grammar.valued("explain.questions", re.IGNORECASE), text)

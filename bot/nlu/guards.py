@@ -310,6 +310,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
             return _choose(ranking, "explain", confidence)
         intent, ranking = _choose(ranking, "nlu_fallback", intent.get("confidence") or 0.0)
         name = "nlu_fallback"
+    if asks and name in ("ask_process", "ask_contact") and cue("validity", text) and cue("document_words", text):
+        return _choose(ranking, "ask_document", confidence)  # 「这个计划到啥时候截止」: the plan's end, not a deadline
     if (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and any(cue(k, text) for k in _ASPECT_CUES.get(name, ())):
         # 「零税率有没有申请截止时间」: DIET's guess, too unsure alone, confirmed by what the question asks about.
         return _choose(ranking, name, confidence)
@@ -370,6 +372,12 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     if asks and name in _REROUTABLE | {"ask_topic", "ask_conditions", "ask_contact"} \
             and (cue("contact", text) or _CONTACT_CHOICE.search(text)):
         return _choose(ranking, "ask_contact", confidence)  # 「进口研发试剂 清关这块找谁」
+    if (asks or cue("what_is", text)) and name in _REROUTABLE | {"ask_contact"} and cue("what_is", text) \
+            and term_explanation(asking_part(text)) and not cue("contact", text):
+        return _choose(ranking, "explain", confidence)  # 「你们说的技术先进型是个啥」「ITO BPO KPO到底啥区别」
+    if any(e["entity"] == "aspect" and e["value"] == "official" for e in entities) and (asks or A_NOT_A.search(text)) \
+            and name in _REROUTABLE | _QUESTIONS | {"ask_process"}:
+        return _choose(ranking, "ask_document", confidence)  # 「你们给的结果算不算商务厅的正式答复」: not whom to ask
     if asks and name in _REROUTABLE and not facts and bodies_named(asking_part(text)) \
             and not any(cue(k, text) for k in ("amount", "validity", "report")):
         # 「那跟市国资委有关系吗 要不要报备」: a department asked about — whether it handles the firm's measures.
