@@ -305,6 +305,8 @@ def _negated_after(text: str, end: int) -> bool:
     if _NEXT_TO_NONE.match(text[end:]):
         return True  # 「境内的客户极少 基本没有」
     rest = CLAUSE_BREAK.split(text[end:])[0]
+    if rest[:1].isspace() and not _AFTER_NEGATION.match(rest.lstrip()):
+        return False  # 「都是国内客户 国外业务没有」: after a space, a no with a phrase before it is that phrase's
     if DOUBLE_NEGATIVE.search(rest[:8]):
         return False  # 「国外的单子也不是没有」
     match = _AFTER_NEGATION.match(rest)
@@ -513,6 +515,8 @@ def clause_negated(rest: str, later_starts: list[int] = ()) -> bool:
         return False  # 「外籍员工不多」; 「国外客户也不是没有」 is a yes
     if _AFTER_NEGATION.match(rest):
         return True
+    if rest[:1].isspace() and not _AFTER_NEGATION.match(rest.lstrip()):
+        return False  # 「都是国内客户 国外业务没有」: after a space, a no with a phrase before it is that phrase's
     if _ANOTHER_HOLDER_NEXT.match(rest):
         return False  # 「客户全部是国内的 德国股东那边从来没给我们发过项目」: the no is the next clause's someone else's
     clause = _CLAUSE_END_RE.split(rest, 1)[0][:12]  # a run-on message is no clause: only the next few words
