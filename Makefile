@@ -115,10 +115,10 @@ nlu-eval: $(MODEL)
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.85
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: V, docs/evaluation.md): first contact 58.0 % / 9.3 % (2026-12-07 13:43); the gate
-# keeps it from regressing by more than a few conversations until its fixes raise it.
-SEALED_MIN_SUCCESS ?= 0.54
-SEALED_MAX_MISUNDERSTOOD ?= 0.12
+# The sealed batch (tests/sealed/: V, docs/evaluation.md): first contact 58.0 % / 9.3 % (2026-12-07 13:43), 70.0 % /
+# 7.9 % after its first fixes (14:06); the gate keeps it from regressing by more than a few conversations.
+SEALED_MIN_SUCCESS ?= 0.66
+SEALED_MAX_MISUNDERSTOOD ?= 0.10
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)
