@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.aspects import cue, term_explanations, without_asking
@@ -60,6 +60,20 @@ def question_explanation(requested: str | None) -> tuple[str, Dict[str, str]]:
     return "utter_explain_the_questions", {}
 
 
+def _explained_last_turn(tracker: Tracker, response: str) -> bool:
+    """Did the assistant's reply to the firm's previous message explain the question (`response`) already?"""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return False
+        elif event.get("event") == "bot" and users == 1 \
+                and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False
+
+
 def _named_measures(tracker: Tracker, carry_previous: bool = False):
     compiled = catalogue()
     for phrase in tracker.get_latest_entity_values("policy"):
@@ -100,7 +114,12 @@ class ActionExplain(Action):
             evaluation = evaluate_tracker(tracker)
             dispatcher.utter_message(text="\n\n".join(conditions_text(evaluation.result(m.id)) for m in measures))
             return []
-        response, values = question_explanation(tracker.get_slot("requested_slot"))
+        requested = tracker.get_slot("requested_slot")
+        response, values = question_explanation(requested)
+        if requested in FIELDS and _explained_last_turn(tracker, response):
+            # 「不太懂」 again right after the question was explained: left unknown, not explained a third time.
+            dispatcher.utter_message(response="utter_skip_ok")
+            return [SlotSet("skipped_fields", list(tracker.get_slot("skipped_fields") or []) + [requested])]
         dispatcher.utter_message(response=response, **values)
         return []
 

@@ -124,6 +124,26 @@ async def test_several_terms_asked_together_are_each_explained(domain):
     assert [m["response"] for m in dispatcher.messages] == ["utter_explain_ito", "utter_explain_bpo", "utter_explain_kpo"]
 
 
+async def test_not_understood_again_after_the_explanation_leaves_the_question(domain):
+    """Sealed V: 「不太懂」 three times at the type question got the same explanation three times; the second time, the
+    question is left unknown (skipped) and the form goes on."""
+    from actions.explain import ActionExplain, question_explanation
+
+    explained, _ = question_explanation("service_types")
+    events = [{"event": "bot", "metadata": {"utter_action": "utter_ask_service_types"}},
+              {"event": "user", "text": "不太懂", "parse_data": {"intent": {"name": "explain"}}},
+              {"event": "bot", "metadata": {"utter_action": explained}},
+              {"event": "bot", "metadata": {"utter_action": "utter_ask_service_types"}},
+              {"event": "user", "text": "不太懂", "parse_data": {"intent": {"name": "explain"}}}]
+    t = tracker({"city": "武汉"}, intent="explain", text="不太懂", requested="service_types", events=events)
+    dispatcher, events = await run(ActionExplain(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_skip_ok"
+    assert slot_events(events)["skipped_fields"] == ["service_types"]
+    first = tracker({"city": "武汉"}, intent="explain", text="不太懂", requested="service_types")
+    dispatcher, _ = await run(ActionExplain(), first, domain)
+    assert dispatcher.messages[0]["response"] == explained
+
+
 async def test_form_normalizes_values(domain):
     _, events = await run(ValidateProfileForm(), tracker({"city": "杭州市滨江区", "service_types": ["ito", "ITO"]},
                                                          requested="city"), domain)

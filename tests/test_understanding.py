@@ -68,6 +68,7 @@ def test_no_count_where_there_is_none():
     assert [n for _, _, n in find_employee_counts(normalize("around 80 staff"))] == [80]
     # sealed U: the parts after 其中 reach the sentence's end (研发团队60人 had become the head count)
     assert [n for _, _, n in find_employee_counts("现有员工360人，其中标注团队280人，研发团队60人。")] == [360]
+    assert find_employee_counts("另外我们在杭州滨江有个办事处，就三四个人，不是独立法人") == []  # the office's
 
 
 def _flags(text, found):

@@ -640,6 +640,7 @@ def _city_roles() -> dict[str, re.Pattern]:
             "registered_after": re.compile(f"^(?:{alt('registered_after')})"),
             "self": re.compile(f"(?:{alt('self_before')})(?:{alt('between')})*$"),
             "asked_treatment": re.compile(f"(?:{alt('asked_treatment_before')})(?:{alt('particle')})?$"),
+            "office_had": re.compile(f"^(?:{alt('particle')})?(?:{alt('office_had_after')})(?:{alt('office_nouns')})"),
             "self_branch": re.compile(f"^(?:{alt('particle')})?(?:{alt('self_branch_after')})"),
             "self_opens": re.compile(f"(?:{alt('self_opens')})[^，。；,;！!？?\\s]{{0,10}}$")}
 
@@ -735,6 +736,10 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
     ordered = sorted(cities, key=lambda e: e["start"])
     strong, weak = _same_place_gaps()
     for a, b in zip(ordered, ordered[1:]):  # names written together first (杭州滨江), so a weak gap sees their role
+        if text[a["end"]:b["start"]] in strong and _city_roles()["office_had"].match(text[b["end"]:]) \
+                and "registered" not in (roles[id(a)], roles[id(b)]):
+            roles[id(a)] = roles[id(b)] = "elsewhere"  # 「我们在杭州滨江有个办事处」: the office's place
+            continue
         if text[a["end"]:b["start"]] in strong:
             for role in ("registered", "self", "elsewhere"):
                 if role in (roles[id(a)], roles[id(b)]):
