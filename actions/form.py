@@ -27,7 +27,7 @@ from bot.nlu.normalize import normalize
 from bot.nlu.numbers import bare_count
 from bot.nlu.phrases import NO_OUTSOURCING
 from bot.nlu.short_answers import NOTHING_DONE, corrected_figure, is_correction, yes_no
-from policies_db import FIELDS
+from policies_db import FIELDS, wording
 from policies_db.evaluation.sme import sme_by_size, standard
 
 from .changes import facts_at_last_results
@@ -376,8 +376,8 @@ class ValidateProfileForm(FormValidationAction):
                 if noted and _just_answered(tracker):
                     # 「一百二十人左右吧」 to the type question asked twice: the facts it gave are taken, and said — the
                     # question is left for later, the message was not misunderstood.
-                    question = FIELDS[skipped_now[0]].label if len(skipped_now) == 1 else "以上几项"
-                    dispatcher.utter_message(response="utter_noted_question_later", noted="，".join(noted), question=question)
+                    dispatcher.utter_message(response="utter_noted_question_later", noted="，".join(noted),
+                                             question=wording.question_label(skipped_now))
                 else:
                     dispatcher.utter_message(response="utter_skip_asked_twice")
             events = [e for e in events if e.get("name") != "skipped_fields"]

@@ -13,6 +13,7 @@ import yaml
 
 from bot.nlu import grammar
 from bot.nlu.assertion import CLAUSE_BREAK, SENTENCE_END, STATED, modality, planned_count
+from bot.nlu.short_answers import CORRECTION
 
 _Entity = dict[str, Any]
 
@@ -223,7 +224,7 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
 def _taken_back(text: str, entities: list[_Entity]) -> list[_Entity]:
     """「搞错了 那个海外业务是我们上海母公司的」: a correction that gives a fact to someone else takes it back from the
     firm — the subject of the 是 is a no for the firm (the rest of the clause, the parent's place, is dropped as theirs)."""
-    if not _CORRECTION.search(text):
+    if not CORRECTION.search(text):
         return entities
     subjects = []
     for m in _OTHERS_AFFAIR.finditer(text):
@@ -235,7 +236,6 @@ def _taken_back(text: str, entities: list[_Entity]) -> list[_Entity]:
             for e in entities]
 
 
-_CORRECTION = grammar.pattern("short_answers.correction")
 _OWNER_VERB = grammar.pattern("phrases.owner_verb")
 _HEARSAY = grammar.pattern("guards.hearsay")
 

@@ -19,6 +19,7 @@ _LEAD_FILLERS = grammar.pattern("short_answers.lead_fillers")
 # 「说错了」「更正一下」「其实是…」: the new value replaces the old one (otherwise lists are added to).
 CORRECTION = grammar.pattern("short_answers.correction")
 NOTHING_DONE = grammar.pattern("short_answers.nothing_done")
+_CORRECTION_TAIL = grammar.pattern("short_answers.correction_tail")
 # 「我们其实也做…」「另外还有…」: the new values join the old.
 ADDITION = grammar.pattern("short_answers.addition")
 
@@ -57,5 +58,5 @@ def corrected_figure(text: str) -> int | None:
     cues = list(CORRECTION.finditer(text or ""))
     if not cues:
         return None
-    rest = text[cues[-1].end():].strip(" ，,。.!！:：了啦")
+    rest = _CORRECTION_TAIL.sub("", text[cues[-1].end():])
     return bare_count(rest) if rest else None

@@ -195,6 +195,11 @@ def contact_sentence(r) -> str:
     return f"「{r.measure.title}」原文未列明责任单位，可向{all_contacts_text(r)}咨询。"
 
 
+def question_label(fields: list) -> str:
+    """How a question left for later is named: its field's label, or 以上几项 for the checklist's items."""
+    return FIELDS[fields[0]].label if len(fields) == 1 else "以上几项"
+
+
 def usual_lead_line(lead: str) -> str:
     """「这些政策归哪个部门管」: the unit most of the firm's measures list first."""
     return f"综合咨询可以先联系{lead}（贵公司所在地多数措施列出的第一个部门）。"
