@@ -163,6 +163,16 @@ def _stale_button(tracker: Tracker, requested: Optional[str]) -> bool:
     return bool(names) and requested not in names
 
 
+# The fields whose work, done for makers, is producer services (zj-producer-services: 为制造业提供研发、设计、营销).
+PRODUCER_WORK_FIELDS = {"design"}
+PRODUCER_SERVICES = "producer_services"
+
+
+def _set_aside(tracker: Tracker) -> bool:
+    """Did the reader find the message's facts to be someone else's (bot/nlu/profile_extractor.py `aside`)?"""
+    return any(e.get("entity") == "aside" for e in tracker.latest_message.get("entities") or [])
+
+
 class ValidateProfileForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_profile_form"
@@ -256,6 +266,12 @@ class ValidateProfileForm(FormValidationAction):
                 count = bare_count(text)
                 if count:
                     found[requested] = count
+        fields = list(tracker.get_slot("fields") or [])
+        if any(e.get("entity") == "makers_clients" for e in entities) and set(fields) & PRODUCER_WORK_FIELDS \
+                and PRODUCER_SERVICES not in fields:
+            # 「客户主要是东风系的几个主机厂」 after 「做整车造型的工业设计」: design done for makers is what the texts call
+            # producer services (the reader marks the makers; the work was said in an earlier message).
+            found["fields"] = fields + [PRODUCER_SERVICES]
         if tracker.get_slot("employees") is not None and not any(e.get("entity") == "employees" for e in entities):
             count = corrected_figure(text)  # 「打错了 86个」 after the head count: the count corrected
             if count:
@@ -341,6 +357,13 @@ class ValidateProfileForm(FormValidationAction):
             if intent == "dont_know":
                 # Unknown stays unknown; remember not to ask it again and move on.
                 return await self._skip(dispatcher, tracker, domain, events, requested, "utter_skip_ok")
+            if _set_aside(tracker):
+                # 「工程师很多是从大连、上海过来的」: understood — someone else's fact, nothing of the firm's. Said so, and
+                # the question again (or, asked enough, left for later); never 「没有听明白」.
+                if times_asked(tracker, requested) >= MAX_ASKS:
+                    return await self._skip(dispatcher, tracker, domain, events, requested, "utter_aside_skip")
+                dispatcher.utter_message(response="utter_aside_noted")
+                return await self._ask_next(dispatcher, tracker, domain, events, requested)
             count = (tracker.get_slot("misunderstood_turns") or 0) + 1
             if count >= MAX_MISUNDERSTOOD or times_asked(tracker, requested) >= MAX_ASKS:
                 # Twice not understood: leave the field unknown rather than loop on it.
@@ -371,7 +394,7 @@ class ValidateProfileForm(FormValidationAction):
             following = None  # everything left was asked twice already: the form ends and the results follow
         events = [e for e in events if not (e.get("event") == "slot" and e.get("name") == "requested_slot")]
         if skipped_now:
-            if not any(m.get("response") in ("utter_skip_unclear", "utter_skip_ok") for m in dispatcher.messages):
+            if not any(m.get("response") in ("utter_skip_unclear", "utter_skip_ok", "utter_aside_skip") for m in dispatcher.messages):
                 noted = _noted_this_turn(tracker, events)
                 if noted and _just_answered(tracker):
                     # 「一百二十人左右吧」 to the type question asked twice: the facts it gave are taken, and said — the

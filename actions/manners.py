@@ -23,6 +23,7 @@ from policies_db.wording.search import best_matches, index_for, topic_matches
 
 from .changes import facts_at_last_results, keeps_city
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
+from .explain import process_aspects
 from .lookup import for_region, measures_named
 from .render import contact_text
 from .results import _report
@@ -133,6 +134,13 @@ class ActionAnswerDocument(Action):
             # (「我们成都的能申请吗 还有武汉那个文件是谁发的啊」: whether it applies, and who issued it)
             lines = [wording.document_line(d, as_of()) for d in _documents_for(tracker)] + lines
         dispatcher.utter_message(response="utter_document_answer", answer="\n".join(lines))
+        process = process_aspects(normalize(tracker.latest_message.get("text") or "")) if "where_text" in asked else []
+        if process and not elsewhere:
+            # 「这条是第几条 申报啥时候截止」: the article, then what the text says of the deadline (nothing) and whom to ask.
+            evaluation = evaluate_tracker(tracker)
+            for m in _measures_named(tracker):
+                dispatcher.utter_message(response="utter_process_not_in_source_for", title=m.title,
+                                         aspects="和".join(process), departments=contact_text(evaluation.result(m.id)))
         return []
 
 

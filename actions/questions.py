@@ -329,6 +329,13 @@ def list_measures(dispatcher: CollectingDispatcher, compiled, evaluation, measur
         status = {"eligible": "贵公司符合", "undetermined": "还需确认", "ineligible": "暂不符合"}[r.status]
         region = region_label(compiled, m) if several_regions else ""
         lines.append(f"{i}. {region}{m.title}（{status}）：{m.summary}")
+    if len(measures) == 1:
+        # 「外资利润再投资那个 到底支持啥」: one measure — what the text leaves to the departments, and whom to ask
+        # (a text that names no unit says its notes with the contacts already).
+        m = measures[0]
+        if getattr(m, "contacts_in_text", True):
+            lines += [wording.to_confirm_line(c) for c in m.conditions_to_confirm[:2]]
+        lines.append(contact_text(evaluation.result(m.id)))
     dispatcher.utter_message(response="utter_topic_list", phrase=phrase, count=len(measures),
                              items="\n".join(lines), example=measures[0].title)
 

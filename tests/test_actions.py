@@ -178,6 +178,31 @@ async def test_unusable_answer_is_asked_again_not_dropped(domain):
     assert dispatcher.messages[0]["response"] == "utter_did_not_understand"  # yes/no question: yes/no hint
 
 
+async def test_someone_elses_facts_are_understood_not_misunderstood(domain):
+    # 「工程师很多是从大连、上海过来的」: the reader sets the places aside (an `aside` entity) — said so, asked again.
+    t = tracker({"city": "舟山", "service_types": ["KPO"]}, intent="inform", text="工程师很多是从大连、上海过来的",
+                entities=[{"entity": "aside", "value": "others", "start": 0, "end": 15}], requested="offshore")
+    t.events = t.events[:-2]
+    dispatcher, events = await run(ValidateProfileForm(), t, domain)
+    assert dispatcher.messages[0]["response"] == "utter_aside_noted"
+    assert "没有听明白" not in said(dispatcher.messages[0], domain)
+    assert slot_events(events)["requested_slot"] == "offshore" and "misunderstood_turns" not in slot_events(events)
+
+
+async def test_design_for_makers_said_later_is_producer_services(domain):
+    # 「客户主要是东风系的几个主机厂」 after the design work was said: the reader marks the makers, the form adds the field.
+    t = tracker({"city": "武汉", "service_types": ["KPO"], "fields": ["design"]}, intent="inform",
+                text="客户主要是东风系的几个主机厂", requested="offshore",
+                entities=[{"entity": "makers_clients", "value": "makers", "start": 0, "end": 14}])
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events)["fields"] == ["design", "producer_services"]
+    t = tracker({"city": "武汉", "service_types": ["ITO"], "fields": ["software_it"]}, intent="inform",
+                text="客户主要是东风系的几个主机厂", requested="offshore",
+                entities=[{"entity": "makers_clients", "value": "makers", "start": 0, "end": 14}])
+    _, events = await run(ValidateProfileForm(), t, domain)
+    assert slot_events(events)["fields"] == ["software_it"]  # software for makers is IT outsourcing only
+
+
 async def test_interruptions_are_left_to_the_rules(domain):
     t = tracker({"city": "杭州"}, intent="ask_why_not", text="为什么不能享受零税率", requested="service_types")
     t.events = t.events[:-1]
@@ -284,6 +309,8 @@ async def test_a_measure_whose_text_names_no_unit_says_so_and_whom_to_ask(domain
     dispatcher, _ = await run(ActionAnswerMeasure(), ask("ask_contact", "风险补偿", firm), domain)
     text = dispatcher.messages[0]["text"]
     assert "原文未列明责任单位" in text and "浙江省商务厅" in text and "杭州市商务局" in text
+    # 「补偿标准谁说了算」: what the text says of who decides comes with it (its 需向部门确认 note)
+    assert "以主管部门规定为准" in text
 
 
 async def test_this_measure_is_the_one_the_assistant_last_answered_about(domain):
@@ -731,6 +758,20 @@ async def document_reply(domain, slots: dict, text: str, entities: list) -> str:
     t = tracker(slots, intent="ask_document", text=text, entities=entities)
     dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
     return said(dispatcher.messages[0], domain)
+
+
+async def test_the_article_and_a_deadline_asked_together_are_both_answered(domain):
+    """Sealed W: 「这条是第几条 申报啥时候截止」 got the article only; the deadline (the text sets none) follows."""
+    from actions.manners import ActionAnswerDocument
+
+    t = tracker({"city": "武汉", "service_types": ["ITO"], "plans_listing": True}, intent="ask_document",
+                text="上市融资那条是第几条 申报啥时候截止",
+                entities=[{"entity": "aspect", "value": "where_text"}, {"entity": "policy", "value": "上市融资"}],
+                form=False)
+    dispatcher, _ = await run(ActionAnswerDocument(), t, domain)
+    replies = [said(m, domain) for m in dispatcher.messages]
+    assert "服务外包企业上市融资" in replies[0] and "三（五）" in replies[0]
+    assert any("办理时限" in r and "原文未规定" in r for r in replies[1:]), replies
 
 
 async def test_where_in_the_text_a_topic_word_alone_points_to_its_measures(domain):

@@ -403,3 +403,27 @@ def test_what_a_term_means_whether_the_result_is_official_and_when_a_plan_ends()
     official = [{"entity": "aspect", "value": "official", "start": 9, "end": 13}]
     assert _routed("来电人问 你们给的结果算不算商务厅的正式答复", "ask_contact", 0.9, entities=official) == "ask_document"
     assert _routed("他还问 这个计划到啥时候截止", "ask_process", 0.9) == "ask_document"
+
+
+def test_a_no_inside_a_questions_a_not_a_form_denies_nothing():
+    # 「那湖北省里的政策你们这有没有」 (deny 0.49): its only 没 is the question's 有没有 — no answer no.
+    text = "那湖北省里的政策你们这有没有"
+    intent, _ = after_entities(text, *_parse([("deny", 0.49), ("inform", 0.3)]), [])
+    assert intent["name"] != "deny"
+    assert _routed(text, "inform", entities=[{"entity": "aspect", "value": "applies", "start": 11, "end": 14}]) \
+        == "ask_document"
+
+
+def test_facts_set_aside_as_someone_elses_are_a_statement_understood():
+    # 「客户主要是东风系的几个主机厂…」, DIET unsure: the reader understood it (the clients'), so it informs.
+    aside = [{"entity": "aside", "value": "others", "start": 0, "end": 20}]
+    intent, _ = after_entities("客户主要是东风系的几个主机厂，还有几家湖南、江西的零部件厂",
+                               *_parse([("nlu_fallback", 0.3), ("inform", 0.2)]), aside)
+    assert intent["name"] == "inform"
+
+
+def test_a_measure_named_then_an_a_not_a_about_the_firm_asks_its_conditions():
+    text = "那个人工智能元宇宙的创新型特色企业 我们做标注的算不算啊"
+    entities = [{"entity": "fields", "value": "digital_tech", "start": 22, "end": 24},
+                {"entity": "policy", "value": "创新型特色企业", "start": 10, "end": 17}]
+    assert _routed(text, "inform", entities=entities, measure_spans=[(10, 17)]) == "ask_conditions"

@@ -39,6 +39,7 @@ A_NOT_A = grammar.pattern("guards.a_not_a")
 ASKING = grammar.pattern("guards.asking")
 PLAN_ACTION = grammar.pattern("guards.plan_action")
 NEGATION = grammar.pattern("guards.negation")  # any negation character: a deny needs one
+_QUESTION_NEGATION = grammar.pattern("guards.question_negation")
 STOP_PUSH = grammar.pattern("guards.stop_push")  # a subscription request that is a stop
 NOT_OUTSOURCING = grammar.pattern("guards.not_outsourcing")
 _BARE_NO_TAIL = grammar.pattern("guards.bare_no_tail")
@@ -195,6 +196,10 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
         # (the slots do not take facts from ask_conditions).
         return _choose(ranking, "ask_conditions", max(intent.get("confidence") or 0.0, 0.9))
     low = (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD
+    if low and not facts and any(e["entity"] in ("aside", "makers_clients") for e in entities) and not ASKING.search(text):
+        # 「他说客户主要是东风系的几个主机厂，还有几家湖南、江西的零部件厂」: read, and found to be the clients' — a
+        # statement understood, not 「没听懂」.
+        return _choose(ranking, "inform", 0.9)
     if facts and low and (name not in ("affirm", "deny", "dont_know") or yes_no(text) is None and name != "dont_know"):
         # 「有一带一路的项目」「南京」, 「我们是宜昌的 做BPO外包 有么得政策冇」 half read as no: unsure of the intent,
         # sure of the facts — an answer, not 「没听懂」.
@@ -212,7 +217,7 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
         manners = _manners(text)
         if manners:
             return _choose(ranking, manners, FALLBACK_THRESHOLD + 0.2)
-    if name == "deny" and not NEGATION.search(text) and yes_no(text) is None:
+    if name == "deny" and not NEGATION.search(_QUESTION_NEGATION.sub("", text)) and yes_no(text) is None:
         # 「这个算外包吧」 read as no: without a word of negation it is no no (the form reads it against its question).
         return _choose(ranking, "inform", max(intent.get("confidence") or 0.0, 0.9))
     if name == "deny" and facts and yes_no(text) is None:
@@ -415,8 +420,10 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
     if name == "out_of_scope" and (intent.get("confidence") or 0.0) < 0.6 and asks and ASKING.search(text):
         # 「国家科技计划项目那个怎么争取」 (out_of_scope 0.5): unsure, and it asks — the catalogue search decides.
         return _choose(ranking, "nlu_fallback", confidence)
-    if names_measure and name in ("inform", "nlu_fallback") and own_facts and asks and ASKING.search(asking_part(text)) \
+    if names_measure and name in ("inform", "nlu_fallback") and own_facts \
+            and (asks and ASKING.search(asking_part(text)) or A_NOT_A.search(asking_part(text))) \
             and asking_part(text) != " ".join(text.split()):
+        # (「那个…创新型特色企业 我们做标注的算不算啊」: an A-not-A asks too)
         # 「我们有几个外籍工程师，他们工作许可每年续签特别麻烦，有没有办法快一点」: a statement, then a question about a
         # measure in a clause of its own — answered (the facts are kept: requests_and_manners marks it).
         return _choose(ranking, "ask_conditions", confidence)

@@ -71,10 +71,13 @@ def to_int(numeral: str) -> int | None:
 # Counts that are not the firm's head count: people it trains or serves (「一年能培训四五百人」), a group of its staff
 # named by their role (「两位主管是新加坡籍」).
 _OTHERS_BEFORE = re.compile(f"(?:{_words('not_headcount_before')})[^，。；,;\\d]{{0,8}}$")
-_ROLE_AFTER = re.compile(f"^\\s*(?:[A-Za-z]+\\s*)?(?:{_words('staff_roles')}|{_words('nationals')})")  # 「2个 Arab 翻译」「3名韩国籍人」
+# 「2个 Arab 翻译」「3名韩国籍人」「3 of us are 外籍人员」
+_ROLE_AFTER = re.compile(f"^\\s*(?:[A-Za-z]+\\s*){{0,3}}(?:{_words('staff_roles')}|{_words('nationals')})")
 _PER_PERSON = re.compile(_words("per_person_after"))  # 「一个人能补贴好多钱」: an amount per person
 _NOW_BEFORE = re.compile(f"(?:{_words('headcount_now_before')})\\s*$")  # 「扩招了 现在是95个人」
 _OFFICE_COUNT_BEFORE = re.compile(_words("office_count_before"))
+_NATIONALS_BEFORE = re.compile(f"(?:{_words('nationals_before')})[^，。；,;\\d]{{0,8}}$")  # 「日籍的现在是2名」
+_LEFT_AFTER = re.compile(f"^[^，。；,;]{{0,10}}?(?:{_words('left_after')})")  # 「有一位上个月回国了」
 _PARTS_OPEN = re.compile(f"(?:{_words('parts_open')})")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _ROLE_BEFORE = re.compile(f"(?:{_words('staff_roles')}|{_words('nationals')})\\s*$")  # 「外籍管理人员3名」「韩国人3个」
@@ -98,7 +101,8 @@ def find_employee_counts(text: str) -> list[tuple[int, int, int]]:
             if value is None or match.start(1) in found:
                 continue
             before = text[max(0, match.start(1) - 14):match.start(1)]
-            others = (_OTHERS_BEFORE.search(before) and not _NOW_BEFORE.search(before)) or _OFFICE_COUNT_BEFORE.search(before)
+            others = (_OTHERS_BEFORE.search(before) and not _NOW_BEFORE.search(before)) or _OFFICE_COUNT_BEFORE.search(before) \
+                or _NATIONALS_BEFORE.search(before) or _LEFT_AFTER.match(text[match.end():])
             if others or _PER_PERSON.match(text[match.start(1):][len(match.group(1)):]) \
                     or (pattern is not _BEFORE and (
                     _ROLE_AFTER.match(text[match.end():]) or _ROLE_BEFORE.search(before))):

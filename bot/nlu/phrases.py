@@ -254,7 +254,9 @@ def parent_spans(text: str) -> list[tuple[int, int]]:
         if _GROUP_OPENS.match(match.group()) and not _SUBSIDIARY.search(text):
             continue  # 「集团总部在杭州萧山…全国8000人」 from the group's own staff: the group is the firm
         start = end = match.start()
-        for clause in CLAUSE_BREAK.split(text[start:]):
+        # to the end of its sentence at most: 「母公司位于日本名古屋。现有员工约60名」 — a pasted profile's next sentence is the firm's
+        stop = _SENTENCE_END.search(text, start)
+        for clause in CLAUSE_BREAK.split(text[start:stop.start() if stop else len(text)]):
             if end > start and _SELF_OPENS.match(clause.strip()):
                 break
             end = text.index(clause, end) + len(clause) if clause else end + 1
@@ -277,6 +279,7 @@ _PARENT_OPENS = grammar.pattern("phrases.parent_opens")  # a clause about the pa
 _SUBSIDIARY = grammar.pattern("phrases.subsidiary_context")
 _GROUP_OPENS = grammar.pattern("phrases.group_opens")  # the firm is one of the group's companies
 _SELF_OPENS = grammar.pattern("phrases.self_opens")  # a clause about the firm itself again (但是我们…)
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 _OUTSOURCED_OUT = grammar.pattern("phrases.outsourced_out")
 POLICY_DESCRIBED = grammar.pattern("phrases.policy_described")
 _WORK_FOR_BEFORE = grammar.pattern("phrases.work_for_before")
@@ -392,7 +395,8 @@ _FIELD_WORDS = grammar.valued("phrases.field_words")
 
 
 def _clause_and_previous(text: str, start: int) -> str:
-    """The clause from `start` on and the one before it (「做船舶设计外包，客户主要是韩国的船厂」: the work is said first)."""
+    """The clause from `start` on and the one before it (「做船舶设计外包，客户主要是韩国的船厂」: the work is said first;
+    described_fields also reads the clause after, 「客户主要是小商品城里那些厂 帮他们出包装 出设计稿」)."""
     before = CLAUSE_BREAK.split(text[:start])
     return (before[-2] if len(before) > 1 else "") + CLAUSE_BREAK.split(text[start:])[0]
 
@@ -400,12 +404,21 @@ def _clause_and_previous(text: str, start: int) -> str:
 def described_fields(text: str) -> list[_Entity]:
     found = [{"entity": "fields", "start": m.start(), "end": m.end(), "value": "producer_services"}
              for m in _FOR_MAKERS.finditer(text)
-             if _PRODUCER_WORK.search(_clause_and_previous(text, m.start()) + CLAUSE_BREAK.split(text[m.end():])[0])][:1]
+             if _PRODUCER_WORK.search(_clause_and_previous(text, m.start()) + " ".join(CLAUSE_BREAK.split(text[m.end():])[:2]))][:1]
     for pattern, value, _ in _FIELD_WORDS:
         match = pattern.search(text)
         if match:
             found.append({"entity": "fields", "start": match.start(), "end": match.end(), "value": value})
     return found
+
+
+def makers_clients(text: str, fields: list[_Entity]) -> list[_Entity]:
+    """「客户主要是东风系的几个主机厂」 with no work named beside it: the clients are makers — the form reads it with the
+    work the firm said before (actions/form.py). A marker entity, no fact (its value is no bool)."""
+    if any(f["value"] == "producer_services" for f in fields):
+        return []
+    match = _FOR_MAKERS.search(text)
+    return [{"entity": "makers_clients", "start": match.start(), "end": match.end(), "value": "makers"}] if match else []
 
 
 def described_facts(text: str) -> list[_Entity]:
@@ -642,7 +655,7 @@ def _city_roles() -> dict[str, re.Pattern]:
             "asked_treatment": re.compile(f"(?:{alt('asked_treatment_before')})(?:{alt('particle')})?$"),
             "office_had": re.compile(f"^(?:{alt('particle')})?(?:{alt('office_had_after')})(?:{alt('office_nouns')})"),
             "self_branch": re.compile(f"^(?:{alt('particle')})?(?:{alt('self_branch_after')})"),
-            "self_opens": re.compile(f"(?:{alt('self_opens')})[^，。；,;！!？?\\s]{{0,10}}$")}
+            "self_opens": re.compile(f"(?:{alt('self_opens')})[^，。；,;！!？?\\s]{{0,16}}$")}
 
 
 def asked_treatment_before(text: str) -> bool:

@@ -61,6 +61,7 @@ from bot.nlu.phrases import (
     implied_facts,
     inferred_service_types,
     list_value_denied_after,
+    makers_clients,
     named_service_types,
     negated_after,
     not_of_owners,
@@ -249,13 +250,16 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [d for d in described_facts(said) if not any(
                 e["entity"] == d["entity"] and e["start"] < d["end"] and d["start"] < e["end"] for e in entities)]
             # 「客户主要是香港的银行」: the clients' city and kind are not the firm's.
+            read = list(entities)
             entities = through_a_home_company(text, of_named_others(text, not_of_owners(text, entities)))
             entities = not_of_the_assistant(text, entities)
             entities = firm_cities(text, _asked_places_apart(text, about_the_firm(text, entities))) \
                 + clients_at_home(text, entities)
             entities += bonded_zones_in_places(text, entities)
+            entities += _set_aside(text, read, entities)
             named_fields = {e["value"] for e in entities if e["entity"] == "fields"}
             entities += [f for f in described_fields(text) if f["value"] not in named_fields]
+            entities += makers_clients(text, [e for e in entities if e["entity"] == "fields"])
             entities = _yielded_fields(text, entities)
             entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
@@ -313,6 +317,15 @@ _STATING = grammar.pattern("extractor.stating")
 _TOPIC_MARKER = grammar.pattern("extractor.topic_marker")
 _INTERROGATIVE = grammar.pattern("guards.interrogative")
 _FIELD_YIELDS = grammar.entry("phrases.field_yields")
+
+
+def _set_aside(text: str, read: List[Dict[Text, Any]], kept: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """「工程师很多是从大连、上海过来的」「母公司喺香港」: facts read and found to be someone else's — the message was
+    understood, it only says nothing of the firm. An `aside` entity tells the form so (it sets no slot)."""
+    kept_keys = {(e["entity"], repr(e["value"])) for e in kept}
+    dropped = [e for e in read if (e["entity"], repr(e["value"])) not in kept_keys
+               and not (e["entity"] == "city" and any(k["entity"] == "city" for k in kept))]
+    return [{"entity": "aside", "start": 0, "end": len(text), "value": "others"}] if dropped else []  # (no bool: not a fact)
 
 
 @functools.lru_cache(maxsize=None)

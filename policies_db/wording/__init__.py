@@ -192,7 +192,10 @@ def contact_sentence(r) -> str:
     that, and whom to ask instead (the issuer and the firm's own city bureau, the document's default contacts)."""
     if getattr(r.measure, "contacts_in_text", True):
         return f"「{r.measure.title}」请联系：{all_contacts_text(r)}。"
-    return f"「{r.measure.title}」原文未列明责任单位，可向{all_contacts_text(r)}咨询。"
+    # 「培育对象谁来定」: what the text says of who decides is the rest of the answer
+    notes = "；".join(getattr(r.measure, "conditions_to_confirm", None) or ())
+    said = f"文件的说法是：{notes.rstrip('。')}。" if notes else ""
+    return f"「{r.measure.title}」原文未列明责任单位，可向{all_contacts_text(r)}咨询。{said}"
 
 
 def question_label(fields: list) -> str:
