@@ -427,3 +427,9 @@ def test_a_measure_named_then_an_a_not_a_about_the_firm_asks_its_conditions():
     entities = [{"entity": "fields", "value": "digital_tech", "start": 22, "end": 24},
                 {"entity": "policy", "value": "创新型特色企业", "start": 10, "end": 17}]
     assert _routed(text, "inform", entities=entities, measure_spans=[(10, 17)]) == "ask_conditions"
+
+
+def test_has_it_landed_yet_asks_about_a_measures_validity():
+    # 「这个现在落地没有」 (dont_know): V(了)没有 at the end asks whether the measure is in force.
+    assert _routed("这个现在落地没有", "dont_know", entities=[{"entity": "aspect", "value": "validity", "start": 4, "end": 8}]) \
+        == "ask_document"
