@@ -33,6 +33,7 @@ help:
 	@echo "make sample    build the policy database and print a sample evaluation"
 	@echo "make nlu-eval  intent and entity F1 on the held-out split (tests/nlu)"
 	@echo "make fuzz      conversation fuzzer on new random seeds (make test walks a fixed one)"
+	@echo "make place-roles  DIET with entity roles vs the rule reader on whose place a city is (docs/place_roles.md)"
 	@echo "make eval      replay the development (tests/conversations) and sealed (tests/sealed) conversations through REST"
 	@echo "make bench     engine (100 / 1,000 / 10,000 measures) and conversation benchmarks"
 	@echo "make audit     dependency audit of requirements.lock (OSV; security/known-findings.yml)"
@@ -165,7 +166,7 @@ audit: $(STAMP)
 	$(PY) scripts/audit.py
 
 # Ruff (pyproject.toml). CI runs it as part of `make test`.
-.PHONY: lint test-unit test-rasa test-system fuzz
+.PHONY: lint test-unit test-rasa test-system fuzz place-roles
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
@@ -179,6 +180,14 @@ test-rasa: $(STAMP) $(MODEL)
 
 test-system: db $(MODEL) $(CHROMIUM) $(NGINX) $(REDIS_SERVER) report-fonts
 	$(PY) -m pytest -q -m system tests
+
+# Issue 19's experiment (docs/place_roles.md): DIET with entity roles against the rule reader on whose place a city is.
+# Builds the data at the commit that froze tests/sealed/ (ROLES_AT), trains the role model (~6 min), compares (~3 min).
+ROLES_AT ?=
+place-roles: $(MODEL)
+	PYTHONPATH=. $(PY) scripts/place_roles_data.py $(if $(ROLES_AT),--at $(ROLES_AT))
+	PYTHONPATH=. .venv/bin/rasa train nlu -c bench/roles/config.yml --nlu build/roles/ --out build/roles/models --fixed-model-name roles
+	PYTHONPATH=. $(PY) scripts/compare_place_readers.py
 
 # `make test` walks the fuzzer's fixed seed; this explores new ones (FUZZ_WALKS=n for more per run).
 fuzz: db $(MODEL)
