@@ -24,6 +24,14 @@ def test_numbers_choose_items_and_the_rest_do_not_apply(text):
     assert answer.unknown == []
 
 
+def test_a_count_of_items_is_no_item_number():
+    # 「运营公共服务平台和人才培训两项 其他都不涉及」: 两项 counts the items named, it does not choose item 2.
+    entities = [{"entity": "foreign_invested", "value": True}, {"entity": "plans_listing", "value": True}]
+    answer = read_answer("外资和上市两项 其他都不涉及", "inform", entities, OFFERED)
+    assert answer.values == {"foreign_invested": True, "hires_foreign_talent": False, "plans_listing": True,
+                             "overseas_expansion": False}
+
+
 def test_named_circumstances_count_like_numbers_and_negations_are_kept():
     entities = [{"entity": "hires_foreign_talent", "value": True}, {"entity": "plans_listing", "value": False},
                 {"entity": "city", "value": "杭州"}]

@@ -77,6 +77,11 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("有没有员工培训方面的补贴？我们新人每个月都要集中培训", "inform", "ask_process"),  # sealed I: an amount asked
     ("结果能发到我们总经理微信上吗？或者给个链接也行", "ask_document", "ask_report"),  # sealed J: send it somewhere
     ("可否將以上結果整理成一份文件，寄到我的電子郵箱？", "ask_report", "ask_report"),
+    ("生成个链接吧 我发给领导", "nlu_fallback", "ask_report"),  # sealed X
+    ("人才培训这块 是招才局管吧", "inform", "ask_contact"),  # sealed X: a department named, confirmed with 吧
+    ("义乌是县级市 省里这个计划也管我们不", "inform", "ask_document"),  # sealed X: does the plan apply to us
+    ("这个现在落地没有", "dont_know", "ask_document"),  # sealed W: whether a measure is in force
+    ("培育对象谁来定", "nlu_fallback", "ask_contact"),  # sealed W: who decides
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]

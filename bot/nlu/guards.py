@@ -136,6 +136,10 @@ def before_entities(text: str, intent: Intent, ranking: Ranking) -> Tuple[Intent
         named_term = term_explanation(stripped) is not None
         intent, ranking = _choose(ranking, "explain" if named_term else "ask_conditions",
                                   max(intent.get("confidence") or 0.0, 0.9))
+    elif intent.get("name") == "explain" and A_NOT_A.search(text) and term_explanation(stripped) is None \
+            and not cue("what_is", A_NOT_A.sub("", text)) and yes_no(stripped) is None:
+        # 「是不是啥品种都能免」: an A-not-A about what a measure covers, with no term to explain — its conditions.
+        intent, ranking = _choose(ranking, "ask_conditions", max(intent.get("confidence") or 0.0, 0.9))
     elif intent.get("name") in ("ask_conditions", "ask_why_not", "explain") and is_unsure(stripped) \
             and not ASKING.search(stripped):
         # 「是不是外资我也拿不准 好像有个新加坡股东」: an unsure answer, not a question about a measure.
