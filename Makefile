@@ -112,14 +112,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–U.
+# now holds the former sealed batches A–W (1219 conversations: 89.2 % / 4.8 %, 2026-12-07 17:15).
 # See docs/evaluation.md.
-EVAL_MIN_SUCCESS ?= 0.85
+EVAL_MIN_SUCCESS ?= 0.86
 EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: V, docs/evaluation.md): first contact 58.0 % / 9.3 % (2026-12-07 13:43), 70.0 % /
-# 6.8 % after its first fixes (14:32); the gate keeps it from regressing by more than a few conversations.
-SEALED_MIN_SUCCESS ?= 0.66
-SEALED_MAX_MISUNDERSTOOD ?= 0.10
+# The sealed batch (tests/sealed/: X, docs/evaluation.md): first contact 42.0 % / 6.8 % (2026-12-07 16:33), 66.0 % /
+# 5.2 % after its first fixes (17:15); the gate keeps it from regressing by more than a few conversations.
+SEALED_MIN_SUCCESS ?= 0.60
+SEALED_MAX_MISUNDERSTOOD ?= 0.08
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)

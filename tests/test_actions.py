@@ -858,7 +858,7 @@ async def test_whether_one_measure_is_still_in_force_is_answered_for_that_measur
     text leaves to confirm, and whom to ask; not every document's dates."""
     reply = await document_reply(domain, {"city": "武汉"}, "疫情期间受委托那条支持，现在还在执行吗？",
                                  [{"entity": "aspect", "value": "validity"}])
-    assert "出自" in reply and "需要确认：" in reply and "请联系" in reply, reply
+    assert "出自" in reply and "需要确认：" in reply and "责任单位（原文所列）" in reply, reply
     assert "浙江省服务外包提能升级三年行动计划" not in reply, reply
 
 

@@ -82,6 +82,8 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("义乌是县级市 省里这个计划也管我们不", "inform", "ask_document"),  # sealed X: does the plan apply to us
     ("这个现在落地没有", "dont_know", "ask_document"),  # sealed W: whether a measure is in force
     ("培育对象谁来定", "nlu_fallback", "ask_contact"),  # sealed W: who decides
+    ("技术先进型服务企业是去科技局申请吗", "ask_why_not", "ask_contact"),  # sealed X: no word asks why
+    ("怎么没有申报技术先进型那条 我记得文件里有", "ask_process", "ask_why_not"),  # sealed X (咋 normalised): 文件 is no material here
 ])
 def test_requests_and_manners_whatever_diet_guessed(text, diet, expected):
     ranking = [{"name": diet, "confidence": 0.7}]

@@ -277,6 +277,7 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
 
 
 _HOW_MUCH = grammar.pattern("guards.how_much")
+_HOW_TO_QUALIFY = grammar.pattern("guards.how_to_qualify")
 _CONTACT_CHOICE = grammar.pattern("guards.contact_choice")
 _SUPPORT_ASKED = grammar.pattern("guards.support_asked")
 _ATTRIBUTE_LINK = grammar.pattern("guards.attribute_link")
@@ -321,6 +322,18 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         name = "nlu_fallback"
     if asks and name in ("ask_process", "ask_contact") and cue("validity", text) and cue("document_words", text):
         return _choose(ranking, "ask_document", confidence)  # 「这个计划到啥时候截止」: the plan's end, not a deadline
+    named = bool(measure_spans) or any(e["entity"] == "policy" for e in entities)
+    if name in _REROUTABLE | _QUESTIONS and cue("why_not_listed", text) and (named or asks):
+        # 「咋没有申报技术先进型那条 我记得文件里有」: why a measure is missing — before the words a process question shares
+        # (文件 is also a material)
+        return _choose(ranking, "ask_why_not", confidence)
+    if name == "ask_why_not" and not WHY_NOT.search(text) and not cue("why_not_listed", text) \
+            and not _HOW_TO_QUALIFY.search(text):
+        # 「外资利润再投资有啥支持吗」「技术先进型服务企业是去科技局申请吗」 (ask_why_not, unsure): no word asks why — the
+        # other cues decide, as for any guess without its words.
+        # (as unsure as a guess without its words is: the question cues below then choose — 「…怎么申请」 a process)
+        intent, ranking = _choose(ranking, "nlu_fallback", min(intent.get("confidence") or 0.0, FALLBACK_THRESHOLD - 0.01))
+        name = "nlu_fallback"
     if (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD and any(cue(k, text) for k in _ASPECT_CUES.get(name, ())):
         # 「零税率有没有申请截止时间」: DIET's guess, too unsure alone, confirmed by what the question asks about.
         return _choose(ranking, name, confidence)

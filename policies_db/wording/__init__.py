@@ -191,7 +191,7 @@ def contact_sentence(r) -> str:
     """The answer to 「找哪个部门」: the units the text names, or — when it names none for the measure (浙江's plan) —
     that, and whom to ask instead (the issuer and the firm's own city bureau, the document's default contacts)."""
     if getattr(r.measure, "contacts_in_text", True):
-        return f"「{r.measure.title}」请联系：{all_contacts_text(r)}。"
+        return f"「{r.measure.title}」的责任单位（原文所列）：{all_contacts_text(r)}，可向其咨询。"
     # 「培育对象谁来定」: what the text says of who decides is the rest of the answer
     notes = "；".join(getattr(r.measure, "conditions_to_confirm", None) or ())
     said = f"文件的说法是：{notes.rstrip('。')}。" if notes else ""
