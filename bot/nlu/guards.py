@@ -322,8 +322,8 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         name = "nlu_fallback"
     if asks and name in ("ask_process", "ask_contact") and cue("validity", text) and cue("document_words", text):
         return _choose(ranking, "ask_document", confidence)  # 「这个计划到啥时候截止」: the plan's end, not a deadline
-    named = bool(measure_spans) or any(e["entity"] == "policy" for e in entities)
-    if name in _REROUTABLE | _QUESTIONS and cue("why_not_listed", text) and (named or asks):
+    names_measure = names_measure or bool(measure_spans) or any(e["entity"] == "policy" for e in entities)
+    if name in _REROUTABLE | _QUESTIONS and cue("why_not_listed", text) and (names_measure or asks):
         # 「咋没有申报技术先进型那条 我记得文件里有」: why a measure is missing — before the words a process question shares
         # (文件 is also a material)
         return _choose(ranking, "ask_why_not", confidence)
@@ -352,7 +352,6 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         or name in ("deny", "affirm") and yes_no(text) is None
     if unbacked and asks:
         name = "nlu_fallback"
-    names_measure = names_measure or bool(measure_spans) or any(e["entity"] == "policy" for e in entities)
     # Facts said beside the measure's name, not inside it (「生产性服务企业开拓新兴市场…」 holds 生产性服务); a measure
     # described in words (「武汉那边有个综保区…免许可证的政策」) is asked about, and a place beside it is its region.
     # (a fact word written onto the name is part of it: 「外资利润再投资」)
