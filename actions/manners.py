@@ -25,6 +25,7 @@ from .changes import facts_at_last_results, keeps_city
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
 from .explain import process_aspects
 from .lookup import for_region, measures_named
+from .references import pointed_measures
 from .render import contact_text
 from .results import _report
 
@@ -53,6 +54,9 @@ def _measures_named(tracker: Tracker) -> list:
     """The measures the message names (by title or keyword, else by its words in the firm's region), at most two."""
     compiled = catalogue()
     found: list = []
+    pointed = pointed_measures(tracker, compiled)
+    if pointed:  # 「第二个是文件哪一条」: an item of the assistant's last list
+        return pointed[:2]
     for phrase in tracker.get_latest_entity_values("policy"):
         found += [m for m in measures_named(compiled, str(phrase)) if m not in found]
     if not found:

@@ -26,6 +26,7 @@ from .changes import continue_profile, keeps_city, say_what_changed
 from .context import catalogue, evaluate_tracker
 from .explain import process_aspects
 from .lookup import for_region, measures_named, measures_on_topic
+from .references import pointed_measures
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
 
 ANSWERS = {"ask_why_not": why_text, "ask_conditions": conditions_text, "ask_contact": contact_text}
@@ -174,14 +175,19 @@ class ActionAnswerMeasure(Action):
         answer = ANSWERS.get(intent, why_text)
         phrases = _policy_phrases(tracker)
         compiled = catalogue()
-        # The first phrase that names a measure: 「培训示范机构怎么认定」 is about 培训示范机构.
+        # The first phrase that names a measure: 「培训示范机构怎么认定」 is about 培训示范机构 — and each other phrase
+        # naming its own (「股权激励和上市融资 分别找哪个部门」: both answered).
         phrase, named = (phrases[0] if phrases else ""), []
         for candidate in phrases:
-            named = measures_named(compiled, candidate)
-            if named:
+            found = measures_named(compiled, candidate)
+            if found and not named:
                 phrase = candidate
-                break
+            named += [m for m in found if m not in named]
+        named = named[:4]
         exact = bool(named)  # a phrase that is a measure's name or keyword (工作许可), not words that resemble one
+        pointed = [] if named else pointed_measures(tracker, compiled)
+        if pointed:  # 「第二个找谁」「这两条是哪个部门的」: the items of the assistant's last list
+            named, exact = pointed, True
         evaluation = evaluate_tracker(tracker)
         where = asked_region(tracker, evaluation.profile)
         local = _asked_matches(compiled, where, _text(tracker))
@@ -189,7 +195,8 @@ class ActionAnswerMeasure(Action):
             # 「公共服务平台的专项资金 找哪个部门申请」: of the measures the phrase fits (专项资金 is one's keyword, part of
             # another's), the one the question's other words point to.
             fitting = set(named) | set(measures_named(compiled, phrase, loose=True))
-            named = [m for m in local if m in fitting] or named
+            said = {m: i for i, m in enumerate(named)}  # (in the order the firm named them: 「第二个」 follows it)
+            named = sorted([m for m in local if m in fitting], key=lambda m: said.get(m, len(said))) or named
         if not named and intent == "ask_contact":
             # 「这种情况找哪个部门 国资委还是商务局」: no measure named, but a department — the firm's own measures that list it.
             named = _measures_of_bodies(evaluation, bodies_named(_text(tracker)))

@@ -86,7 +86,7 @@ def named_service_types(text: str, entities: list[_Entity]) -> list[_Entity]:
 
 # Banks, foreign firms and cities named as clients say nothing about the firm itself.
 ABOUT_CLIENTS = ("city", "foreign_invested", "financial_institution", "soe_or_hospital", "is_school", "overseas_expansion",
-                 "is_sme", "leading_firm")
+                 "is_sme", "leading_firm", "plans_listing")
 
 
 def _hits(patterns: list[re.Pattern], text: str) -> list[tuple[int, int]]:

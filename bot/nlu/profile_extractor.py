@@ -276,6 +276,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # list slot's empty value; Rasa wraps it as [[]], actions/context.py flattens it).
                 entities.append({"entity": "service_types", "start": no_outsourcing.start(), "end": no_outsourcing.end(),
                                  "value": []})
+                # 「我们不做外包，就是卖软件产品给国外」: a firm that takes no outsourcing has no offshore outsourcing
+                # business either, whatever it sells abroad.
+                entities = [e for e in entities if e["entity"] != "offshore"] + [
+                    {"entity": "offshore", "start": no_outsourcing.start(), "end": no_outsourcing.end(), "value": False}]
         return _merge_adjacent(sorted(_inside_longer(text, entities), key=lambda e: e["start"]))
 
     def _negated_list_values(self, said: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
