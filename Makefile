@@ -112,14 +112,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–W (1219 conversations: 89.2 % / 4.8 %, 2026-12-07 17:15).
+# now holds the former sealed batches A–X (1269 conversations: 88.6 % / 4.6 %, 2026-12-07 19:55).
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.86
-EVAL_MAX_MISUNDERSTOOD ?= 0.07
-# The sealed batch (tests/sealed/: X, docs/evaluation.md): first contact 42.0 % / 6.8 % (2026-12-07 16:33), 66.0 % /
-# 5.2 % after its first fixes (17:15); the gate keeps it from regressing by more than a few conversations.
-SEALED_MIN_SUCCESS ?= 0.60
-SEALED_MAX_MISUNDERSTOOD ?= 0.08
+EVAL_MAX_MISUNDERSTOOD ?= 0.06
+# The sealed batch (tests/sealed/: Y, docs/evaluation.md): first contact 50.0 % / 7.0 % (2026-12-07 19:06), 70.0 % /
+# 2.1 % after its first fixes (19:55); the gate keeps it from regressing by more than a few conversations.
+SEALED_MIN_SUCCESS ?= 0.64
+SEALED_MAX_MISUNDERSTOOD ?= 0.04
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)

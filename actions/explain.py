@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.aspects import cue, term_explanations, without_asking
 from bot.nlu.normalize import normalize
-from policies_db import FIELDS
+from policies_db import FIELDS, wording
 from policies_db.evaluation import coverage
 from policies_db.evaluation.sme import standard
 from policies_db.wording.search import best_matches, index_for
@@ -23,6 +23,7 @@ from .changes import continue_profile, keeps_city, say_what_changed
 from .checklist import SITUATIONS
 from .context import catalogue, evaluate_tracker
 from .lookup import for_region, measures_named
+from .references import asked_again, pointed_measures
 from .render import conditions_text, contact_text
 
 QUESTIONS = {  # what each question is about, in one sentence with examples; other yes/no questions: utter_explain_yes_no
@@ -76,6 +77,9 @@ def _explained_last_turn(tracker: Tracker, response: str) -> bool:
 
 def _named_measures(tracker: Tracker, carry_previous: bool = False):
     compiled = catalogue()
+    pointed = pointed_measures(tracker, compiled)
+    if pointed:  # 「第二个要什么材料」: an item of the list just given
+        return pointed
     for phrase in tracker.get_latest_entity_values("policy"):
         named = measures_named(compiled, str(phrase))
         if named:
@@ -140,7 +144,8 @@ class ActionAnswerProcess(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         text = normalize(tracker.latest_message.get("text") or "")
-        what = "和".join(process_aspects(text) or ["申报材料和流程"])
+        again = asked_again(tracker)  # 「那第二个呢」 after 「…要什么材料」: the aspects asked before
+        what = "和".join(process_aspects(normalize(again[1]) if again else text) or ["申报材料和流程"])
         measures = asked = _named_measures(tracker, carry_previous=True)
         if not measures:
             dispatcher.utter_message(response="utter_process_not_in_source", aspects=what)
@@ -166,6 +171,7 @@ class ActionAnswerProcess(Action):
                 dispatcher.utter_message(response="utter_process_not_in_source", aspects=what)
                 return continue_profile(dispatcher, tracker)
         for m in measures:  # one message each (channels split a text at blank lines anyway)
+            r = evaluation.result(m.id)  # (what the text does say — 「以申报通知为准」 — before whom to ask)
             dispatcher.utter_message(response="utter_process_not_in_source_for", title=m.title, aspects=what,
-                                     departments=contact_text(evaluation.result(m.id)))
+                                     departments=wording.notes_sentence(r) + contact_text(r))
         return continue_profile(dispatcher, tracker)

@@ -26,7 +26,7 @@ from .changes import continue_profile, keeps_city, say_what_changed
 from .context import catalogue, evaluate_tracker
 from .explain import process_aspects
 from .lookup import for_region, measures_named, measures_on_topic
-from .references import pointed_measures
+from .references import asked_again, pointed_measures
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
 
 ANSWERS = {"ask_why_not": why_text, "ask_conditions": conditions_text, "ask_contact": contact_text}
@@ -172,26 +172,36 @@ class ActionAnswerMeasure(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         say_what_changed(dispatcher, tracker)  # a fact stated beside the question, after the results
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        again = asked_again(tracker)  # 「那第二个呢」: the question before, of this item
+        if again and again[0] == "ask_process":
+            from .explain import ActionAnswerProcess
+
+            return await ActionAnswerProcess().run(dispatcher, tracker, domain)
+        if again and again[0] == "ask_document":
+            from .manners import ActionAnswerDocument
+
+            return await ActionAnswerDocument().run(dispatcher, tracker, domain)
+        if again:
+            intent = again[0]
         answer = ANSWERS.get(intent, why_text)
         phrases = _policy_phrases(tracker)
         compiled = catalogue()
         # The first phrase that names a measure: 「培训示范机构怎么认定」 is about 培训示范机构 — and each other phrase
         # naming its own (「股权激励和上市融资 分别找哪个部门」: both answered).
-        phrase, named = (phrases[0] if phrases else ""), []
-        for candidate in phrases:
+        phrase, named = (phrases[0] if phrases else ""), pointed_measures(tracker, compiled)
+        pointed = bool(named)
+        # 「先说第一个找谁」「这两条是哪个部门的」: the items of the list pointed into — else every measure named
+        for candidate in phrases if not named else []:
             found = measures_named(compiled, candidate)
             if found and not named:
                 phrase = candidate
             named += [m for m in found if m not in named]
         named = named[:4]
         exact = bool(named)  # a phrase that is a measure's name or keyword (工作许可), not words that resemble one
-        pointed = [] if named else pointed_measures(tracker, compiled)
-        if pointed:  # 「第二个找谁」「这两条是哪个部门的」: the items of the assistant's last list
-            named, exact = pointed, True
         evaluation = evaluate_tracker(tracker)
         where = asked_region(tracker, evaluation.profile)
         local = _asked_matches(compiled, where, _text(tracker))
-        if named and local:
+        if named and local and not pointed:
             # 「公共服务平台的专项资金 找哪个部门申请」: of the measures the phrase fits (专项资金 is one's keyword, part of
             # another's), the one the question's other words point to.
             fitting = set(named) | set(measures_named(compiled, phrase, loose=True))

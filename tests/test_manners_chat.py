@@ -52,3 +52,17 @@ def test_the_report_link_on_request_and_manners_after_the_results(servers):
         assert "没有理解" not in text and "没有听明白" not in text, said
     replies = chat.say("再发一遍结果")
     assert not _has_results(replies) and "/report/" in _texts(replies)
+
+
+def test_follow_ups_by_position_and_by_ellipsis_after_the_results(servers):
+    # sealed Y: 「那第二个呢」「那出口信保呢」 ask the previous question again of another item
+    chat = Chat(servers["api"])
+    _to_results(chat)
+    text = _texts(chat.say("零税率是文件哪一条"))
+    assert "「离岸服务外包零税率或免税优惠」出自" in text
+    replies = chat.say("那出口信保呢")
+    assert "「出口信用保险与信贷支持」出自" in _texts(replies) and not _has_results(replies)
+    text = _texts(chat.say("零税率和出口信保分别找哪个部门"))
+    assert text.index("「离岸服务外包零税率或免税优惠」") < text.index("「出口信用保险与信贷支持」")
+    text = _texts(chat.say("第二个是文件哪一条"))
+    assert "「出口信用保险与信贷支持」出自" in text and "「离岸服务外包零税率或免税优惠」出自" not in text

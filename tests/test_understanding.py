@@ -104,6 +104,9 @@ def test_implied_and_inferred_facts():
     ("学校不涉及这个", False), ("我们行没有", False), ("没有这块", False),  # sealed H: a subject before, a 这个 after
     ("银行自己不接", False), ("银行不接这类业务", False), ("我们不做这块", False),  # the bank's no to offshore work
     ("我们没这个情况", False),
+    # sealed Y: several openers before the answer, and an 也 before it
+    ("这个我们运营公司没有", False), ("园区这边没这个情况", False), ("这一块我们没有", False), ("也有哈", True),
+    ("我们也没有", False), ("这个没有了解过", None), ("这个行不行", None),
 ])
 def test_short_answers(text, value):
     assert yes_no(text) is value

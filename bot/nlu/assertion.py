@@ -42,6 +42,8 @@ class Lexicon:
     asked_before: re.Pattern
     plan_denied: re.Pattern
     past_applies_to: frozenset
+    expired: re.Pattern
+    expired_applies_to: frozenset
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -72,6 +74,8 @@ def lexicon() -> Lexicon:
         asked_before=re.compile(_alternation(data["asked_before"])),
         plan_denied=re.compile(_alternation(data["plan_denied"])),
         past_applies_to=frozenset(data["past_applies_to"]),
+        expired=re.compile(_alternation(data["expired"])),
+        expired_applies_to=frozenset(data["expired_applies_to"]),
     )
 
 
@@ -214,6 +218,10 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
         if lex.now_still.search(later):
             continue
         out[i] = GONE if lex.now_gone.search(later) else UNSTATED
+    # A status that lapsed after it in its sentence (「技术先进型去年过期了」): held once, a no today.
+    for i, (_, end) in enumerate(spans):
+        if fields[i] in lex.expired_applies_to and lex.expired.search(SENTENCE_END.split(said[end:], 1)[0]):
+            out[i] = GONE
     return out
 
 
@@ -234,9 +242,11 @@ def past_answer(text: str, field: str) -> str | None:
     """An answer to a yes/no question about `field` that names no fact, only a time: 「疫情那年以后就断了」 → "gone"
     (a no today), 「以前日本的单子很多的」 → "past" (says nothing of today), else None."""
     lex = lexicon()
+    said = mask_uncertain(text)
+    if field in lex.expired_applies_to and lex.expired.search(said):
+        return "gone"  # 「去年已经过期了」 at the 技术先进型 question
     if field not in lex.past_applies_to:
         return None
-    said = mask_uncertain(text)
     if lex.now_still.search(said):
         return None
     if lex.now_gone.search(said):

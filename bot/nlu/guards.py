@@ -107,6 +107,9 @@ def _choose(ranking: Ranking, name: str, confidence: float) -> Tuple[Intent, Ran
     return chosen, [chosen, *others]
 
 
+choose = _choose  # for the extractor's own corrections
+
+
 def _backed(intent: Intent, text: str) -> bool:
     """Does the message hold the words DIET's intent is made of (its cue, bot/nlu/lexicon/grammar.yml)?"""
     pattern = CUES.get(intent.get("name"))
@@ -193,6 +196,12 @@ def after_entities(text: str, intent: Intent, ranking: Ranking,
             and any(e["entity"] in ("service_types", "fields") for e in entities):
         return _choose(ranking, "inform", intent.get("confidence") or 1.0)
     facts = [e for e in entities if e["entity"] in PROFILE_ENTITIES or isinstance(e.get("value"), bool)]
+    unsure_of_intent = (intent.get("confidence") or 0.0) < FALLBACK_THRESHOLD
+    if (name in ("inform", "nlu_fallback") or unsure_of_intent) and not facts and is_unsure(text) \
+            and not ASKING.search(text) \
+            and not any(e["entity"] in ("unsure", "aside", "makers_clients") for e in entities):
+        # 「这个看情况」「Not sure yet, 我们在中国还没有公司」: unsure, and no fact read — the answer is 不清楚.
+        return _choose(ranking, "dont_know", max(intent.get("confidence") or 0.0, 0.9))
     if (name == "inform" or name == "affirm" and yes_no(text) is None or name == "show_results" and facts) \
             and ASKS.search(text.strip()) and not FIRST_PERSON.search(text) \
             and not any(e["entity"] in PROFILE_ENTITIES for e in entities):
@@ -428,10 +437,16 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         # 「服贸会 能组织我们去吗」「文件里说组织去开拓新兴市场 是去哪些地方」: DIET's guess, without the words that ask
         # whom or about the document — a question about the measure, answered from its text.
         return _choose(ranking, "ask_conditions", confidence)
+    if names_measure and name in ("ask_conditions", "ask_process", "ask_topic", "nlu_fallback") \
+            and cue("which_article", text) \
+            and not any(cue(k, text) for k in ("materials", "procedure", "timing", "amount", "contact")):
+        return _choose(ranking, "ask_document", confidence)  # 「零税率是文件哪一条」: where the text says it
     if names_measure and name in ("nlu_fallback", "ask_capabilities", "inform", "explain", "ask_document", "ask_conditions",
                                   "show_results") \
-            and not own_facts and (asks and ASKING.search(text) or cue("interest", text)):
-        # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it.
+            and not own_facts and (asks and ASKING.search(text) or cue("interest", text)) \
+            and not (name == "ask_document" and cue("which_article", text)):
+        # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it
+        # (「股权激励和上市这两条 分别是文件里哪部分的」 asks where the text says it: the document's).
         return _choose(ranking, "ask_conditions", confidence)
     if name == "out_of_scope" and (intent.get("confidence") or 0.0) < 0.6 and asks and ASKING.search(text):
         # 「国家科技计划项目那个怎么争取」 (out_of_scope 0.5): unsure, and it asks — the catalogue search decides.

@@ -71,6 +71,7 @@ from bot.nlu.phrases import (
     of_named_others,
     through_a_home_company,
 )
+from bot.nlu.references import is_ellipsis, items_named_before, pointed_items
 from bot.nlu.vocabulary import FLAG_FIELDS, LIST_FIELDS, load_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -155,6 +156,11 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             intent, ranking = nlu_guards.requests_and_manners(text, intent, ranking, entities,
                                                               measure_spans=self.measure_spans(text))
             policy = self._config["policy_intents"]
+            again = is_ellipsis(text) and (pointed_items(text) or self.measure_spans(text)) and not any(
+                e["entity"] in nlu_guards.PROFILE_ENTITIES or isinstance(e.get("value"), bool) for e in entities)
+            if again:
+                # 「那第二个呢」「那零税率呢」: the firm's previous question, of another item — the actions look it up.
+                intent, ranking = nlu_guards.choose(ranking, "ask_conditions", 0.95)
             if intent.get("name") in policy and intent.get("name") != read_as:
                 # Rerouted (by either guard) to a question about a measure: read it as one (its measure named) — with
                 # the facts a clause of its own stated, when there is one (`states_facts`), else none: 「境外的职业资格
@@ -163,6 +169,8 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                     if intent.get("states_facts") else []
                 entities = stated + self.add_extractor_name(nlu_guards.last_of_each(self.extract(text, intent.get("name"))))
                 entities += self.add_extractor_name(aspects(text))
+            if again:
+                entities += self.add_extractor_name([{"entity": "aspect", "start": 0, "end": len(text), "value": "again"}])
             if intent is not message.get(INTENT):
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -264,8 +272,13 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
-            entities = _unsure_facts(text, not_own_services(text, entities))
+            entities = _unsure_facts(text, not_own_services(text, _bodies_as_subjects(text, entities)))
             entities = self._negated_list_values(said, entities)
+            closes = items_named_before(text)
+            if closes is not None:
+                # 「股权激励和上市这两条 分别是文件里哪部分的」: the items of the list are measures asked about.
+                opened = closes - len(CLAUSE_BREAK.split(text[:closes])[-1])
+                entities = [e for e in entities if not (isinstance(e.get("value"), bool) and opened <= e["start"] < closes)]
             if _INTERROGATIVE.search(text):
                 # 「人才培训这块 是找人社局还是教育局啊」: a clause that only names the topic of the question states nothing.
                 entities = [e for e in entities if e["entity"] in ("unsure", "city", "employees")
@@ -321,6 +334,9 @@ _STATING = grammar.pattern("extractor.stating")
 _TOPIC_MARKER = grammar.pattern("extractor.topic_marker")
 _INTERROGATIVE = grammar.pattern("guards.interrogative")
 _FIELD_YIELDS = grammar.entry("phrases.field_yields")
+_EXAMPLES_CLOSE = grammar.pattern("phrases.examples_close")
+_BODY_HERE_AFTER = grammar.pattern("phrases.body_here_after")
+_BODY_THERE_AFTER = grammar.pattern("phrases.body_there_after")
 
 
 def _set_aside(text: str, read: List[Dict[Text, Any]], kept: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
@@ -355,8 +371,34 @@ def _shared_negation(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Te
     return out
 
 
+_BODY_KINDS = ("financial_institution", "is_school", "soe_or_hospital")
+
+
+def _bodies_as_subjects(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """「银行这边没有」: a bank speaking of itself (its kind said, its no about something else); 「银行那边没给贷款」:
+    another body."""
+    kept = []
+    for e in entities:
+        if e["entity"] in _BODY_KINDS and isinstance(e.get("value"), bool):
+            after = text[e["end"]:]
+            if _BODY_THERE_AFTER.match(after):
+                continue
+            if _BODY_HERE_AFTER.match(after):
+                e = dict(e, value=True)
+        kept.append(e)
+    return kept
+
+
 def _yielded_fields(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-    """A field word that yields to another field said beside it (「遥感大数据的数据处理外包」: digital, not back-office)."""
+    """A field word that yields to another field said beside it (「遥感大数据的数据处理外包」: digital, not back-office),
+    and the examples a list closed by 等 gives of the field after it (「研发、设计、营销等生产性服务」: that field)."""
+    fields = [e for e in entities if e["entity"] == "fields"]
+    for umbrella in fields:
+        before = CLAUSE_BREAK.split(text[:umbrella["start"]])[-1]
+        if _EXAMPLES_CLOSE.search(before):
+            opened = umbrella["start"] - len(before)
+            entities = [e for e in entities if not (e["entity"] == "fields" and e["value"] != umbrella["value"]
+                                                    and opened <= e["start"] and e["end"] <= umbrella["start"])]
     said = {e["value"] for e in entities if e["entity"] == "fields"}
     return [e for e in entities if not (e["entity"] == "fields" and any(
         e["value"] == rule["field"] and rule["yields_to"] in said and text[e["start"]:e["end"]] in rule["words"]

@@ -187,6 +187,15 @@ def all_contacts_text(r) -> str:
     return "、".join(contact_name(c) for c in r.contacts)
 
 
+def notes_sentence(r) -> str:
+    """What the text says of the measure that a department settles (「专项资金的申报条件和支持标准以责任单位的申报通知为准」),
+    for answers about materials, money and dates; "" when it says nothing, or when the contact sentence says it already."""
+    notes = "；".join(getattr(r.measure, "conditions_to_confirm", None) or ())
+    if not notes or not getattr(r.measure, "contacts_in_text", True):
+        return ""
+    return f"文件的说法是：{notes.rstrip('。')}。"
+
+
 def contact_sentence(r) -> str:
     """The answer to 「找哪个部门」: the units the text names, or — when it names none for the measure (浙江's plan) —
     that, and whom to ask instead (the issuer and the firm's own city bureau, the document's default contacts)."""
