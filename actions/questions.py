@@ -26,7 +26,7 @@ from .changes import continue_profile, keeps_city, say_what_changed
 from .context import catalogue, evaluate_tracker
 from .explain import process_aspects
 from .lookup import for_region, measures_named, measures_on_topic
-from .references import asked_again, pointed_measures
+from .references import asked_again, listed_in_message, pointed_measures
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
 
 ANSWERS = {"ask_why_not": why_text, "ask_conditions": conditions_text, "ask_contact": contact_text}
@@ -114,6 +114,11 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
         asked = (data.get("intent") or {}).get("name") in _QUESTION_INTENTS
         if not found and text:
             matched = _asked_matches(compiled, where, text, topics=asked)
+            if not asked and len(matched) > 1:
+                # a statement's near-tie is settled by what the firm can get (「…非核心业务外包给专业公司」 from a
+                # hospital: the buyers' measure, not the suppliers')
+                eligible = {r.measure.id for r in evaluate_tracker(tracker).eligible}
+                matched = [m for m in matched if m.id in eligible] or matched
             found = matched if asked or len(matched) == 1 else []  # (a tie of three on 「自己…项目」 names nothing)
         if found:
             return list(dict.fromkeys(found))[:3]
@@ -196,6 +201,9 @@ class ActionAnswerMeasure(Action):
             if found and not named:
                 phrase = candidate
             named += [m for m in found if m not in named]
+        listed = [] if pointed else listed_in_message(tracker, compiled)
+        if len(listed) > len(named):  # 「园区那条跟出口基地那条 分别找谁」: each measure the list describes
+            named, pointed = listed, True
         named = named[:4]
         exact = bool(named)  # a phrase that is a measure's name or keyword (工作许可), not words that resemble one
         evaluation = evaluate_tracker(tracker)

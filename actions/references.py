@@ -65,6 +65,13 @@ def _lists(tracker: Tracker, compiled, turns: int):
                 return
 
 
+def listed_in_message(tracker: Tracker, compiled) -> list:
+    """The measures the latest message lists, when it lists two or more (「园区那条跟出口基地那条 分别找谁」)."""
+    where = {"city": tracker.get_slot("city"), "province": tracker.get_slot("province")}
+    found = _named_in_message(compiled, tracker.latest_message.get("text"), tracker.latest_message.get("entities"), where)
+    return found if len(found) >= 2 else []
+
+
 def pointed_measures(tracker: Tracker, compiled, turns: int = 3) -> list:
     """The measures the latest message points to by position, or [] when it points to none."""
     items = pointed_items(normalize(tracker.latest_message.get("text") or ""))

@@ -101,3 +101,12 @@ def test_listed_names_split_the_list_a_group_reference_closes():
 
     assert [w for _, w in listed_names("股权激励和上市这两条 分别是文件里哪部分的")] == ["股权激励", "上市"]
     assert listed_names("外籍和上市这两项都有") == []  # 项: a checklist's items, not measures
+
+
+def test_a_message_listing_measures_by_description_names_each_in_order():
+    from actions.references import listed_in_message
+
+    question = "园区那条跟出口基地那条 分别找谁"
+    tracker = Tracker("t", {"city": "武汉"}, {"text": question, "intent": {}, "entities": [
+        {"entity": "policy", "value": "出口基地"}]}, [], False, None, {}, "action_listen")
+    assert [m.id for m in listed_in_message(tracker, catalogue())] == ["wh-service-parks", "wh-digital-export-base"]

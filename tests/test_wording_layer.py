@@ -44,3 +44,16 @@ def test_results_use_the_wording_layers_status_phrase(compiled):
         for r in ev.eligible + ev.undetermined:
             assert r.status_phrase == wording.status_phrase(r.status, r.document, as_of)
             assert wording.status_text(r) == (r.status_phrase or wording.status_text(r))
+
+
+def test_notes_sentence_gives_what_the_text_leaves_to_the_department(compiled):
+    # 「园区建设能拿专项资金吗 大概多少」: the text's own note (以申报通知为准) answers with the departments
+    from policies_db import evaluate_compiled
+
+    ev = evaluate_compiled(compiled, {"city": "武汉"}, dt.date(2026, 11, 22))
+    by_id = {r.measure.id: r for r in ev.eligible + ev.undetermined + ev.ineligible}
+    funds = by_id["wh-public-service-platform"]
+    assert "申报通知" in wording.notes_sentence(funds) and wording.notes_sentence(funds).startswith("文件的说法是：")
+    no_units = next(r for r in by_id.values() if not r.measure.contacts_in_text and r.measure.conditions_to_confirm)
+    assert wording.notes_sentence(no_units) == ""  # its contact sentence says it already
+    assert "文件的说法是" in wording.contact_sentence(no_units)

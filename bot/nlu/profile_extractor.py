@@ -54,6 +54,7 @@ from bot.nlu.phrases import (
     asked_treatment_before,
     bonded_zones_in_places,
     clause_negated,
+    clause_spans,
     clients_at_home,
     described_facts,
     described_fields,
@@ -291,6 +292,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                                  "value": []})
                 # 「我们不做外包，就是卖软件产品给国外」: a firm that takes no outsourcing has no offshore outsourcing
                 # business either, whatever it sells abroad.
+                # (the fields named in a clause that sends the work out are what the firm buys)
+                sent_out = [(a, b) for a, b in clause_spans(text) if _SENDS_OUT.search(text[a:b])]
+                entities = [e for e in entities if not (e["entity"] == "fields" and any(
+                    a <= e["start"] < b for a, b in sent_out))]
                 entities = [e for e in entities if e["entity"] != "offshore"] + [
                     {"entity": "offshore", "start": no_outsourcing.start(), "end": no_outsourcing.end(), "value": False}]
         return _merge_adjacent(sorted(_inside_longer(text, entities), key=lambda e: e["start"]))
@@ -336,6 +341,7 @@ _INTERROGATIVE = grammar.pattern("guards.interrogative")
 _FIELD_YIELDS = grammar.entry("phrases.field_yields")
 _EXAMPLES_CLOSE = grammar.pattern("phrases.examples_close")
 _BODY_HERE_AFTER = grammar.pattern("phrases.body_here_after")
+_SENDS_OUT = grammar.pattern("phrases.sends_out")
 _BODY_THERE_AFTER = grammar.pattern("phrases.body_there_after")
 
 
