@@ -92,7 +92,15 @@ def _asked_matches(compiled, where: dict, text: str, topics: bool = True) -> lis
 
 def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) -> list:
     """The measures the firm's previous messages named (by name, else by their words in its region), newest first;
-    bare yes/no answers to the form between them are passed over."""
+    bare yes/no answers to the form between them are passed over. A statement points to a measure only by a clear
+    match; when none does, a statement's near-tie settled by what the firm can get (「…非核心业务外包给专业公司」 from a
+    hospital: the buyers' measure, not the suppliers')."""
+    return _previous_in_window(tracker, compiled, where, turns) \
+        or _previous_in_window(tracker, compiled, where, turns, settle_ties=True) \
+        or _last_named_by_the_assistant(tracker, compiled)
+
+
+def _previous_in_window(tracker: Tracker, compiled, where: dict, turns: int, settle_ties: bool = False) -> list:
     seen_latest = False
     for event in reversed(tracker.events):
         if event.get("event") != "user":
@@ -114,15 +122,13 @@ def _previous_measures(tracker: Tracker, compiled, where: dict, turns: int = 3) 
         asked = (data.get("intent") or {}).get("name") in _QUESTION_INTENTS
         if not found and text:
             matched = _asked_matches(compiled, where, text, topics=asked)
-            if not asked and len(matched) > 1:
-                # a statement's near-tie is settled by what the firm can get (「…非核心业务外包给专业公司」 from a
-                # hospital: the buyers' measure, not the suppliers')
+            if settle_ties and not asked and len(matched) > 1:
                 eligible = {r.measure.id for r in evaluate_tracker(tracker).eligible}
                 matched = [m for m in matched if m.id in eligible] or matched
             found = matched if asked or len(matched) == 1 else []  # (a tie of three on 「自己…项目」 names nothing)
         if found:
             return list(dict.fromkeys(found))[:3]
-    return _last_named_by_the_assistant(tracker, compiled)
+    return []
 
 
 _BARE_ANSWERS = {"affirm", "deny", "dont_know"}
