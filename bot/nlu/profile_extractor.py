@@ -72,7 +72,7 @@ from bot.nlu.phrases import (
     of_named_others,
     through_a_home_company,
 )
-from bot.nlu.references import is_ellipsis, items_named_before, pointed_items
+from bot.nlu.references import asked_items, is_ellipsis, pointed_items
 from bot.nlu.vocabulary import FLAG_FIELDS, LIST_FIELDS, load_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -237,10 +237,12 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # (not the words of the measure's own name: 「外资企业利润再投资那条」 says nothing of the firm)
                 # (nor a place beside a measure described in words: 「武汉那个鼓励金融机构剥离非核心业务的，我们能用吗」)
                 described = [(m.start(), m.end()) for m in POLICY_DESCRIBED.finditer(text)]
+                asked_span = asked_items(text)  # 「首创模式 首拓市场 首发新品 这三个怎么界定」: the items are asked about
                 entities += [e for e in self.extract(statements, "inform")
                              if not any(a <= e["start"] and e["end"] <= b for a, b in described)
                              and not any(a <= e["end"] and e["start"] <= b for a, b in named)  # 「外资利润再投资」
-                             and not (described and e["entity"] == "city") and not _topic_only(statements, e)]
+                             and not (described and e["entity"] == "city") and not _topic_only(statements, e)
+                             and not (asked_span and asked_span[0] <= e["start"] < asked_span[1])]
         else:
             # negations are read without the 不 of 「不清楚」 or a denial taken back (「刚才说没有…是说错了」)
             said = _RETRACTED.sub(lambda m: m.group(1) + "\0" * len(m.group(2)), mask_uncertain(text))
@@ -275,11 +277,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
             entities = _unsure_facts(text, not_own_services(text, _bodies_as_subjects(text, entities)))
             entities = self._negated_list_values(said, entities)
-            closes = items_named_before(text)
-            if closes is not None:
-                # 「股权激励和上市这两条 分别是文件里哪部分的」: the items of the list are measures asked about.
-                opened = closes - len(CLAUSE_BREAK.split(text[:closes])[-1])
-                entities = [e for e in entities if not (isinstance(e.get("value"), bool) and opened <= e["start"] < closes)]
+            asked = asked_items(text)
+            if asked:
+                # 「股权激励和上市这两条 分别是文件里哪部分的」「首创模式 首拓市场 首发新品 这三个怎么界定」: asked about.
+                entities = [e for e in entities if not (isinstance(e.get("value"), bool) and asked[0] <= e["start"] < asked[1])]
             if _INTERROGATIVE.search(text):
                 # 「人才培训这块 是找人社局还是教育局啊」: a clause that only names the topic of the question states nothing.
                 entities = [e for e in entities if e["entity"] in ("unsure", "city", "employees")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Optional
 
 from bot.nlu import grammar
-from bot.nlu.assertion import CLAUSE_BREAK
+from bot.nlu.assertion import CLAUSE_BREAK, SENTENCE_END
 
 _ORDINAL = grammar.pattern("references.ordinal")
 _GROUP = grammar.pattern("references.group")
 _LIST_OF_MEASURES = grammar.pattern("references.list_of_measures")
+_DEFINED_LIST = grammar.pattern("references.defined_list")
 _LIST_JOINS = grammar.pattern("references.list_joins")
 _ELLIPSIS = grammar.pattern("references.ellipsis")
 _GROUP_LEAD = grammar.pattern("references.group_lead")
@@ -42,6 +43,18 @@ def items_named_before(text: str) -> int | None:
     None: what the list names are measures asked about, not facts stated."""
     group = _LIST_OF_MEASURES.search(text or "")
     return group.start() if group else None
+
+
+def asked_items(text: str) -> tuple[int, int] | None:
+    """(start, end) of the items a message asks about rather than states: a list closed by 「这两条」 (its clause), or
+    the words before a definition asked of them (「首创模式 首拓市场 首发新品 这三个怎么界定」: the sentence so far)."""
+    closes = items_named_before(text)
+    if closes is not None:
+        return closes - len(CLAUSE_BREAK.split(text[:closes])[-1]), closes
+    defined = _DEFINED_LIST.search(text or "")
+    if defined:
+        return defined.start() - len(SENTENCE_END.split(text[:defined.start()])[-1]), defined.start()
+    return None
 
 
 def listed_names(text: str) -> list[tuple[int, str]]:
