@@ -25,14 +25,14 @@ from .changes import facts_at_last_results, keeps_city
 from .context import as_of, catalogue, evaluate_tracker, profile_from_slots
 from .explain import process_aspects
 from .lookup import for_region, measures_named
-from .references import asked_again, pointed_measures
+from .references import asked_again, aspects_of, pointed_measures
 from .render import contact_text
 from .results import _report
 
 
 def _aspects(tracker: Tracker) -> set:
     """What the reader found the question asks about (bot/nlu/aspects.py: official, where_text, validity)."""
-    asked = {e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "aspect"}
+    asked = aspects_of(tracker.latest_message.get("entities"))
     again = asked_again(tracker)  # 「那第二个呢」 after 「…是文件哪一条」: what was asked before
     return (asked | again[2]) - {"again"} if again else asked
 

@@ -44,10 +44,14 @@ def _named_in_message(compiled, text: str, entities: list, where: dict) -> list:
     return found
 
 
+def _region(tracker: Tracker) -> dict:
+    return {"city": tracker.get_slot("city"), "province": tracker.get_slot("province")}
+
+
 def _lists(tracker: Tracker, compiled, turns: int):
     """The lists a position may point into, nearest first."""
     by_title = {m.title: m for m in compiled.measures}
-    where = {"city": tracker.get_slot("city"), "province": tracker.get_slot("province")}
+    where = _region(tracker)
     yield _named_in_message(compiled, tracker.latest_message.get("text"), tracker.latest_message.get("entities"), where)
     texts: list[str] = []
     seen_latest = False
@@ -67,8 +71,8 @@ def _lists(tracker: Tracker, compiled, turns: int):
 
 def listed_in_message(tracker: Tracker, compiled) -> list:
     """The measures the latest message lists, when it lists two or more (「园区那条跟出口基地那条 分别找谁」)."""
-    where = {"city": tracker.get_slot("city"), "province": tracker.get_slot("province")}
-    found = _named_in_message(compiled, tracker.latest_message.get("text"), tracker.latest_message.get("entities"), where)
+    found = _named_in_message(compiled, tracker.latest_message.get("text"), tracker.latest_message.get("entities"),
+                              _region(tracker))
     return found if len(found) >= 2 else []
 
 
@@ -88,14 +92,15 @@ def pointed_measures(tracker: Tracker, compiled, turns: int = 3) -> list:
 _QUESTIONS = ("ask_contact", "ask_conditions", "ask_process", "ask_why_not", "ask_document")
 
 
-def _aspects_of(entities: list) -> set:
+def aspects_of(entities: list) -> set:
+    """The `aspect` values the reader found in a message's entities (official, where_text, again…)."""
     return {e.get("value") for e in entities or [] if e.get("entity") == "aspect"}
 
 
 def asked_again(tracker: Tracker) -> tuple[str, str, set] | None:
     """「那第二个呢」「那零税率呢」: the firm's previous question (intent, text, aspects) that the latest message asks
     again of another item; None when the latest message is no such ellipsis, or no question came before."""
-    if "again" not in _aspects_of(tracker.latest_message.get("entities")):
+    if "again" not in aspects_of(tracker.latest_message.get("entities")):
         return None
     seen_latest = False
     for event in reversed(tracker.events):
@@ -106,7 +111,7 @@ def asked_again(tracker: Tracker) -> tuple[str, str, set] | None:
             continue
         data = event.get("parse_data") or {}
         intent = (data.get("intent") or {}).get("name")
-        aspects = _aspects_of(data.get("entities"))
+        aspects = aspects_of(data.get("entities"))
         if intent in _QUESTIONS and "again" not in aspects:
             return intent, event.get("text") or "", aspects
     return None
