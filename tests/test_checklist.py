@@ -69,6 +69,13 @@ def test_the_rest_unclear_stays_unknown():
     assert answer.unknown == ["foreign_invested", "plans_listing", "overseas_expansion"]
 
 
+@pytest.mark.parametrize("text", ["Not sure yet, 我们在中国还没有公司", "不清楚，我们这边还没有注册公司"])
+def test_unsure_beside_a_no_about_something_else_stays_unknown(text):
+    # A wrong no to every item is no answer: the unsure decides when the no may speak of something else.
+    answer = read_answer(text, "inform", [], OFFERED)
+    assert answer.unknown == OFFERED and not answer.values
+
+
 def test_all_unclear_and_not_understood():
     assert read_answer("不清楚", "dont_know", [], OFFERED).unknown == OFFERED
     assert read_answer("你们几点下班", "inform", [], OFFERED) is None

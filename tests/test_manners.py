@@ -46,6 +46,7 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("这个结论是政府正式认定吗", "ask_capabilities", "ask_document"),
     ("收到", "affirm", "acknowledge"),
     ("行 我把这个转给老板看看", "show_results", "acknowledge"),
+    ("好的，麻烦了", "nlu_fallback", "acknowledge"),
     ("好 我截图发给老板", "subscribe_push", "acknowledge"),
     ("好的 谢谢啊", "thanks", "thanks"),
     ("上市能给多少钱奖励", "inform", "ask_process"),

@@ -35,6 +35,7 @@ class Lexicon:
     now_gone: re.Pattern
     now_still: re.Pattern
     planned: re.Pattern
+    founding: re.Pattern
     hypothetical: re.Pattern
     not_hypothetical: re.Pattern
     plans_count_for: frozenset
@@ -67,6 +68,7 @@ def lexicon() -> Lexicon:
         now_gone=re.compile(_alternation(data["now_gone"])),
         now_still=re.compile(_alternation(data["now_still"])),
         planned=re.compile(_alternation(data["planned"])),
+        founding=re.compile(_alternation(data["founding"]), re.IGNORECASE),
         hypothetical=re.compile(_alternation(data["hypothetical"])),
         not_hypothetical=re.compile(_alternation(data["not_hypothetical"])),
         plans_count_for=frozenset(data["plans_count_for"]),
@@ -149,7 +151,9 @@ def _reached(text: str, spans: Sequence[tuple[int, int]], cues: list[tuple[int, 
                     if not _listed(text[spans[prev][1]:spans[nxt][0]]):
                         break
                     reached.add(nxt)
-    return reached
+    # Two readings of the same words (「外商独资企业」 and 「外商独资」) are reached together.
+    return reached | {i for i, (start, end) in enumerate(spans) for j in reached
+                      if start < spans[j][1] and spans[j][0] < end}
 
 
 def _cues(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -200,6 +204,11 @@ def modality(text: str, spans: Sequence[tuple[int, int]], fields: Sequence[str])
         if _after_in_sentence(said, hypothetical, start) or (fields[i] == "city" and _after_in_clause(said, planned, start)):
             out[i] = UNSTATED
     for i in _reached(said, spans, planned, forward_only=True):
+        if fields[i] not in lex.plans_count_for:
+            out[i] = UNSTATED
+    # What a planned founding sets up is planned too (「我们 plan 明年在武汉设一个 WFOE」).
+    founded = [cue for cue in _cues(lex.founding, said) if _after_in_clause(said, planned, cue[0])]
+    for i in _reached(said, spans, founded, forward_only=True):
         if fields[i] not in lex.plans_count_for:
             out[i] = UNSTATED
     # 「那个外资企业的政策能享受吗」「武汉的政策我们能用吗」: named in a question about its measure, not stated.

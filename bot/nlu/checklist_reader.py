@@ -187,6 +187,7 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
             explicit.update({n: not negative and not _pending(n, clause, text) for n in named})
     chosen: set[int] = set()
     generic_unsure = False
+    loose_no = False
     unknown: set[int] = set()
     ruled_out: set[int] = set()
     for index, clause in enumerate(_CLAUSES.split(text)):
@@ -212,6 +213,8 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
             # one about the list before the first item named: 「这些我们都没有 也不是金融机构」)
             about = _about_the_list(clause) or bool(_NONE_APPLY.match(clause.strip())) or _blanket_head(clause)
             rest = rest if numbers or not about else "false"
+            # (a no with words the list does not know — 「我们在中国还没有公司」 — may speak of something else)
+            loose_no = loose_no or (about and not numbers and bool(re.sub(r"[\W\d_]", "", without_list_talk(clause))))
         elif _ALL_APPLY.search(clause):
             rest = "true" if numbers or _about_the_list(clause, yes=True) else rest
         else:
@@ -221,8 +224,10 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
     unknown |= {number for number, name in enumerate(offered, 1) if name in unsure_named}
     if rest is None and intent == "deny":
         rest = "false"
-    if rest is None and (intent == "dont_know" or generic_unsure) and not unknown:
-        rest = "unknown"  # 「不清楚」「要问财务」 of the whole list
+    if (rest is None or (rest == "false" and loose_no)) and (intent == "dont_know" or generic_unsure) and not unknown:
+        # 「不清楚」「要问财务」 of the whole list; beside a no that may speak of something else, the unsure decides
+        # (「Not sure yet, 我们在中国还没有公司」: a wrong no to every item is no answer).
+        rest = "unknown"
     if not (explicit or chosen or unknown or ruled_out or rest):
         return None
     if unknown and not (explicit or chosen or ruled_out or rest):
