@@ -45,6 +45,8 @@ def test_normalizer(typed, expected):
     ("我们百来号人", 100), ("千把人", 1000), ("我们有六十几个员工", 60), ("六十多个员工", 60),
     ("哦不对 上个月刚扩招了 现在是95个人", 95),  # a change, then the count now
     ("sorry 打反了 是35个 不是53", 35),  # digits swapped: the figure the form asks is the head count
+    ("两百一十几个人", 210), ("一千二百三十几人", 1230),  # a full figure with 几/多 after its tens
+    ("约1.2k员工", 1200), ("团队3w人", 30000),  # a Latin unit letter after digits
 ])
 def test_colloquial_employee_counts(text, count):
     assert bare_count(text) == count

@@ -20,7 +20,10 @@ def _words(name: str) -> str:
 _DIGITS = "零〇一二两三四五六七八九"
 _CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUM = r"[0-9０-９.．零〇一二两三四五六七八九十百千万]+"
+# 1.2k, 3w: a Latin unit letter after digits (grammar.yml numbers.latin_units), read as its Chinese unit
+_LATIN_UNITS: dict = grammar.entry("numbers.latin_units")
+_LATIN = "|".join(re.escape(k) for k in _LATIN_UNITS)
+_NUM = rf"(?:[0-9０-９.．]+(?:{_LATIN})(?![A-Za-z])|[0-9０-９.．零〇一二两三四五六七八九十百千万]+)"
 # 两三百 / 三五十 / 七八千 (and 两三百多)
 _RANGE_CN = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}][十百千万]"
 _RANGE_LINK = _words("range_link")  # 200到300
@@ -28,7 +31,8 @@ _RANGE_AR = rf"\d+{_RANGE_LINK}\d+"
 _TEEN = r"(?<![零〇一二两三四五六七八九十百千万])(?:十几|十多)"
 _TENS_FEW = rf"[{_DIGITS[2:]}]十几|[{_DIGITS[2:]}]十多|[{_DIGITS[1:]}]?百把|[{_DIGITS[1:]}]?千把"  # 三十几 → 30, 百把 → 100
 _RANGE_SMALL = rf"[{_DIGITS[2:]}][{_DIGITS[2:]}](?=\s*(?:{_words('classifiers')}))"  # 五六个人 → 5, not 56
-_FIGURE = rf"(?:{_RANGE_AR}|{_RANGE_CN}|{_TENS_FEW}|{_TEEN}|{_RANGE_SMALL}|{_NUM})"
+_FULL_FEW = rf"[{_DIGITS[1:]}][{_DIGITS}十百千万]*[百千万][{_DIGITS}]*十(?:几|多)"  # 两百一十几 → 210
+_FIGURE = rf"(?:{_FULL_FEW}|{_RANGE_AR}|{_RANGE_CN}|{_TENS_FEW}|{_TEEN}|{_RANGE_SMALL}|{_NUM})"
 _APPROX = rf"(?:{_words('approximate')})?"
 _PERSON = _words("person")
 # A figure followed by 人/名/位 (号人, 来号人), or 员工/人数 followed by a figure; not 几十 (vague).
@@ -43,6 +47,7 @@ _BARE = re.compile(rf"^(?:{_words('bare_count_leads')})*\s*({_FIGURE})\s*{_APPRO
 def to_int(numeral: str) -> int | None:
     """One figure as an integer: 350, 三百五十, 1.2万, 两三百 (→ 250), 十几 (→ 15), 200到300 (→ 250)."""
     text = numeral.strip().translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    text = re.sub(rf"(?<=\d)(?:{_LATIN})$", lambda m: _LATIN_UNITS[m.group()], text)
     if text in ("十几", "十多"):
         return 15
     if text in ("百", "千"):  # 百来号人, 千把人: one hundred, one thousand
@@ -51,6 +56,8 @@ def to_int(numeral: str) -> int | None:
     if few:
         unit = {"十": 10, "百": 100, "千": 1000}[few.group(2)[0]]
         return (_CN[few.group(1)] if few.group(1) else 1) * unit
+    if re.fullmatch(_FULL_FEW, text):
+        return to_int(text[:-1])  # the figure said, as with 多/来 (「两百一十几」 → 210)
     ar = re.fullmatch(rf"(\d+){_RANGE_LINK}(\d+)", text)
     if ar:
         low, high = int(ar.group(1)), int(ar.group(2))

@@ -207,6 +207,9 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
     field of its own; 「有个对银行的风险补偿」「有个综保区研发用品免许可证的政策」: a measure described in words holds
     the measure's facts, not the firm's."""
     courses = [(m.start(), m.end()) for p in (_COURSE, _OUTSOURCED_OUT) for m in p.finditer(text)]
+    # (and where the work sent out goes — 「款式设计是外包给意大利一个工作室做的」 — is the supplier's, no offshore business)
+    sent_to = [(m.start(), next(b for a, b in clause_spans(text) if a <= m.end() <= b))
+               for m in _OUTSOURCED_OUT.finditer(text)]
     described = [(m.start(), m.end()) for p in (POLICY_DESCRIBED, _PERSON_BY_ROLE) for m in p.finditer(text)] \
         + hearsay_spans(text)
     # (where the parent is says who owns the firm: 「母公司在新加坡 我们是全资子公司」 is foreign-invested)
@@ -217,6 +220,8 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
             and not (e["entity"] in ("fields", "service_types")
                                         and any(a <= e["start"] and e["end"] <= b for a, b in courses))
             and not any(a <= e["start"] and e["end"] <= b for a, b in described)
+            and not (e["entity"] in ("offshore", "onshore") and e["value"] is True
+                     and any(a <= e["start"] and e["end"] <= b for a, b in sent_to))
             and not (e["entity"] != "foreign_invested" and not e.get("taken_back")
                      and any(a <= e["start"] and e["end"] <= b for a, b in others))]
 
@@ -653,6 +658,7 @@ def _city_roles() -> dict[str, re.Pattern]:
             "registered_after": re.compile(f"^(?:{alt('registered_after')})"),
             "self": re.compile(f"(?:{alt('self_before')})(?:{alt('between')})*$"),
             "asked_treatment": re.compile(f"(?:{alt('asked_treatment_before')})(?:{alt('particle')})?$"),
+            "office_before": re.compile(f"(?:{alt('office_nouns')})(?:{alt('between')})*$"),
             "office_had": re.compile(f"^(?:{alt('particle')})?(?:{alt('office_had_after')})(?:{alt('office_nouns')})"),
             "self_branch": re.compile(f"^(?:{alt('particle')})?(?:{alt('self_branch_after')})"),
             "self_opens": re.compile(f"(?:{alt('self_opens')})[^，。；,;！!？?\\s]{{0,16}}$")}
@@ -779,6 +785,11 @@ def firm_cities(text: str, entities: list[_Entity]) -> list[_Entity]:
         # 「我们在浙江自贸试验区杭州片区」: a place named after it that lies inside it says where, more precisely.
         chosen += [e for e in cities if roles[id(e)] == "plain" and _inside_any(e["value"], chosen)]
     keep = chosen or [e for e in cities if roles[id(e)] != "elsewhere"]
+    if not chosen and len(keep) > 1:
+        # 「注册在花桥,昆山, 办公室在上海」: among places named plainly, an office's place yields to the others (alone, it is
+        # the firm's: 「我们办公室在滨江」).
+        elsewhere = [e for e in keep if _city_roles()["office_before"].search(text[max(0, e["start"] - 12):e["start"]])]
+        keep = [e for e in keep if e not in elsewhere] or keep
     if not keep:
         return [e for e in entities if e["entity"] != "city"]
     # One city entity, the firm's: the last one kept, with the names right before it (舟山的普陀 → one span,

@@ -36,6 +36,7 @@ from bot.nlu.aspects import aspects
 from bot.nlu.assertion import (
     CLAUSE_BREAK,
     GONE,
+    SENTENCE_END,
     UNSTATED,
     mask_uncertain,
     modality,
@@ -274,9 +275,12 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities = _yielded_fields(text, entities)
             entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
+            entities = _inside_place_names(text, entities)
+            entities = _beside_zones(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
             entities = _unsure_facts(text, not_own_services(text, _bodies_as_subjects(text, entities)))
             entities = self._negated_list_values(said, entities)
+            entities += _contrasted(text, read, entities)
             asked = asked_items(text)
             if asked:
                 # 「股权激励和上市这两条 分别是文件里哪部分的」「首创模式 首拓市场 首发新品 这三个怎么界定」: asked about.
@@ -346,6 +350,30 @@ _SENDS_OUT = grammar.pattern("phrases.sends_out")
 _BODY_THERE_AFTER = grammar.pattern("phrases.body_there_after")
 
 
+_CONTRAST_NO = grammar.pattern("phrases.contrast_self.denied")
+_CONTRAST_SAME = grammar.pattern("phrases.contrast_self.same")
+
+
+def _contrasted(text: str, read: List[Dict[Text, Any]], kept: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """「隔壁几家请了意大利设计师 我们没有」: someone else's fact, then the firm's own word on it — a no (or 「我们也有」, a
+    yes) of the same fact, in the next clause of the sentence."""
+    held = {e["entity"] for e in kept}
+    found = []
+    for e in read:
+        if not isinstance(e["value"], bool) or e["entity"] in held or any(f["entity"] == e["entity"] for f in found):
+            continue
+        brk = CLAUSE_BREAK.search(text, e["end"])  # (searched in place: a space breaks a clause between words)
+        end = SENTENCE_END.search(text, e["end"])
+        if not brk or (end and end.start() < brk.start()):
+            continue
+        for pattern, value in ((_CONTRAST_NO, False), (_CONTRAST_SAME, True)):
+            match = pattern.match(text[brk.end():])
+            if match:
+                found.append({"entity": e["entity"], "start": brk.end(), "end": brk.end() + match.end(), "value": value})
+                break
+    return found
+
+
 def _set_aside(text: str, read: List[Dict[Text, Any]], kept: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     """「工程师很多是从大连、上海过来的」「母公司喺香港」: facts read and found to be someone else's — the message was
     understood, it only says nothing of the firm. An `aside` entity tells the form so (it sets no slot)."""
@@ -394,6 +422,25 @@ def _bodies_as_subjects(text: str, entities: List[Dict[Text, Any]]) -> List[Dict
                 e = dict(e, value=True)
         kept.append(e)
     return kept
+
+
+_PLACE_NAME_END = grammar.pattern("phrases.place_name_end")
+
+
+def _inside_place_names(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """A kind of work named inside a place's name (「物联网街那边」「云计算小镇」) says where, not what the firm does."""
+    return [e for e in entities if not (e["entity"] in ("fields", "service_types")
+                                        and _PLACE_NAME_END.match(text, e["end"]))]
+
+
+_NEAR_AFTER = grammar.pattern("phrases.near_zone.after")
+_ZONE_FACTS = grammar.words("phrases.near_zone.facts")
+
+
+def _beside_zones(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """「在综保区旁边的医药港小镇」: next to a zone is not in it — the zone named says nothing of the firm."""
+    return [e for e in entities if not (e["entity"] in _ZONE_FACTS and e["value"] is True
+                                        and _NEAR_AFTER.match(text, e["end"]))]
 
 
 def _yielded_fields(text: str, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
