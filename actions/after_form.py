@@ -36,7 +36,10 @@ def _asks_about_measures(tracker: Tracker) -> bool:
         return False
     if list(tracker.get_latest_entity_values("policy")):
         return True
-    return bool(best_matches(index_for(catalogue()), without_asking(asking_part(text))))
+    index = index_for(catalogue())
+    # (the measure may be named in a clause of its own before the asking one: 「老外来上班的那个工作证跟居留证 现在有没有
+    # 简化一点的办法」)
+    return bool(best_matches(index, without_asking(asking_part(text))) or best_matches(index, without_asking(text)))
 
 
 def _supposed_answer(tracker: Tracker, supposed: List[str]) -> str:

@@ -126,7 +126,12 @@ class ActionAnswerDocument(Action):
         # (「武汉那个文件是谁发的」 names the document: its dates and issuer, not a measure's)
         about_document = cue("document_words", normalize(tracker.latest_message.get("text") or ""))
         named = _measures_named(tracker) if "validity" in asked and not about_document else []
-        if named:
+        if "validity" in asked and cue("status_validity", normalize(tracker.latest_message.get("text") or "")):
+            # 「认定了以后有效期几年」: the status's term, which the texts leave to the rules that grant it — whom to ask.
+            evaluation = evaluate_tracker(tracker)
+            lines.append(wording.status_validity_text([m.title for m in named]))
+            lines += [contact_text(evaluation.result(m.id)) for m in named[:2]]
+        elif named:
             # 「疫情期间受委托那条支持，现在还在执行吗？」: the measure's article and document dates, what the text leaves
             # open about it, and whom to ask — not every document's dates.
             evaluation = evaluate_tracker(tracker)

@@ -26,7 +26,7 @@ from .changes import continue_profile, keeps_city, say_what_changed
 from .context import catalogue, evaluate_tracker
 from .explain import process_aspects
 from .lookup import for_region, measures_named, measures_on_topic
-from .references import asked_again, listed_in_message, pointed_measures
+from .references import asked_again, aspects_of, listed_in_message, pointed_measures
 from .render import conditions_text, contact_text, coverage_text, outside_coverage_text, why_text
 
 ANSWERS = {"ask_why_not": why_text, "ask_conditions": conditions_text, "ask_contact": contact_text}
@@ -277,6 +277,10 @@ class ActionAnswerMeasure(Action):
             missing = [b for b in bodies_named(asking_part(_text(tracker))) if b not in listed]
             if missing:
                 parts[-1] += "\n" + wording.bodies_not_listed_line(missing)
+            if "where_text" in aspects_of(tracker.latest_message.get("entities")):
+                # 「出口信贷优惠那条是文件第几条 找哪个部门」: both questions — the article too.
+                parts = [part + "\n" + wording.article_line(m, compiled.documents[m.document_id])
+                         for part, m in zip(parts, measures)]
         dispatcher.utter_message(text="\n\n".join(parts))
         process = process_aspects(_text(tracker)) if intent == "ask_contact" else []
         if process:  # 「一是培训这块归哪个部门管 二是有没有截止时间」: both questions answered

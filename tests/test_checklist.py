@@ -40,7 +40,8 @@ def test_named_circumstances_count_like_numbers_and_negations_are_kept():
                              "overseas_expansion": False}
 
 
-@pytest.mark.parametrize("text,intent", [("都没有", "deny"), ("都不符合", "inform"), ("以上都不是", "deny")])
+@pytest.mark.parametrize("text,intent", [("都没有", "deny"), ("都不符合", "inform"), ("以上都不是", "deny"),
+                                         ("别的都不适用", "inform"), ("这些都跟我们不相关", "deny")])
 def test_none_apply(text, intent):
     assert read_answer(text, intent, [], OFFERED).values == dict.fromkeys(OFFERED, False)
 

@@ -47,6 +47,9 @@ def test_no_document_answer_invents_a_number_phone_or_amount():
     ("收到", "affirm", "acknowledge"),
     ("行 我把这个转给老板看看", "show_results", "acknowledge"),
     ("好的，麻烦了", "nlu_fallback", "acknowledge"),
+    ("那零税率现在有了没", "deny", "ask_conditions"),  # its 没 asks
+    ("那这个比照目录出来了没", "deny", "ask_conditions"),
+    ("为啥清单里没有申报技术先进型那条", "ask_conditions", "ask_why_not"),
     ("好 我截图发给老板", "subscribe_push", "acknowledge"),
     ("好的 谢谢啊", "thanks", "thanks"),
     ("上市能给多少钱奖励", "inform", "ask_process"),

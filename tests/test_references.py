@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from actions.context import catalogue
 from actions.references import pointed_measures
 from bot.nlu.normalize import normalize
-from bot.nlu.references import pointed_items
+from bot.nlu.references import defines_named, pointed_items
 
 pytestmark = pytest.mark.unit
 
@@ -110,3 +110,13 @@ def test_a_message_listing_measures_by_description_names_each_in_order():
     tracker = Tracker("t", {"city": "武汉"}, {"text": question, "intent": {}, "entities": [
         {"entity": "policy", "value": "出口基地"}]}, [], False, None, {}, "action_listen")
     assert [m.id for m in listed_in_message(tracker, catalogue())] == ["wh-service-parks", "wh-digital-export-base"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("首创模式 首拓市场 首发新品 这三个怎么界定", True),
+    ("首创模式 首拓市场 首发新品 这三个首到底怎么界定", True),  # a shared head word before the question
+    ("这三个怎么界定", False),  # nothing named before it
+    ("零税率怎么申请", False),
+])
+def test_a_definition_asked_of_the_terms_named_before(text, expected):
+    assert defines_named(text) is expected

@@ -104,6 +104,7 @@ def test_implied_and_inferred_facts():
     ("有的", True), ("没", False), ("不算吧", False), ("对的", True), ("嗯", True), ("是滴", True),
     ("没有的", False), ("木有", False), ("算是吧", True), ("不清楚", None), ("我们在杭州做软件外包的", None),
     ("学校不涉及这个", False), ("我们行没有", False), ("没有这块", False),  # sealed H: a subject before, a 这个 after
+    ("这个跟我们不相关", False), ("跟我们没关系", False),  # not the firm's concern: a no
     ("银行自己不接", False), ("银行不接这类业务", False), ("我们不做这块", False),  # the bank's no to offshore work
     ("我们没这个情况", False),
     # sealed Y: several openers before the answer, and an 也 before it

@@ -448,6 +448,10 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it
         # (「股权激励和上市这两条 分别是文件里哪部分的」 asks where the text says it: the document's).
         return _choose(ranking, "ask_conditions", confidence)
+    if intent.get("name") in ("deny", "affirm") and asks and not facts and (names_measure or len(text.strip()) > 6) \
+            and QUESTION_CUES.search(text.strip()[-4:]) and yes_no(CLAUSE_BREAK.split(text.strip())[0]) is None:
+        # 「那零税率现在有了没」「那这个比照目录出来了没」: a yes/no question about a measure (its 没 asks), no answer.
+        return _choose(ranking, "ask_conditions", confidence)
     if name == "out_of_scope" and (intent.get("confidence") or 0.0) < 0.6 and asks and ASKING.search(text):
         # 「国家科技计划项目那个怎么争取」 (out_of_scope 0.5): unsure, and it asks — the catalogue search decides.
         return _choose(ranking, "nlu_fallback", confidence)

@@ -73,7 +73,7 @@ from bot.nlu.phrases import (
     of_named_others,
     through_a_home_company,
 )
-from bot.nlu.references import asked_items, is_ellipsis, pointed_items
+from bot.nlu.references import asked_items, defines_named, is_ellipsis, pointed_items
 from bot.nlu.vocabulary import FLAG_FIELDS, LIST_FIELDS, load_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -162,6 +162,10 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                 e["entity"] in nlu_guards.PROFILE_ENTITIES or isinstance(e.get("value"), bool) for e in entities)
             if again:
                 # 「那第二个呢」「那零税率呢」: the firm's previous question, of another item — the actions look it up.
+                intent, ranking = nlu_guards.choose(ranking, "ask_conditions", 0.95)
+            elif defines_named(text) and not any(
+                    e["entity"] in nlu_guards.PROFILE_ENTITIES or isinstance(e.get("value"), bool) for e in entities):
+                # 「首创模式 首拓市场 首发新品 这三个怎么界定」: what the measure those terms belong to says of them.
                 intent, ranking = nlu_guards.choose(ranking, "ask_conditions", 0.95)
             if intent.get("name") in policy and intent.get("name") != read_as:
                 # Rerouted (by either guard) to a question about a measure: read it as one (its measure named) — with

@@ -57,6 +57,12 @@ def asked_items(text: str) -> tuple[int, int] | None:
     return None
 
 
+def defines_named(text: str) -> bool:
+    """「首创模式 首拓市场 首发新品 这三个怎么界定」: a definition asked of the items named before it."""
+    defined = _DEFINED_LIST.search(text or "")
+    return bool(defined and text[:defined.start()].strip())
+
+
 def listed_names(text: str) -> list[tuple[int, str]]:
     """The items of a list a group reference closes (「股权激励和上市这两条」 → 股权激励, 上市), with their offsets."""
     closes = items_named_before(text)

@@ -571,6 +571,12 @@ def not_for_firm_line(titles: str, regions: str, place: str) -> str:
     return f"{titles}适用于在{regions}注册的企业；贵公司在{place}，按注册地暂不适用。原文的规定如下，供参考："
 
 
+def status_validity_text(titles) -> str:
+    """「认定了以后有效期几年」: the texts set no term for a status they name; the rules that grant it do."""
+    named = "、".join(f"「{t}」" for t in titles)
+    return (f"文件没有规定{named or '相关资格'}认定后的有效期；有效期和复审要求以认定办法及主管部门的通知为准。")
+
+
 def to_confirm_line(condition: str) -> str:
     """One of a measure's conditions to confirm, as a line of an answer about the measure."""
     return f"需要确认：{condition}。"
