@@ -363,7 +363,9 @@ class ValidateProfileForm(FormValidationAction):
                 if times_asked(tracker, requested) >= MAX_ASKS:
                     return await self._skip(dispatcher, tracker, domain, events, requested, "utter_aside_skip")
                 dispatcher.utter_message(response="utter_aside_noted")
-                return await self._ask_next(dispatcher, tracker, domain, events, requested)
+                # (a slot event besides requested_slot, or Rasa rejects the form and its fallback says 「没有理解」)
+                keep = [SlotSet("misunderstood_turns", tracker.get_slot("misunderstood_turns"))]
+                return await self._ask_next(dispatcher, tracker, domain, events + keep, requested)
             count = (tracker.get_slot("misunderstood_turns") or 0) + 1
             if count >= MAX_MISUNDERSTOOD or times_asked(tracker, requested) >= MAX_ASKS:
                 # Twice not understood: leave the field unknown rather than loop on it.

@@ -216,3 +216,10 @@ def test_what_the_list_asks_in_a_dialect_is_understood():
     # 吴语 「上头介些阿拉侪没额」 was not understood twice and the question was skipped.
     answer = read_answer(normalize("上头介些阿拉侪没额"), "inform", [], OFFERED)
     assert answer.values == dict.fromkeys(OFFERED, False)
+
+
+def test_a_parks_tenants_answer_nothing_of_the_list():
+    # 「园区」 names the park item, but the park's tenants are someone else: only the firm's own no is read.
+    answer = read_answer("园区里好多德国法国的外资公司 我们不是外资", "inform", [],
+                         ["runs_park", "foreign_invested", "provides_training"])
+    assert answer.values == {"foreign_invested": False}

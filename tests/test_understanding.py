@@ -33,6 +33,7 @@ from tests.test_e2e import Chat, checklist_of, results_of
     ("離岸零稅率係咪即刻可以用 要搵稅務局定係商務局", "离岸零税率是不是马上可以用 要找税务局还是商务局"),  # 粤语
     ("股权急励那个是那一条", "股权激励那个是哪一条"),  # typos of pinyin input
     ("该企业在滨江，来电人说：做软件外包", "我们在滨江，做软件外包"),
+    ("hr这边帮老板问问 我们在杭州", "人力资源这边 我们在杭州"),  # asking on the boss's behalf: no client
 ])
 def test_normalizer(typed, expected):
     assert normalize(typed) == expected

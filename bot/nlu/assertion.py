@@ -128,6 +128,8 @@ def _reached(text: str, spans: Sequence[tuple[int, int]], cues: list[tuple[int, 
     """The indexes of `spans` that one of the cues reaches (next to it in its clause, or across a list)."""
     if not cues or not spans:
         return set()
+    # A cue inside a fact's own words (「首次开拓海外市场」 holds 开拓) is part of its name, no cue.
+    cues = [(a, b) for a, b in cues if not any(s <= a and b <= e and (s, e) != (a, b) for s, e in spans)]
     reached: set[int] = set()
     order = sorted(range(len(spans)), key=lambda i: spans[i])
     for clause_start, clause_end in _clauses(text):

@@ -15,7 +15,7 @@ import yaml
 from bot.nlu import grammar
 from bot.nlu.assertion import is_unsure
 from bot.nlu.numbers import find_employee_counts
-from bot.nlu.phrases import APPLIED_FOR, DOUBLE_NEGATIVE, others_spans, pending_application
+from bot.nlu.phrases import APPLIED_FOR, DOUBLE_NEGATIVE, pending_application, someone_elses_spans
 
 _WORDS = yaml.safe_load((Path(__file__).with_name("lexicon") / "checklist.yml").read_text(encoding="utf-8"))
 
@@ -148,7 +148,7 @@ def read_answer(text: str, intent: Optional[str], entities: List[Dict[str, Any]]
         text = text[:start] + " " * (end - start) + text[end:]
     text = _NOT_ITEM_NUMBER.sub(lambda m: " " * len(m.group()), text)
     # What is said of a parent company (「母公司在香港是行业龙头，但杭州这间…不算龙头」) answers nothing for the firm.
-    for start, end in others_spans(text):
+    for start, end in someone_elses_spans(text):
         text = text[:start] + " " * (end - start) + text[end:]
     # Items the firm is unsure of (the extractor's `unsure` entities, 「外资和技术先进型这两项我不清楚」) stay unknown,
     # whatever the rest of the message says of the others.

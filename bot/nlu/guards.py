@@ -286,6 +286,7 @@ _REROUTABLE = {"show_results", "ask_capabilities", "nlu_fallback", "inform", "af
 
 
 _HOW_MUCH = grammar.pattern("guards.how_much")
+_ENDS_ASKING_NO = grammar.pattern("guards.ends_asking_no")
 _HOW_TO_QUALIFY = grammar.pattern("guards.how_to_qualify")
 _CONTACT_CHOICE = grammar.pattern("guards.contact_choice")
 _SUPPORT_ASKED = grammar.pattern("guards.support_asked")
@@ -448,8 +449,13 @@ def _requests_and_manners(text: str, intent: Intent, ranking: Ranking, entities:
         # 「零税率是什么意思 我们这种能享受吗」「技术先进型那条有什么条件」: a question naming a measure is answered from it
         # (「股权激励和上市这两条 分别是文件里哪部分的」 asks where the text says it: the document's).
         return _choose(ranking, "ask_conditions", confidence)
+    if name == "ask_topic" and (intent.get("confidence") or 0.0) < 0.6 and not asks and not names_measure \
+            and not facts:
+        # An unsure topic question with no word that asks and no topic named is no question: not understood (counted,
+        # so the form moves on), not 「请问您想查哪一类政策？」 and the same question again, and again.
+        return _choose(ranking, "nlu_fallback", intent.get("confidence") or 0.0)
     if intent.get("name") in ("deny", "affirm") and asks and not facts and (names_measure or len(text.strip()) > 6) \
-            and QUESTION_CUES.search(text.strip()[-4:]) and yes_no(CLAUSE_BREAK.split(text.strip())[0]) is None:
+            and _ENDS_ASKING_NO.search(text) and yes_no(CLAUSE_BREAK.split(text.strip())[0]) is None:
         # 「那零税率现在有了没」「那这个比照目录出来了没」: a yes/no question about a measure (its 没 asks), no answer.
         return _choose(ranking, "ask_conditions", confidence)
     if name == "out_of_scope" and (intent.get("confidence") or 0.0) < 0.6 and asks and ASKING.search(text):

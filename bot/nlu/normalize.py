@@ -57,6 +57,7 @@ _DIALECT_RE = _alternation(DIALECT)
 _THIRD_PERSON_RE = _alternation(THIRD_PERSON_FIRM)
 # The frame of reported speech, at the start of the message or of a clause (after punctuation or a space).
 _REPORTED_RE = re.compile(r"(?:^|(?<=[，,。；;！!？?\s]))(?:" + _alternation(REPORTED_SPEECH).pattern + r")[：:，,\s]*")
+_ON_BEHALF_RE = _alternation(_WORDS["on_behalf"])
 _REPORTED_QUESTION_RE = re.compile(r"(?:^|(?<=[，,。；;！!？?\s]))(?:" + _alternation(REPORTED_QUESTION).pattern
                                    + r")[：:，,\s]*")
 # English words: not inside a longer ASCII word ("software" yes, "softwareX" no).
@@ -107,6 +108,7 @@ def normalize(text: str) -> str:
     text = _DIALECT_RE.sub(lambda m: DIALECT[m.group()], text)
     text = _THIRD_PERSON_RE.sub(FIRST_PERSON, text)
     text = _REPORTED_QUESTION_RE.sub("请问", text)
+    text = _ON_BEHALF_RE.sub(" ", text)
     text = _REPORTED_RE.sub("", text)
     # 人力资源 外包 → 人力资源外包 (English replaced inside Chinese); a space the firm typed between Chinese words
     # stays: it separates clauses the way a comma does (「没有 都是国内的银行」).

@@ -274,6 +274,12 @@ def others_spans(text: str) -> list[tuple[int, int]]:
     return parent_spans(text) + [(m.start(), m.end()) for p in (_OTHERS_DID, _OTHERS_AFFAIR) for m in p.finditer(text)]
 
 
+def someone_elses_spans(text: str) -> list[tuple[int, int]]:
+    """Every span the text says of someone else: a parent's clauses, others' affairs, a park's tenants or competitors
+    doing a business (「园区里好多德国法国的外资公司」), other firms named."""
+    return others_spans(text) + clients_doing_spans(text) + [(m.start(), m.end()) for m in _OTHERS_NAMED.finditer(text)]
+
+
 _WORK_FOR = grammar.pattern("phrases.work_for")
 _OTHERS_DID = grammar.pattern("phrases.others_did")
 _OTHERS_AFFAIR = grammar.pattern("phrases.others_affair")

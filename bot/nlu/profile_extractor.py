@@ -276,10 +276,9 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
             named_fields = {e["value"] for e in entities if e["entity"] == "fields"}
             entities += [f for f in described_fields(text) if f["value"] not in named_fields]
             entities += makers_clients(text, [e for e in entities if e["entity"] == "fields"])
-            entities = _yielded_fields(text, entities)
+            entities = _inside_place_names(text, _yielded_fields(text, entities))
             entities += named_service_types(text, entities)
             entities += inferred_service_types(text, entities)
-            entities = _inside_place_names(text, entities)
             entities = _beside_zones(text, entities)
             entities += [{"entity": "employees", "start": s, "end": e, "value": n} for s, e, n in find_employee_counts(text)]
             entities = _unsure_facts(text, not_own_services(text, _bodies_as_subjects(text, entities)))
