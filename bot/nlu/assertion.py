@@ -128,8 +128,6 @@ def _reached(text: str, spans: Sequence[tuple[int, int]], cues: list[tuple[int, 
     """The indexes of `spans` that one of the cues reaches (next to it in its clause, or across a list)."""
     if not cues or not spans:
         return set()
-    # A cue inside a fact's own words (「首次开拓海外市场」 holds 开拓) is part of its name, no cue.
-    cues = [(a, b) for a, b in cues if not any(s <= a and b <= e and (s, e) != (a, b) for s, e in spans)]
     reached: set[int] = set()
     order = sorted(range(len(spans)), key=lambda i: spans[i])
     for clause_start, clause_end in _clauses(text):
@@ -137,25 +135,28 @@ def _reached(text: str, spans: Sequence[tuple[int, int]], cues: list[tuple[int, 
         for cue_start, cue_end in cues:
             if not (clause_start <= cue_start < clause_end) or not inside:
                 continue
+            hit: set[int] = set()
             before = [i for i in inside if spans[i][1] <= cue_start]
             after = [i for i in inside if spans[i][0] >= cue_end]
             # the facts just before the cue, walking back along the list
             if before and not forward_only and _joins(text[spans[before[-1]][1]:cue_start]):
-                reached.add(before[-1])
+                hit.add(before[-1])
                 for prev, nxt in zip(reversed(before[:-1]), reversed(before[1:])):
                     if not _listed(text[spans[prev][1]:spans[nxt][0]]):
                         break
-                    reached.add(prev)
+                    hit.add(prev)
             # the facts just after it (「不确定有没有外籍员工」), walking on along the list
             if after and not backward_only and _joins(text[cue_end:spans[after[0]][0]]):
-                reached.add(after[0])
+                hit.add(after[0])
                 for prev, nxt in zip(after[:-1], after[1:]):
                     if not _listed(text[spans[prev][1]:spans[nxt][0]]):
                         break
-                    reached.add(nxt)
-    # Two readings of the same words (「外商独资企业」 and 「外商独资」) are reached together.
-    return reached | {i for i, (start, end) in enumerate(spans) for j in reached
-                      if start < spans[j][1] and spans[j][0] < end}
+                    hit.add(nxt)
+            # Two readings of the same words (「外商独资企业」 and 「外商独资」) are reached together — except a fact whose
+            # own words hold the cue (「首次开拓海外市场」 holds 开拓: part of its name, no plan of it).
+            hit |= {i for i in inside for j in hit if spans[i][0] < spans[j][1] and spans[j][0] < spans[i][1]}
+            reached |= {i for i in hit if not (spans[i][0] <= cue_start and cue_end <= spans[i][1])}
+    return reached
 
 
 def _cues(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
