@@ -112,14 +112,14 @@ nlu-eval: $(MODEL)
 # ≥ EVAL_MIN_SUCCESS and misunderstood turns ≤ EVAL_MAX_MISUNDERSTOOD, set a few conversations below the latest
 # recorded run, so a model trained on another machine (TensorFlow on CPU is not bit-reproducible) does not block a
 # landing over one conversation. The targets are 95 % / 5 %; `make eval` reports against them. The development set
-# now holds the former sealed batches A–X (1269 conversations: 88.6 % / 4.6 %, 2026-12-07 19:55).
+# now holds the former sealed batches A–Y (1319 conversations: 88.3 % / 4.5 %, 2026-12-08 00:12).
 # See docs/evaluation.md.
 EVAL_MIN_SUCCESS ?= 0.86
 EVAL_MAX_MISUNDERSTOOD ?= 0.06
-# The sealed batch (tests/sealed/: Y, docs/evaluation.md): first contact 50.0 % / 7.0 % (2026-12-07 19:06), 72.0 % /
-# 2.4 % after its fixes (20:54); the gate keeps it from regressing by more than a few conversations.
-SEALED_MIN_SUCCESS ?= 0.64
-SEALED_MAX_MISUNDERSTOOD ?= 0.04
+# The sealed batch (tests/sealed/: Z, docs/evaluation.md): first contact 62.0 % / 8.0 % (2026-12-07 23:16), 90.0 % /
+# 3.2 % after its fixes (2026-12-08 00:12); the gate keeps it from regressing by more than a few conversations.
+SEALED_MIN_SUCCESS ?= 0.84
+SEALED_MAX_MISUNDERSTOOD ?= 0.05
 EVAL_ARGS ?=
 eval: db $(MODEL)
 	$(PY) scripts/eval_conversations.py --sealed $(EVAL_ARGS)
