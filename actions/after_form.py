@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import policies_db
@@ -42,6 +42,19 @@ def _asks_about_measures(tracker: Tracker) -> bool:
     return bool(best_matches(index, without_asking(asking_part(text))) or best_matches(index, without_asking(text)))
 
 
+def _now_unsure(tracker: Tracker) -> List[str]:
+    """After the results, a yes/no fact the firm now says it is unsure of (「技术先进型的事我问了财务再来」 after a
+    checklist's 「都没有」): known until now, unknown from now on — a no kept would be a wrong yes on the measures for
+    firms without it."""
+    if tracker.active_loop.get("name") or facts_at_last_results(tracker.events) is None:
+        return []
+    entities = tracker.latest_message.get("entities") or []
+    said = {e.get("entity") for e in entities if isinstance(e.get("value"), bool)}
+    names = [e.get("value") for e in entities if e.get("entity") == "unsure"]
+    return [n for i, n in enumerate(names) if n in FIELDS and n not in names[:i] and n not in said
+            and tracker.get_slot(n) is not None]
+
+
 def _supposed_answer(tracker: Tracker, supposed: List[str]) -> str:
     evaluation = evaluate_tracker(tracker)
     if coverage.is_covered(evaluation.compiled, evaluation.profile) is False:
@@ -58,7 +71,10 @@ class ActionShowResultsOnChange(Action):
 
     @keeps_city  # 「武汉那个综保区免许可证的 我们能用吗」 from a Hangzhou firm: the city of a measure, not a move
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        return await self._respond(dispatcher, tracker, domain)
+        cleared = _now_unsure(tracker)
+        for name in cleared:
+            tracker.slots[name] = None  # judged again as unknown (the line of what changed says so)
+        return [SlotSet(name, None) for name in cleared] + await self._respond(dispatcher, tracker, domain)
 
     async def _respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: Dict[Text, Any]) -> List[EventType]:

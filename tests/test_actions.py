@@ -982,3 +982,22 @@ async def test_impatience_is_told_how_to_end_the_questions_or_that_they_are_done
     t = tracker({"city": "杭州"}, intent="acknowledge", text=text, form=False, events=events)
     dispatcher, _ = await run(ActionAcknowledge(), t, domain)
     assert dispatcher.messages[0]["response"] == "utter_impatient_after_results"
+
+
+async def test_a_fact_the_firm_is_now_unsure_of_after_the_results_is_unknown_again(domain):
+    """「技术先进型的事我问了财务再来」 after a checklist's 「都没有」 (development f1-19): the no would keep 「技术先进型服务
+    企业评选」 among what the firm can get — it is unknown from now on, and the change is said."""
+    from actions.after_form import ActionShowResultsOnChange
+
+    facts = {"city": "杭州", "service_types": ["ITO"], "offshore": True, "tech_advanced_certified": False}
+    shown_dispatcher, _ = await run(ActionShowResults(), tracker(facts, form=False), domain)
+    shown = {"event": "bot", "text": "…", "data": {"custom": shown_dispatcher.messages[0]["custom"]}}
+    text = "行 技术先进型的事我问了财务再来"
+    events = [{"event": "slot", "name": k, "value": v} for k, v in facts.items()] + [
+        shown, {"event": "user", "text": text}]
+    t = tracker(facts, intent="inform", text=text, form=False, events=events,
+                entities=[{"entity": "unsure", "value": "tech_advanced_certified", "start": 2, "end": 7}])
+    dispatcher, events = await run(ActionShowResultsOnChange(), t, domain)
+    assert "tech_advanced_certified" in slot_events(events) and slot_events(events)["tech_advanced_certified"] is None
+    replies = " ".join(said(m, domain) for m in dispatcher.messages)
+    assert "技术先进型" in replies and "重新判断" in replies
