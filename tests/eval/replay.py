@@ -4,11 +4,28 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from policies_db import FIELDS, ProfileError, normalize_profile
 from tests.eval.corpus import SITUATIONS, Answer, Conversation, Turn, restatement
 from tests.stack import http
+
+# Issue 20: no reply invents a phone number or an amount of money the documents do not give (every turn, every batch).
+_POLICIES_DB = Path(__file__).resolve().parents[2] / "policies_db"
+# (the two texts, and the national size standard the SME line cites: its thresholds are its own, not invented)
+_SOURCES = "".join(p.read_text(encoding="utf-8") for p in
+                   [*sorted((_POLICIES_DB / "sources").glob("*.txt")), _POLICIES_DB / "evaluation" / "sme_standard.yml"])
+_EXAMPLE = re.compile(r"例如[^。？！\n]*")  # 「请留下手机号…例如 13812345678」: the format asked for, no number to call
+_PHONE = re.compile(r"(?<![A-Za-z0-9_/-])(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?![A-Za-z0-9_-])")  # (not inside a link)
+_AMOUNT = re.compile(r"\d[\d,.]*\s*[万亿]?元")
+
+
+def invented(reply: str) -> list[str]:
+    """Phone numbers, and amounts of money not written in a source text, that a reply holds."""
+    sources = re.sub(r"\s", "", _SOURCES)
+    reply = _EXAMPLE.sub("", reply)
+    return _PHONE.findall(reply) + [m for m in _AMOUNT.findall(reply) if re.sub(r"\s", "", m) not in sources]
 
 MAX_ANSWER_TURNS = 25  # answers to the bot's questions after the scripted turns, before giving up
 # Replies that say the message was not understood (response names, so wording changes don't matter).
@@ -284,7 +301,7 @@ class Replayer:
 
     @staticmethod
     def _checks(answer: Answer, rec: TurnRecord, replies: list[dict]) -> list[str]:
-        failures = []
+        failures = [f"{rec.text!r}: reply gives {found!r}, which no source text does" for found in invented(rec.bot_text)]
         if answer.checks.get("no_results") and rec.results is not None:
             failures.append(f"{rec.text!r} re-sent the result list")
         for needle in answer.checks.get("reply_has") or []:
