@@ -1000,4 +1000,4 @@ async def test_a_fact_the_firm_is_now_unsure_of_after_the_results_is_unknown_aga
     dispatcher, events = await run(ActionShowResultsOnChange(), t, domain)
     assert "tech_advanced_certified" in slot_events(events) and slot_events(events)["tech_advanced_certified"] is None
     replies = " ".join(said(m, domain) for m in dispatcher.messages)
-    assert "技术先进型" in replies and "重新判断" in replies
+    assert "技术先进型" in replies and "重新判断" in replies and "→ 不清楚" in replies

@@ -470,7 +470,8 @@ def diff(before: dict[str, Any], ev) -> Optional[dict[str, Any]]:
         if a != b:
             facts.append({"field": name, "label": FIELDS[name].label.removeprefix("是否"),
                           "from": fact_value(name, a) if a is not None else "未提供",
-                          "to": fact_value(name, b) if b is not None else "未提供"})
+                          # (a fact known, then unknown: the firm said it is unsure — 「不清楚」, not 「未提供」)
+                          "to": fact_value(name, b) if b is not None else "不清楚"})
     parts = []
     if added:
         parts.append(f"新增 {len(added)} 项")
