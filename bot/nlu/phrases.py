@@ -206,10 +206,11 @@ def not_own_services(text: str, entities: list[_Entity]) -> list[_Entity]:
     """「主要教软件测试」「把信用卡客服外包出去」: what a school teaches, what a buyer sends out, is no service type or
     field of its own; 「有个对银行的风险补偿」「有个综保区研发用品免许可证的政策」: a measure described in words holds
     the measure's facts, not the firm's."""
-    courses = [(m.start(), m.end()) for p in (_COURSE, _OUTSOURCED_OUT) for m in p.finditer(text)]
+    sent_out = [(m.start(), m.end()) for m in _OUTSOURCED_OUT.finditer(text)]
+    courses = [(m.start(), m.end()) for m in _COURSE.finditer(text)] + sent_out
     # (and where the work sent out goes — 「款式设计是外包给意大利一个工作室做的」 — is the supplier's, no offshore business)
-    sent_to = [(m.start(), next(b for a, b in clause_spans(text) if a <= m.end() <= b))
-               for m in _OUTSOURCED_OUT.finditer(text)]
+    clauses = clause_spans(text) if sent_out else []
+    sent_to = [(start, next(b for a, b in clauses if a <= end <= b)) for start, end in sent_out]
     described = [(m.start(), m.end()) for p in (POLICY_DESCRIBED, _PERSON_BY_ROLE) for m in p.finditer(text)] \
         + hearsay_spans(text)
     # (where the parent is says who owns the firm: 「母公司在新加坡 我们是全资子公司」 is foreign-invested)

@@ -14,8 +14,9 @@ from tests.stack import http
 # Issue 20: no reply invents a phone number or an amount of money the documents do not give (every turn, every batch).
 _POLICIES_DB = Path(__file__).resolve().parents[2] / "policies_db"
 # (the two texts, and the national size standard the SME line cites: its thresholds are its own, not invented)
-_SOURCES = "".join(p.read_text(encoding="utf-8") for p in
-                   [*sorted((_POLICIES_DB / "sources").glob("*.txt")), _POLICIES_DB / "evaluation" / "sme_standard.yml"])
+_SOURCES = re.sub(r"\s", "", "".join(
+    p.read_text(encoding="utf-8")
+    for p in [*sorted((_POLICIES_DB / "sources").glob("*.txt")), _POLICIES_DB / "evaluation" / "sme_standard.yml"]))
 _EXAMPLE = re.compile(r"例如[^。？！\n]*")  # 「请留下手机号…例如 13812345678」: the format asked for, no number to call
 _PHONE = re.compile(r"(?<![A-Za-z0-9_/-])(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?![A-Za-z0-9_-])")  # (not inside a link)
 _AMOUNT = re.compile(r"\d[\d,.]*\s*[万亿]?元")
@@ -23,9 +24,8 @@ _AMOUNT = re.compile(r"\d[\d,.]*\s*[万亿]?元")
 
 def invented(reply: str) -> list[str]:
     """Phone numbers, and amounts of money not written in a source text, that a reply holds."""
-    sources = re.sub(r"\s", "", _SOURCES)
     reply = _EXAMPLE.sub("", reply)
-    return _PHONE.findall(reply) + [m for m in _AMOUNT.findall(reply) if re.sub(r"\s", "", m) not in sources]
+    return _PHONE.findall(reply) + [m for m in _AMOUNT.findall(reply) if re.sub(r"\s", "", m) not in _SOURCES]
 
 MAX_ANSWER_TURNS = 25  # answers to the bot's questions after the scripted turns, before giving up
 # Replies that say the message was not understood (response names, so wording changes don't matter).
